@@ -1,0 +1,19 @@
+# Sourced by scripts/run and scripts/test: make .venv with gradscape installed (once), activate it.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+extras="${1:-}"
+python="${PYTHON:-$(command -v python3.11 || command -v python3)}"
+if [ ! -x .venv/bin/python ]; then
+  echo "Creating .venv with $("$python" --version)..."
+  "$python" -m venv .venv
+fi
+# Reinstall only when pyproject.toml (or the extras asked for) changed since the last install.
+stamp=".venv/.installed${extras:+-$extras}"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  echo "Installing gradscape${extras:+ with [$extras]} into .venv (first run takes a minute)..."
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  .venv/bin/python -m pip install --quiet -e ".${extras:+[$extras]}"
+  touch "$stamp"
+fi
+export PATH="$root/.venv/bin:$PATH"

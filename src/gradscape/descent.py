@@ -1,0 +1,538 @@
+"""Gradient descent and its cousins, run on a surface, recorded as a `Trajectory`.
+
+Contract
+--------
+`descend(surface, start, optimizer="gd", lr=None, steps=100, tol=1e-6, **hyper)` needs only an
+object with ``value(point) -> float`` and ``gradient(point) -> array`` (the `Differentiable`
+protocol; `gradscape.Surface` is one). It never raises for anything that happens *during* the
+run: the run ends in exactly one of three ways, recorded in `Trajectory.stopped`:
+
+- ``"converged"``: the gradient norm ``|grad|`` (Euclidean) is below ``tol`` at a recorded point.
+  It is checked at every recorded point, the start included, so a start at a minimum takes 0 steps.
+- ``"diverged"``: a new point, its value or its gradient is not finite (NaN or ±inf; the surface
+  reports NaN where the function or its gradient is undefined), or the run has run away:
+  ``|value| > 1e6 * max(1, |value at start|)`` or some ``|coordinate| > 1e6 * max(1, max |start|)``.
+  The point that diverged is recorded as the last point, then the run stops.
+- ``"max_steps"``: neither happened within ``steps`` steps.
+
+Bad *input* raises a one-line `ValueError` that says what to do: an unknown optimizer or
+hyperparameter (the message lists the valid ones), a hyperparameter out of its range, ``lr`` not a
+positive finite number, ``steps`` outside ``0..MAX_STEPS`` (100 000), ``tol`` negative, a start of
+the wrong length or with non-finite coordinates, or a start where the function or its gradient is
+undefined.
+
+Optimizers
+----------
+In the style of jax's ``example_libraries/optimizers``, each optimizer is a pair of pure functions
+with its state made explicit (state is a tuple of arrays the shape of the point; nothing is
+mutated in place)::
+
+    state = opt.init(x0)
+    x_next, state = opt.step(x, g, state, t, h, grad_at)
+
+where ``g`` is the gradient at ``x``, ``t = 1, 2, ...`` counts steps, ``h`` maps each
+hyperparameter name to its value, and ``grad_at(point)`` evaluates the gradient anywhere (only
+Nesterov uses it: its gradient is taken at a look-ahead point). The exact updates, with all
+arithmetic elementwise and ``v, s, m`` starting at zero:
+
+=========  ===========================================================================  ========
+name       update for step t                                                             lr
+=========  ===========================================================================  ========
+gd         x <- x - lr g                                                                 0.1
+momentum   v <- beta v + g;  x <- x - lr v        (heavy ball)                           0.02
+nesterov   v <- beta v + grad(x - lr beta v);  x <- x - lr v  (look-ahead gradient)      0.02
+adagrad    s <- s + g^2;  x <- x - lr g / (sqrt(s) + eps)                                0.5
+rmsprop    s <- rho s + (1 - rho) g^2;  x <- x - lr g / (sqrt(s) + eps)                  0.1
+adam       m <- b1 m + (1 - b1) g;  s <- b2 s + (1 - b2) g^2;                            0.1
+           x <- x - lr (m / (1 - b1^t)) / (sqrt(s / (1 - b2^t)) + eps)
+=========  ===========================================================================  ========
+
+Defaults: beta = 0.9, rho = 0.9, b1 (``beta1``) = 0.9, b2 (``beta2``) = 0.999, eps = 1e-8.
+
+Default learning rates are chosen for the lesson's bowl ``w1^2 + 3w2^2`` from (3, 1), the
+explorer's first picture; each stays inside its [-4, 4] x [-3, 3] view and ends near (0, 0)
+within the default 100 steps. gd at 0.1 converges (``|grad| < 1e-6``) in 70 steps; it is stable on
+the bowl only for ``lr < 2/6`` (6 is the Hessian's largest eigenvalue), so 0.34 diverges.
+Momentum and Nesterov at 0.02 take the effective step ``lr / (1 - beta) = 0.2`` and spiral in,
+ending 0.01 and 0.002 from the minimum. Adagrad, RMSProp and Adam scale each coordinate's step by
+its own gradient history, so their rates are rough distances per step: adagrad at 0.5 ends 7e-4
+away, rmsprop at 0.1 converges in 63 steps, adam at 0.1 ends 0.02 away (with a constant rate it
+hovers near a minimum rather than settling: behaviour to see, not a bug).
+
+Faster path: if the surface also has ``evaluate(point) -> (value, gradient)`` (a `Surface` does),
+it is used instead of separate ``value`` and ``gradient`` calls.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+import numpy as np
+
+__all__ = [
+    "MAX_STEPS",
+    "OPTIMIZERS",
+    "RUNAWAY",
+    "Differentiable",
+    "Optimizer",
+    "Param",
+    "Trajectory",
+    "descend",
+]
+
+MAX_STEPS = 100_000
+"""The most steps one `descend` call may take (a trajectory is kept in memory and sent as JSON)."""
+
+RUNAWAY = 1e6
+"""Runaway factor: |value| or a |coordinate| beyond RUNAWAY x (its scale at the start) diverged."""
+
+Stopped = Literal["converged", "diverged", "max_steps"]
+State = tuple[np.ndarray, ...]
+GradFn = Callable[[np.ndarray], np.ndarray]
+
+
+class Differentiable(Protocol):
+    """What `descend` needs: a value and a gradient (NaN where undefined) at a point."""
+
+    def value(self, point: Any, /) -> Any: ...
+
+    def gradient(self, point: Any, /) -> Any: ...
+
+
+class InitFn(Protocol):
+    def __call__(self, x0: np.ndarray, /) -> State: ...
+
+
+class StepFn(Protocol):
+    def __call__(
+        self,
+        x: np.ndarray,
+        g: np.ndarray,
+        state: State,
+        t: int,
+        h: Mapping[str, float],
+        grad_at: GradFn,
+        /,
+    ) -> tuple[np.ndarray, State]: ...
+
+
+@dataclass(frozen=True)
+class Param:
+    """A hyperparameter: its default, its allowed range and what it does."""
+
+    default: float
+    doc: str
+    kind: Literal["positive", "fraction"] = "positive"  # (0, inf) or [0, 1)
+
+    def problem(self, value: float) -> str | None:
+        """Why `value` is not allowed (a phrase), or None if it is."""
+        if not math.isfinite(value):
+            return "must be a finite number"
+        if self.kind == "positive" and not value > 0:
+            return "must be greater than 0"
+        if self.kind == "fraction" and not 0 <= value < 1:
+            return "must be at least 0 and less than 1"
+        return None
+
+
+@dataclass(frozen=True)
+class Optimizer:
+    """One optimizer: its hyperparameters (``lr`` first) and its pure (init, step) pair."""
+
+    name: str
+    title: str
+    update: str  # the exact update rule, one line of plain text
+    params: Mapping[str, Param]
+    init: InitFn
+    step: StepFn
+
+    @property
+    def defaults(self) -> dict[str, float]:
+        return {k: p.default for k, p in self.params.items()}
+
+
+# --- the optimizers -------------------------------------------------------------------------------
+
+
+def _no_state(x0: np.ndarray) -> State:
+    return ()
+
+
+def _one_zero(x0: np.ndarray) -> State:
+    return (np.zeros_like(x0),)
+
+
+def _two_zeros(x0: np.ndarray) -> State:
+    return (np.zeros_like(x0), np.zeros_like(x0))
+
+
+def _gd_step(
+    x: np.ndarray, g: np.ndarray, state: State, t: int, h: Mapping[str, float], grad_at: GradFn
+) -> tuple[np.ndarray, State]:
+    return x - h["lr"] * g, state
+
+
+def _momentum_step(
+    x: np.ndarray, g: np.ndarray, state: State, t: int, h: Mapping[str, float], grad_at: GradFn
+) -> tuple[np.ndarray, State]:
+    (v,) = state
+    v = h["beta"] * v + g
+    return x - h["lr"] * v, (v,)
+
+
+def _nesterov_step(
+    x: np.ndarray, g: np.ndarray, state: State, t: int, h: Mapping[str, float], grad_at: GradFn
+) -> tuple[np.ndarray, State]:
+    (v,) = state
+    lr, beta = h["lr"], h["beta"]
+    ahead = x - lr * beta * v
+    # On the first step v = 0, so the look-ahead point is x itself: reuse g.
+    g_ahead = g if not np.any(v) else grad_at(ahead)
+    v = beta * v + g_ahead
+    return x - lr * v, (v,)
+
+
+def _adagrad_step(
+    x: np.ndarray, g: np.ndarray, state: State, t: int, h: Mapping[str, float], grad_at: GradFn
+) -> tuple[np.ndarray, State]:
+    (s,) = state
+    s = s + g * g
+    return x - h["lr"] * g / (np.sqrt(s) + h["eps"]), (s,)
+
+
+def _rmsprop_step(
+    x: np.ndarray, g: np.ndarray, state: State, t: int, h: Mapping[str, float], grad_at: GradFn
+) -> tuple[np.ndarray, State]:
+    (s,) = state
+    rho = h["rho"]
+    s = rho * s + (1 - rho) * g * g
+    return x - h["lr"] * g / (np.sqrt(s) + h["eps"]), (s,)
+
+
+def _adam_step(
+    x: np.ndarray, g: np.ndarray, state: State, t: int, h: Mapping[str, float], grad_at: GradFn
+) -> tuple[np.ndarray, State]:
+    m, s = state
+    b1, b2 = h["beta1"], h["beta2"]
+    m = b1 * m + (1 - b1) * g
+    s = b2 * s + (1 - b2) * g * g
+    m_hat = m / (1 - b1**t)
+    s_hat = s / (1 - b2**t)
+    return x - h["lr"] * m_hat / (np.sqrt(s_hat) + h["eps"]), (m, s)
+
+
+def _lr(default: float) -> Param:
+    return Param(default, "learning rate (step size)")
+
+
+_BETA = Param(0.9, "fraction of the velocity kept from step to step", "fraction")
+_EPS = Param(1e-8, "small number added to the denominator so it is never 0")
+
+OPTIMIZERS: dict[str, Optimizer] = {
+    o.name: o
+    for o in (
+        Optimizer(
+            "gd",
+            "Gradient descent",
+            "x <- x - lr g",
+            {"lr": _lr(0.1)},
+            _no_state,
+            _gd_step,
+        ),
+        Optimizer(
+            "momentum",
+            "Momentum (heavy ball)",
+            "v <- beta v + g;  x <- x - lr v",
+            {"lr": _lr(0.02), "beta": _BETA},
+            _one_zero,
+            _momentum_step,
+        ),
+        Optimizer(
+            "nesterov",
+            "Nesterov momentum",
+            "v <- beta v + grad(x - lr beta v);  x <- x - lr v",
+            {"lr": _lr(0.02), "beta": _BETA},
+            _one_zero,
+            _nesterov_step,
+        ),
+        Optimizer(
+            "adagrad",
+            "AdaGrad",
+            "s <- s + g^2;  x <- x - lr g / (sqrt(s) + eps)",
+            {"lr": _lr(0.5), "eps": _EPS},
+            _one_zero,
+            _adagrad_step,
+        ),
+        Optimizer(
+            "rmsprop",
+            "RMSProp",
+            "s <- rho s + (1 - rho) g^2;  x <- x - lr g / (sqrt(s) + eps)",
+            {
+                "lr": _lr(0.1),
+                "rho": Param(0.9, "decay rate of the running average of g^2", "fraction"),
+                "eps": _EPS,
+            },
+            _one_zero,
+            _rmsprop_step,
+        ),
+        Optimizer(
+            "adam",
+            "Adam",
+            "m <- beta1 m + (1 - beta1) g;  s <- beta2 s + (1 - beta2) g^2;  "
+            "x <- x - lr (m / (1 - beta1^t)) / (sqrt(s / (1 - beta2^t)) + eps)",
+            {
+                "lr": _lr(0.1),
+                "beta1": Param(0.9, "decay rate of the running average of g", "fraction"),
+                "beta2": Param(0.999, "decay rate of the running average of g^2", "fraction"),
+                "eps": _EPS,
+            },
+            _two_zeros,
+            _adam_step,
+        ),
+    )
+}
+
+
+# --- the trajectory -------------------------------------------------------------------------------
+
+
+def _finite_or_none(a: np.ndarray) -> Any:
+    """A nested list of floats with NaN/inf replaced by None (JSON has no NaN)."""
+    if a.ndim == 0:
+        v = float(a)
+        return v if math.isfinite(v) else None
+    return [_finite_or_none(row) for row in a]
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """A recorded run: every point visited (the start first), its value and its gradient."""
+
+    optimizer: str
+    settings: dict[str, float]  # every hyperparameter actually used, lr included
+    points: np.ndarray  # (steps + 1, d)
+    values: np.ndarray  # (steps + 1,)
+    gradients: np.ndarray  # (steps + 1, d)
+    stopped: Stopped
+    reason: str  # one human sentence
+    tol: float = 1e-6  # the tolerance the run used
+
+    @property
+    def steps(self) -> int:
+        return len(self.points) - 1
+
+    @property
+    def end(self) -> np.ndarray:
+        """The last point recorded."""
+        return self.points[-1]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: plain lists and floats, every non-finite number replaced by None."""
+        return {
+            "optimizer": self.optimizer,
+            "settings": {k: _finite_or_none(np.asarray(v)) for k, v in self.settings.items()},
+            "points": _finite_or_none(self.points),
+            "values": _finite_or_none(self.values),
+            "gradients": _finite_or_none(self.gradients),
+            "stopped": self.stopped,
+            "reason": self.reason,
+            "steps": self.steps,
+            "tol": self.tol,
+        }
+
+
+# --- running --------------------------------------------------------------------------------------
+
+
+def _num(x: float, digits: int = 2) -> str:
+    """A short number for a sentence: 8.1e-7, 0.012, 3, 1.2e+7 -> 1.2e7, nan, inf."""
+    if not math.isfinite(x):
+        return str(x)
+    s = f"{x:.{digits}g}"
+    if "e" in s:
+        mantissa, exp = s.split("e")
+        s = f"{mantissa}e{int(exp)}"
+    return s
+
+
+def _point(x: Sequence[float] | np.ndarray) -> str:
+    return "(" + ", ".join(f"{float(c):.6g}" for c in x) + ")"
+
+
+def _steps(n: int) -> str:
+    return f"{n} step" if n == 1 else f"{n} steps"
+
+
+def _as_float(x: Any) -> float:
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def _check_settings(
+    optimizer: str, lr: float | None, hyper: Mapping[str, Any]
+) -> tuple[Optimizer, dict[str, float]]:
+    opt = OPTIMIZERS.get(optimizer.strip().lower()) if isinstance(optimizer, str) else None
+    if opt is None:
+        raise ValueError(f"Unknown optimizer {optimizer!r}. Use one of: {', '.join(OPTIMIZERS)}.")
+    given = dict(hyper)
+    given["lr"] = opt.params["lr"].default if lr is None else lr
+    settings: dict[str, float] = {}
+    for name, value in given.items():
+        param = opt.params.get(name)
+        if param is None:
+            valid = ", ".join(opt.params)
+            raise ValueError(f"{opt.name} has no hyperparameter {name!r}. Use one of: {valid}.")
+        number = _as_float(value) if not isinstance(value, bool) else math.nan
+        problem = param.problem(number)
+        if problem is not None:
+            raise ValueError(f"{name} {problem} (got {value!r}); {name} is the {param.doc}.")
+        settings[name] = number
+    return opt, {k: settings.get(k, p.default) for k, p in opt.params.items()}
+
+
+def _evaluate(surface: Differentiable, x: np.ndarray) -> tuple[float, np.ndarray]:
+    """Value and gradient at x; NaN (not an exception) where x itself is not finite."""
+    if not np.all(np.isfinite(x)):
+        return math.nan, np.full_like(x, math.nan)
+    evaluate = getattr(surface, "evaluate", None)
+    if callable(evaluate):
+        value, gradient = evaluate(x)
+    else:
+        value, gradient = surface.value(x), surface.gradient(x)
+    value = _as_float(value)
+    gradient = np.asarray(gradient, dtype=np.float64).reshape(-1)
+    if gradient.shape != x.shape:
+        raise ValueError(
+            f"The surface returned a gradient of length {gradient.size} at a point of "
+            f"length {x.size}; give a start with one coordinate per variable."
+        )
+    return value, gradient
+
+
+def descend(
+    surface: Differentiable,
+    start: Sequence[float] | np.ndarray,
+    optimizer: str = "gd",
+    lr: float | None = None,
+    steps: int = 100,
+    tol: float = 1e-6,
+    **hyper: float,
+) -> Trajectory:
+    """Run `optimizer` on `surface` from `start` for at most `steps` steps (see the module doc).
+
+    `lr` defaults to the optimizer's own default (`OPTIMIZERS[name].params["lr"]`); any other
+    hyperparameter (beta, rho, beta1, beta2, eps) is passed by name.
+    """
+    opt, settings = _check_settings(optimizer, lr, hyper)
+    if isinstance(steps, bool) or not isinstance(steps, int | np.integer):
+        raise ValueError(f"steps must be a whole number from 0 to {MAX_STEPS} (got {steps!r}).")
+    steps = int(steps)
+    if not 0 <= steps <= MAX_STEPS:
+        raise ValueError(f"steps must be from 0 to {MAX_STEPS} (got {steps}); ask for fewer steps.")
+    tol = _as_float(tol)
+    if not (math.isfinite(tol) and tol >= 0):
+        raise ValueError(f"tol must be a finite number >= 0 (got {tol!r}); the default is 1e-6.")
+
+    try:
+        x0 = np.array(start, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"The start must be a list of numbers, one per variable (got {start!r})."
+        ) from None
+    variables = getattr(surface, "variables", None)
+    if isinstance(variables, tuple | list) and len(variables) != x0.size:
+        names = ", ".join(str(v) for v in variables)
+        raise ValueError(
+            f"The start has {x0.size} coordinates but the function has {len(variables)} "
+            f"variables ({names}); give one coordinate per variable."
+        )
+    if not np.all(np.isfinite(x0)):
+        raise ValueError(f"The start {_point(x0)} is not finite; give ordinary numbers.")
+
+    with np.errstate(all="ignore"):
+        value0, grad0 = _evaluate(surface, x0)
+        if not math.isfinite(value0):
+            raise ValueError(
+                f"The function is undefined at {_point(x0)}; start somewhere it is defined."
+            )
+        if not np.all(np.isfinite(grad0)):
+            raise ValueError(
+                f"The gradient is undefined at {_point(x0)}; start somewhere it is defined."
+            )
+
+        def grad_at(p: np.ndarray) -> np.ndarray:
+            return _evaluate(surface, np.asarray(p, dtype=np.float64))[1]
+
+        points, values, gradients = [x0], [value0], [grad0]
+        state = opt.init(x0)
+        x, g = x0, grad0
+        stopped: Stopped = "max_steps"
+        reason = ""
+        t = 0
+        norm = float(np.linalg.norm(g))
+        if norm < tol:
+            stopped = "converged"
+            reason = f"converged: |grad| = {_num(norm)} < tol = {_num(tol)} at the start (0 steps)"
+        else:
+            for t in range(1, steps + 1):
+                x, state = opt.step(x, g, state, t, settings, grad_at)
+                x = np.asarray(x, dtype=np.float64)
+                value, g = _evaluate(surface, x)
+                points.append(x)
+                values.append(value)
+                gradients.append(g)
+                why = _divergence(x, value, g, value0, x0)
+                if why:
+                    stopped, reason = "diverged", f"diverged at step {t}: {why}"
+                    break
+                norm = float(np.linalg.norm(g))
+                if norm < tol:
+                    stopped = "converged"
+                    reason = (
+                        f"converged: |grad| = {_num(norm)} < tol = {_num(tol)} after {_steps(t)}"
+                    )
+                    break
+            else:
+                reason = (
+                    f"max_steps: stopped after {_steps(steps)} with |grad| = {_num(norm)}, "
+                    f"not yet below tol = {_num(tol)}"
+                )
+
+    d = x0.size
+    return Trajectory(
+        optimizer=opt.name,
+        settings=settings,
+        points=np.array(points, dtype=np.float64).reshape(-1, d),
+        values=np.array(values, dtype=np.float64),
+        gradients=np.array(gradients, dtype=np.float64).reshape(-1, d),
+        stopped=stopped,
+        reason=reason,
+        tol=tol,
+    )
+
+
+def _divergence(x: np.ndarray, value: float, g: np.ndarray, value0: float, x0: np.ndarray) -> str:
+    """Why the run diverged at this point (a phrase), or "" if it did not."""
+    if not np.all(np.isfinite(x)):
+        return "the step produced a non-finite point (the gradient it used was undefined or huge)"
+    if not math.isfinite(value):
+        return f"the function is undefined at {_point(x)}"
+    if not np.all(np.isfinite(g)):
+        return f"the gradient is undefined at {_point(x)}"
+    if abs(value) > RUNAWAY * max(1.0, abs(value0)):
+        return (
+            f"the value ran away: |value| = {_num(abs(value), 3)} > "
+            f"1e6 x max(1, |value at start| = {_num(abs(value0), 3)})"
+        )
+    far, far0 = float(np.max(np.abs(x))), float(np.max(np.abs(x0)))
+    if far > RUNAWAY * max(1.0, far0):
+        return (
+            f"the point ran away: max |coordinate| = {_num(far, 3)} > "
+            f"1e6 x max(1, max |coordinate at start| = {_num(far0, 3)})"
+        )
+    return ""

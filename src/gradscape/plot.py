@@ -1,0 +1,485 @@
+"""Pictures of a surface and of descent on it: the `gradscape plot` command and a notebook API.
+
+    s = Surface("w1^2 + 3w2^2")
+    fig = plot_surface(s, runs=[descend(s, (3, 1))])      # a matplotlib Figure
+    save_animation(s, [descend(s, (3, 1))], "descent.gif")
+
+Contract
+--------
+`plot_surface(surface, runs=(), view=None, ax=None, *, minima=(), title=None, aspect="equal")`
+draws on `ax` (or on a new 800x600 px figure) and returns the Figure. It shows the first two
+variables over `view` = ((xmin, xmax), (ymin, ymax)) (default [-4, 4]^2):
+- the loss L as filled contours (viridis, perceptually uniform) with a colour bar and labelled
+  contour lines at round values, log-spaced when L spans decades (Rosenbrock);
+- the steepest-descent field −∇L as arrows of one length on a coarse grid (direction only);
+- `minima` as stars, and each Trajectory in `runs` as a path in its own Okabe–Ito (colour-blind
+  safe) colour, a dot per step, with a legend entry: optimizer, lr, final loss, "diverged",
+  "left the view". Paths never rescale the axes: they are clipped to the view.
+`save_animation(surface, runs, path, ...)` writes a .gif (Pillow) or .mp4 (needs ffmpeg): one
+frame per step, or `frames` frames subsampling longer runs; balls move with their trails and a
+caption gives the step and the losses.
+
+Figures are plain `matplotlib.figure.Figure`s on the Agg canvas: no window ever opens and
+pyplot's global state is not touched. Bad input raises a one-line ValueError, which `gradscape`
+prints as one line with exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal, cast
+
+import numpy as np
+import sympy
+from matplotlib import animation, colormaps, colors, ticker
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.legend_handler import HandlerPatch
+from matplotlib.lines import Line2D
+from matplotlib.mathtext import MathTextParser
+from matplotlib.patches import FancyArrow
+
+from . import cli, gallery
+from .descent import OPTIMIZERS, Trajectory, descend
+from .payload import explorer_variables
+from .surface import Surface, to_text
+
+View = tuple[tuple[float, float], tuple[float, float]]
+DEFAULT_VIEW: View = ((-4.0, 4.0), (-4.0, 4.0))
+FORMATS = (".png", ".svg", ".pdf", ".gif", ".mp4")
+COLOURS = ("#E69F00", "#56B4E9", "#CC79A7", "#009E73", "#D55E00", "#0072B2", "#F0E442")  # Okabe–Ito
+CMAP = colormaps["viridis"]
+# artist styles: a path is a dark casing under a coloured line with a dot per step, plus a ball
+HALO: dict[str, Any] = dict(color="black", lw=2.7, alpha=0.35, solid_capstyle="round", zorder=4)
+LINE: dict[str, Any] = dict(lw=1.5, marker="o", ms=3, mec="white", mew=0.4, zorder=4.1)
+BALL: dict[str, Any] = dict(marker="o", ls="none", ms=6.5, mec="white", mew=1.2, zorder=5)
+STAR: dict[str, Any] = dict(marker="*", ls="none", ms=13, color="white", mec="black", mew=0.8)
+ARROWS: dict[str, Any] = dict(color="white", alpha=0.6, width=0.003, headwidth=4.5,
+                              headlength=4.5, headaxislength=4, pivot="mid", zorder=3)  # fmt: skip
+CAPTION: dict[str, Any] = dict(va="top", fontsize=7, family="monospace", zorder=7,
+                               bbox={"fc": "white", "alpha": 0.8, "lw": 0})  # fmt: skip
+
+
+def plot_surface(
+    surface: Surface,
+    runs: Sequence[Trajectory] = (),
+    view: View | None = None,
+    ax: Axes | None = None,
+    *,
+    minima: Sequence[Sequence[float]] = (),
+    title: str | None = None,
+    aspect: str = "equal",
+    size: tuple[int, int] = (800, 600),
+    dpi: int = 150,
+) -> Figure:
+    """Draw the surface, its descent field, `minima` and `runs`; return the Figure (see module)."""
+    own, view = ax is None, view or DEFAULT_VIEW
+    ax = _figure(size, dpi).add_subplot() if ax is None else ax
+    _draw_surface(ax, surface, view, minima, title, aspect)
+    for i, run in enumerate(runs):
+        _draw_run(ax, run, view, i)
+    _legend(ax, own)
+    return cast(Figure, ax.figure)
+
+
+def save_animation(
+    surface: Surface,
+    runs: Sequence[Trajectory],
+    path: str | Path,
+    *,
+    view: View | None = None,
+    minima: Sequence[Sequence[float]] = (),
+    title: str | None = None,
+    aspect: str = "equal",
+    frames: int = 120,
+    fps: int = 12,
+    size: tuple[int, int] = (800, 600),
+    dpi: int = 150,
+) -> None:
+    """Animate `runs` descending `surface` into `path` (.gif, or .mp4 when ffmpeg is installed)."""
+    path, view = Path(path), view or DEFAULT_VIEW
+    writer = _writer(path, fps)
+    if not runs:
+        raise ValueError("An animation shows descent: give at least one run (add --from X,Y)")
+    fig = _figure(size, dpi)
+    ax = fig.add_subplot()
+    _draw_surface(ax, surface, view, minima, title, aspect)
+    drawn = [_draw_run(ax, run, view, i) for i, run in enumerate(runs)]
+    caption = ax.text(0.02, 0.98, "", transform=ax.transAxes, **CAPTION)
+    _legend(ax, own=True)
+
+    names = [f"{run.optimizer} {run.settings.get('lr', 0):g}" for run in runs]
+    width = max(len(name) for name in names)
+
+    def frame(k: int) -> None:
+        lines = [f"step {k}"]
+        for run, name, (points, (halo, line, ball)) in zip(runs, names, drawn, strict=True):
+            j = min(k, len(points) - 1)
+            halo.set_data(points[: j + 1].T)
+            line.set_data(points[: j + 1].T)
+            ball.set_data(points[j : j + 1].T)
+            ball.set_markersize(9)
+            lines.append(f"{name:<{width}}  L = {_short(run.values[min(k, run.steps)])}")
+        caption.set_text("\n".join(lines))
+
+    _freeze(fig, keep={caption, *(a for _, artists in drawn for a in artists)})
+    steps = max(run.steps for run in runs) + 1
+    shown = np.round(np.linspace(0, steps - 1, min(steps, max(frames, 1)))).astype(int)
+    anim = animation.FuncAnimation(fig, frame, frames=[int(k) for k in np.unique(shown)])
+    anim.save(str(path), writer=writer, dpi=dpi)
+
+
+def _freeze(fig: Figure, keep: set[Any]) -> None:
+    """Draw `fig` once and show that as one image: frames then redraw only `keep` (5x faster)."""
+    for artist in keep:
+        artist.set_visible(False)
+    fig.canvas.draw()
+    background = np.asarray(fig.canvas.buffer_rgba()).copy()  # type: ignore[attr-defined]
+    fig.set_layout_engine("none")
+    for artist in [fig.patch, *fig.legends, *(a for ax in fig.axes for a in ax.get_children())]:
+        artist.set_visible(artist in keep)
+    fig.figimage(background, origin="upper", zorder=-1)
+
+
+def _writer(path: Path, fps: int) -> animation.AbstractMovieWriter:
+    if path.suffix.lower() == ".gif":
+        return animation.PillowWriter(fps=fps)
+    if path.suffix.lower() != ".mp4":
+        raise ValueError(f"An animation is a .gif or an .mp4 file, not {path.name!r}")
+    if not animation.FFMpegWriter.isAvailable():
+        raise ValueError(
+            "Writing .mp4 needs ffmpeg, which is not installed; install it or use .gif"
+        )
+    return animation.FFMpegWriter(fps=fps)
+
+
+# ---------------------------------------------------------------------------------------------
+# Drawing
+
+
+def _figure(size: tuple[int, int], dpi: int) -> Figure:
+    fig = Figure(figsize=(size[0] / dpi, size[1] / dpi), dpi=dpi, layout="constrained")
+    FigureCanvasAgg(fig)  # draw and save with Agg, whatever pyplot's backend is
+    return fig
+
+
+def _draw_surface(
+    ax: Axes,
+    surface: Surface,
+    view: View,
+    minima: Sequence[Sequence[float]],
+    title: str | None,
+    aspect: str,
+) -> None:
+    (x0, x1), (y0, y1) = view
+    per = 320 / max(x1 - x0, y1 - y0)  # grid points per unit: 320 along the longer side
+    n = (max(40, round((x1 - x0) * per)), max(40, round((y1 - y0) * per)))
+    grid = surface.grid(x=(x0, x1), y=(y0, y1), n=n)
+    z = np.ma.masked_invalid(grid.value)
+    fill, lines, log = _levels(grid.value)
+    if fill.size == 2:  # L is constant: one colour, no scale
+        ax.contourf(grid.x, grid.y, z, levels=fill, colors=[CMAP(0.4)])
+    elif fill.size:
+        extend: Literal["both", "max"] = "both" if log else "max"
+        norm = colors.BoundaryNorm(fill, CMAP.N, extend=extend)
+        cf = ax.contourf(grid.x, grid.y, z, levels=fill, cmap=CMAP, norm=norm, extend=extend)
+        cf.set_rasterized(True)  # an image inside .svg/.pdf: 48 filled bands are heavy as paths
+        bar = ax.figure.colorbar(cf, ax=ax, ticks=lines, shrink=0.9, pad=0.02, aspect=30)
+        bar.ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: _short(v)))
+        bar.ax.set_title("$L$", fontsize=9)
+        bar.ax.tick_params(labelsize=7)
+        bar.outline.set_visible(False)
+        bar.minorticks_off()
+    if lines.size:
+        cs = ax.contour(grid.x, grid.y, z, levels=lines, colors="white", linewidths=0.6,
+                        alpha=0.6, negative_linestyles="solid")  # fmt: skip
+        ax.clabel(cs, fmt=_short, fontsize=6.5, inline_spacing=2)
+    if not np.isfinite(grid.value).all():
+        ax.set_facecolor("0.88")
+        ax.fill([], [], fc="0.88", ec="0.6", lw=0.5, label="L undefined")
+    _draw_field(ax, surface, view, aspect)
+    shown = [m[:2] for m in minima if x0 <= m[0] <= x1 and y0 <= m[1] <= y1]
+    if shown:
+        ax.plot(*np.array(shown, dtype=float).T, **STAR, zorder=6, label="known minimum")
+    ax.set(xlim=(x0, x1), ylim=(y0, y1), aspect="equal" if aspect == "equal" else "auto")
+    names = [f"${sympy.latex(sympy.Symbol(v))}$" for v in surface.variables[:2]]
+    ax.set_xlabel(names[0], fontsize=9)
+    ax.set_ylabel(names[1], fontsize=9, rotation=0, labelpad=8)
+    ax.tick_params(labelsize=7.5)
+    text = _title(surface, title)
+    ax.set_title(text, fontsize=9 if len(text) < 70 else 7.5)
+
+
+def _draw_field(ax: Axes, surface: Surface, view: View, aspect: str) -> None:
+    """Arrows of −∇L on a coarse grid, all the same length on screen whatever the window."""
+    (x0, x1), (y0, y1) = view
+    sx, sy = x1 - x0, y1 - y0
+    nx, ny = 15, 15  # aspect auto: the axes are about square on screen
+    if aspect == "equal":  # square cells, 15 along the longer side
+        nx, ny = (max(4, round(15 * s / max(sx, sy))) for s in (sx, sy))
+    cx, cy = sx / nx, sy / ny
+    grid = surface.grid(x=(x0 + cx / 2, x1 - cx / 2), y=(y0 + cy / 2, y1 - cy / 2), n=(nx, ny))
+    a, b = -grid.gradient[0] / cx, -grid.gradient[1] / cy  # measured in cells
+    with np.errstate(all="ignore"):
+        r = np.hypot(a, b) / 0.55  # every arrow 0.55 cell long
+        u, v = np.ma.masked_invalid(a / r * cx), np.ma.masked_invalid(b / r * cy)
+    gx, gy = np.meshgrid(grid.x, grid.y)
+    label = "steepest descent (−∇L), direction only" if u.count() else None
+    ax.quiver(gx, gy, u, v, angles="xy", scale_units="xy", scale=1, label=label, **ARROWS)
+
+
+def _levels(value: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Fill levels (many), line levels (round numbers), and whether they are log-spaced.
+
+    Log-spaced when L spans decades: the 90th percentile of L - min(L, 0) over 50x the 10th
+    (quadratics give about 10; Rosenbrock 99, Beale 66, Goldstein-Price 600).
+    """
+    z = value[np.isfinite(value)]
+    if z.size == 0:
+        return np.array([]), np.array([]), False
+    lo, hi = float(z.min()), float(np.percentile(z, 99.5))  # a singularity must not set the scale
+    if not hi > lo:
+        return np.array([lo - 1, lo + 1]), np.array([]), False
+    base = min(lo, 0.0)
+    p10, p90 = np.percentile(z - base, [10, 90])
+    if not (p10 > 0 and p90 > 50 * p10):
+        lines = np.asarray(ticker.MaxNLocator(nbins=9).tick_values(lo, hi))
+        return np.linspace(lo, hi, 48), lines[(lines > lo) & (lines < hi)], False
+    floor = max(float(np.percentile(z - base, 0.5)), (hi - base) * 1e-6)
+    fill = base + np.geomspace(floor, hi - base, 48)
+    for subs in ((1.0, 2.0, 5.0), (1.0, 3.0), (1.0,)):
+        lines = base + np.asarray(ticker.LogLocator(subs=subs).tick_values(floor, hi - base))
+        lines = lines[(lines > fill[0]) & (lines < fill[-1])]
+        if lines.size <= 10:
+            break
+    return fill, lines, True
+
+
+def _draw_run(ax: Axes, run: Trajectory, view: View, i: int) -> tuple[np.ndarray, list[Line2D]]:
+    """Halo, line (labelled for the legend) and start ball of run `i`; its drawable points."""
+    points, left = _track(run, view)
+    colour = COLOURS[i % len(COLOURS)]
+    halo = ax.plot(*points.T, **HALO)[0]
+    line = ax.plot(*points.T, color=colour, label=_label(run, left), **LINE)[0]
+    if len(points) > 150:  # dense dots: white rims would merge into a white worm
+        line.set_markeredgecolor(colour)
+    ball = ax.plot(*points[:1].T, color=colour, **BALL)[0]
+    return points, [halo, line, ball]
+
+
+def _track(run: Trajectory, view: View) -> tuple[np.ndarray, bool]:
+    """The run's points safe to draw, and whether it left the view.
+
+    Drawing stops at the first non-finite point; the first point far outside (a divergence) is
+    pulled back along its step to a box 10 views wide, so the renderer never sees 1e300.
+    """
+    p = np.asarray(run.points, dtype=float)[:, :2]
+    finite = np.all(np.isfinite(p), axis=1)
+    p = p if finite.all() else p[: int(np.argmin(finite))]
+    (x0, x1), (y0, y1) = view
+    left = bool(np.any((p[:, 0] < x0) | (p[:, 0] > x1) | (p[:, 1] < y0) | (p[:, 1] > y1)))
+    centre, reach = np.array([x0 + x1, y0 + y1]) / 2, 5 * np.array([x1 - x0, y1 - y0])
+    far = np.any(np.abs(p - centre) > reach, axis=1)
+    if far.any():
+        k = int(np.argmax(far))
+        if k == 0:
+            return p[:0], True
+        a, step = p[k - 1], p[k] - p[k - 1]
+        with np.errstate(all="ignore"):
+            t = np.where(step != 0, (centre + np.sign(step) * reach - a) / step, np.inf).min()
+        p = np.vstack([p[:k], a + t * step])
+    return p, left
+
+
+def _label(run: Trajectory, left: bool) -> str:
+    name = f"{run.optimizer}, lr {run.settings.get('lr', float('nan')):g}"
+    if run.stopped == "diverged":
+        tail = f"diverged at step {run.steps}"
+    else:
+        tail = f"L = {_short(run.values[-1])} after {run.steps} step{'s' * (run.steps != 1)}"
+    return f"{name}: {tail}" + (", left the view" if left else "")
+
+
+def _legend(ax: Axes, own: bool) -> None:
+    handles, labels = ax.get_legend_handles_labels()
+    arrow = FancyArrow(0, 0, 1, 0, color="0.4")  # quiver has no legend glyph: draw an arrow
+    handles = [
+        arrow if t.startswith("steepest") else h for h, t in zip(handles, labels, strict=True)
+    ]
+    options: dict[str, Any] = {
+        "fontsize": 7,
+        "markerscale": 0.75,
+        "handler_map": {FancyArrow: HandlerPatch(patch_func=_arrow_glyph)},
+    }
+    if not own:
+        ax.legend(handles, labels, **options)
+        return
+    fig = cast(Figure, ax.figure)
+    for ncols in (2, 1):  # below the axes, in two columns if they fit across the figure
+        legend = fig.legend(
+            handles, labels, loc="outside lower center", ncols=ncols, frameon=False, **options
+        )
+        if ncols == 1 or legend.get_window_extent().width <= fig.bbox.width:
+            break
+        legend.remove()
+
+
+def _arrow_glyph(*, width: float, height: float, **_: Any) -> FancyArrow:
+    """The legend's picture of a field arrow (HandlerPatch passes everything by keyword)."""
+    return FancyArrow(0, height / 2, width, 0, width=height * 0.15, head_width=height * 0.7,
+                      head_length=height * 0.7, length_includes_head=True)  # fmt: skip
+
+
+def _title(surface: Surface, title: str | None) -> str:
+    names = ", ".join(sympy.latex(sympy.Symbol(v)) for v in surface.variables)
+    text = f"$L({names}) = {sympy.latex(surface.expr)}$"
+    try:
+        MathTextParser("path").parse(text)
+    except Exception:  # mathtext knows less than LaTeX: fall back to the formula as typed
+        text = f"L({', '.join(surface.variables)}) = {to_text(surface.expr)}"
+    return f"{title}\n{text}" if title else text
+
+
+def _short(v: float) -> str:
+    """A number for a label: 0, 0.05, 12.5, 2500, 3.2e-07."""
+    v = float(v)
+    if v == 0 or not np.isfinite(v):
+        return "0" if v == 0 else str(v)
+    if 1e-3 <= abs(v) < 1e5:
+        return f"{v:.0f}" if abs(v) >= 1000 else f"{v:.3g}"
+    return f"{v:.2g}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The command
+
+
+def add_command(sub: Any) -> None:
+    """Register `gradscape plot` on the CLI's subparsers."""
+    p = sub.add_parser("plot", help="draw FORMULA, its gradient field and descent paths to a file")
+    arg = p.add_argument
+    arg("formula", help="a formula such as 'w1^2 + 3w2^2', or a gallery name")
+    arg("--variables", metavar="A,B", help="the variables' order, e.g. w2,w1")
+    arg(
+        "-o",
+        "--output",
+        required=True,
+        metavar="FILE",
+        help="the file to write: .png .svg .pdf, or .gif .mp4 to animate the descent",
+    )
+    arg(
+        "--from",
+        dest="starts",
+        action="append",
+        default=[],
+        metavar="X,Y",
+        help="start a descent path here (repeatable: several runs)",
+    )
+    arg(
+        "--optimizer",
+        action="append",
+        default=[],
+        choices=sorted(OPTIMIZERS),
+        help="one for all runs, or one per run in order (default gd)",
+    )
+    arg(
+        "--lr",
+        type=float,
+        action="append",
+        default=[],
+        help="learning rate: one for all runs, or one per run (default: the optimizer's)",
+    )
+    arg("--steps", type=int, default=100, help="at most this many steps (100)")
+    arg("--view", metavar="XMIN,XMAX,YMIN,YMAX", help="window, e.g. --view=-2,2,-1,3")
+    arg("--aspect", choices=("equal", "auto"), default="equal", help="default equal")
+    arg("--size", default="800x600", metavar="WxH", help="pixels (800x600)")
+    arg("--dpi", type=int, default=150, help="dots per inch, which sets the text size (150)")
+    arg("--frames", type=int, default=120, help="animation: at most this many frames (120)")
+    arg("--fps", type=int, default=12, help="animation: frames per second (12)")
+    p.set_defaults(run=_plot)
+
+
+def _plot(ns: argparse.Namespace) -> int:
+    # Errors are ValueErrors: under `python -m gradscape.cli`, cli.UsageError is another copy's.
+    out = Path(ns.output)
+    fmt = out.suffix.lower()
+    if fmt not in FORMATS:
+        raise ValueError(f"cannot write {out.name!r}: name a file ending in {', '.join(FORMATS)}")
+    if not out.parent.is_dir():
+        raise ValueError(f"the directory {str(out.parent)!r} does not exist; create it first")
+    size = _numbers(ns.size, "x", 2, "--size", "800x600")
+    if not (min(size) >= 100 and max(size) <= 8000):
+        raise ValueError(f"--size must be from 100x100 to 8000x8000 pixels; got {ns.size!r}")
+    if not 20 <= ns.dpi <= 1200 or ns.frames < 1 or ns.fps < 1:
+        raise ValueError("--dpi must be from 20 to 1200, and --frames and --fps at least 1")
+    view = _numbers(ns.view, ",", 4, "--view", "-2,2,-1,3") if ns.view else None
+    if view and not (view[0] < view[1] and view[2] < view[3]):
+        raise ValueError(f"--view is XMIN,XMAX,YMIN,YMAX with min < max; got {ns.view!r}")
+
+    entry = gallery.get(ns.formula)
+    text = entry.formula if entry else ns.formula
+    order = [v.strip() for v in ns.variables.split(",")] if ns.variables else None
+    ns.variables = ",".join(explorer_variables(text, order))  # pads one variable, refuses three
+    surface = cli.surface_from(ns)
+    window = entry.view if entry else DEFAULT_VIEW
+    window = ((view[0], view[1]), (view[2], view[3])) if view else window
+    try:
+        unused = surface.symbols[1] not in surface.expr.free_symbols  # padded: x alone will do
+        starts = [
+            cli.parse_point(s if "," in s or not unused else f"{s},0", surface, "--from")
+            for s in ns.starts
+        ]
+    except cli.UsageError as err:
+        raise ValueError(str(err)) from None
+    animated = fmt in (".gif", ".mp4")
+    if not starts and (animated or ns.optimizer or ns.lr):
+        if entry is None:
+            raise ValueError("give a start point for the descent, e.g. --from 3,1")
+        starts = [np.array(entry.start, dtype=float)]
+    counts = {"--from": len(starts), "--optimizer": len(ns.optimizer), "--lr": len(ns.lr)}
+    several = {option: k for option, k in counts.items() if k > 1}
+    if len(set(several.values())) > 1:
+        got = " and ".join(f"{k} {option}" for option, k in several.items())
+        raise ValueError(f"got {got}: give each once (for every run) or once per run, in order")
+    n = max(counts.values())
+    runs = []
+    for start, opt, lr in zip(
+        starts * n if len(starts) == 1 else starts,
+        (ns.optimizer or ["gd"]) * n if len(ns.optimizer) <= 1 else ns.optimizer,
+        (ns.lr or [None]) * n if len(ns.lr) <= 1 else ns.lr,
+        strict=True,
+    ):
+        if lr is None and entry and opt == "gd":
+            lr = entry.lr  # the gallery's rate, chosen for gd from its start
+        runs.append(descend(surface, start, optimizer=opt, lr=lr, steps=ns.steps))
+
+    options: dict[str, Any] = {
+        "view": window,
+        "minima": list(entry.minima) if entry else [],
+        "title": entry.title if entry else None,
+        "aspect": ns.aspect,
+        "size": (int(size[0]), int(size[1])),
+        "dpi": ns.dpi,
+    }
+    try:
+        if animated:
+            save_animation(surface, runs, out, frames=ns.frames, fps=ns.fps, **options)
+        else:
+            plot_surface(surface, runs, **options).savefig(out, dpi=ns.dpi)
+    except OSError as err:
+        raise ValueError(f"cannot write {str(out)!r}: {err.strerror or err}") from None
+    print(f"wrote {out}")
+    return 0
+
+
+def _numbers(text: str, sep: str, count: int, option: str, example: str) -> list[float]:
+    try:
+        values = [float(v) for v in text.lower().replace(" ", "").split(sep)]
+    except ValueError:
+        values = []
+    if len(values) != count or not all(np.isfinite(values)):
+        raise ValueError(f"{option} takes {count} numbers like {example}; got {text!r}")
+    return values

@@ -1,0 +1,228 @@
+"""The explorer's local server: the static front end and a JSON API that compiles formulas.
+
+Compiling user text runs in a separate worker process with a time limit, so one pathological
+formula cannot stall the server (the worker is replaced when it overruns). Results are cached,
+so typing back and forth costs nothing. Every response carries a strict Content-Security-Policy:
+the front end needs no inline scripts, no eval and no network but this server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import multiprocessing
+import socket
+import threading
+import webbrowser
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable
+from importlib import resources
+from multiprocessing.pool import Pool
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from . import gallery
+from .formula import FormulaError
+from .payload import compile_surface
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors *"
+)
+COMPILE_SECONDS = 5.0  # a formula whose compile takes longer is refused
+MAX_BODY = 4096  # bytes in a compile request
+CACHE_SIZE = 256
+
+STATIC = resources.files("gradscape") / "static"
+
+
+# ---------------------------------------------------------------------------------------------
+# Compiling in a worker with a time limit
+
+
+def _compile_job(formula: str, variables: list[str] | None, hessian: bool) -> dict[str, Any]:
+    """Runs in the worker: the payload, or {'error', 'column'} for bad input."""
+    try:
+        return compile_surface(formula, variables, hessian)
+    except FormulaError as err:
+        return {"error": err.message, "column": err.column}
+    except (ValueError, RecursionError) as err:
+        return {
+            "error": str(err).splitlines()[0] if str(err) else "This formula cannot be compiled",
+            "column": None,
+        }
+
+
+class Compiler:
+    """A one-process pool that compiles formulas with a deadline, and an LRU cache in front."""
+
+    def __init__(
+        self, seconds: float = COMPILE_SECONDS, job: Callable[..., dict[str, Any]] | None = None
+    ) -> None:
+        self.seconds = seconds
+        self._job = job or _compile_job
+        self._ctx = multiprocessing.get_context("spawn")
+        self._pool: Pool | None = None
+        self._lock = threading.Lock()
+        self._cache: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+
+    def _get_pool(self) -> Pool:
+        with self._lock:
+            if self._pool is None:
+                self._pool = self._ctx.Pool(1)
+                # warm the worker (imports SymPy) so the first real request is quick
+                self._pool.apply_async(compile_surface, ("x",))
+            return self._pool
+
+    def compile(self, formula: str, variables: list[str] | None, hessian: bool) -> dict[str, Any]:
+        key = (formula, tuple(variables) if variables else None, hessian)
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]
+        pending = self._get_pool().apply_async(self._job, (formula, variables, hessian))
+        try:
+            result = pending.get(self.seconds)
+        except multiprocessing.TimeoutError:
+            self.close()  # kill the stuck worker; the next request starts a fresh one
+            result = {
+                "error": f"This formula took over {self.seconds:g} s to differentiate; "
+                "try a simpler one",
+                "column": None,
+            }
+        self._cache[key] = result
+        if len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return result
+
+    def close(self) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.terminate()
+                self._pool = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Routes
+
+
+async def compile_route(request: Request) -> Response:
+    body = await request.body()
+    if len(body) > MAX_BODY:
+        return _error(
+            f"The request is over {MAX_BODY} bytes; formulas are at most 500 characters", 413
+        )
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return _error('Send JSON such as {"formula": "w1^2 + 3w2^2"}')
+    formula = data.get("formula") if isinstance(data, dict) else None
+    if not isinstance(formula, str):
+        return _error('Send JSON with a "formula" string, e.g. {"formula": "w1^2 + 3w2^2"}')
+    variables = data.get("variables")
+    if variables is not None and not (
+        isinstance(variables, list) and all(isinstance(v, str) for v in variables)
+    ):
+        return _error('"variables" must be a list of names, e.g. ["w1", "w2"]')
+    hessian = bool(data.get("hessian", False))
+    compiler: Compiler = request.app.state.compiler
+    result = await asyncio.to_thread(compiler.compile, formula, variables, hessian)
+    if "error" in result:
+        return _json(result, 400)
+    return _json(result)
+
+
+async def gallery_route(request: Request) -> Response:
+    entries = [
+        {"name": e.name, "title": e.title, "formula": e.formula, "blurb": e.blurb}
+        for e in gallery.GALLERY.values()
+    ]
+    return _json(entries)
+
+
+async def index_route(request: Request) -> Response:
+    return HTMLResponse((STATIC / "index.html").read_text(encoding="utf-8"))
+
+
+def _json(data: Any, status: int = 200) -> Response:
+    return Response(
+        json.dumps(data, allow_nan=False, separators=(",", ":")),
+        status_code=status,
+        media_type="application/json",
+    )
+
+
+def _error(message: str, status: int = 400) -> Response:
+    return _json({"error": message, "column": None}, status)
+
+
+class SecurityHeaders:
+    """Adds the CSP (and friends) to every response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = message.setdefault("headers", [])
+                headers.append((b"content-security-policy", CSP.encode()))
+                headers.append((b"x-content-type-options", b"nosniff"))
+                headers.append((b"referrer-policy", b"no-referrer"))
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(compiler: Compiler | None = None) -> ASGIApp:
+    compiler = compiler or Compiler()
+    routes = [
+        Route("/", index_route),
+        Route("/api/compile", compile_route, methods=["POST"]),
+        Route("/api/gallery", gallery_route),
+        Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
+    ]
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        compiler.close()
+
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.compiler = compiler
+    return SecurityHeaders(app)
+
+
+# ---------------------------------------------------------------------------------------------
+# Running
+
+
+def free_port(host: str, preferred: int) -> int:
+    """`preferred` if it is free, else any free port."""
+    for port in (preferred, 0):
+        with socket.socket() as s:
+            try:
+                s.bind((host, port))
+            except OSError:
+                continue
+            return int(s.getsockname()[1])
+    raise OSError(f"No free port on {host}")
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True) -> None:
+    """Serve the explorer until Ctrl-C."""
+    import uvicorn
+
+    port = free_port(host, port)
+    url = f"http://{host}:{port}/"
+    print(f"gradscape explorer at {url}  (Ctrl-C to stop)", flush=True)
+    if open_browser:
+        threading.Timer(0.8, webbrowser.open, (url,)).start()
+    uvicorn.run(create_app(), host=host, port=port, log_level="warning")

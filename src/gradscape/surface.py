@@ -1,0 +1,437 @@
+"""A loss surface: a formula, its exact partial derivatives, and fast evaluators for both.
+
+    s = Surface("w1^2 + 3w2^2")
+    s.partials          # (2*w1, 6*w2): exact, from SymPy
+    s.gradient((3, 1))  # array([6., 6.])
+
+The partials are differentiated symbolically once; then value, partials (and, on request, the
+Hessian) are compiled together into a *program* (see docs/ARCHITECTURE.md): a flat list of array
+operations in which every repeated subexpression is computed once. NumPy runs the program here and
+`static/evaluator.js` runs the very same program in the browser, so the two agree to rounding.
+
+Where the formula is undefined (log of a negative number, a division by zero) values and partials
+are NaN, never an exception or a complex number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import sympy
+from sympy.printing.precedence import PRECEDENCE
+from sympy.printing.str import StrPrinter
+
+from .formula import FormulaError, Parsed, parse, symbol
+from .functions import OPS, SYMPY_OPS
+
+Program = dict[str, Any]
+Point = Sequence[float] | np.ndarray  # one coordinate per variable
+
+MAX_OPS = 20_000  # a program longer than this is refused: its derivatives have exploded
+
+
+class CompileError(ValueError):
+    """The formula parsed, but its derivatives are too large to compile."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Compiling SymPy expressions into a program
+
+
+class _Compiler:
+    """Emit ops for SymPy expressions, sharing every subexpression already emitted."""
+
+    def __init__(self, variables: Sequence[sympy.Symbol]) -> None:
+        self.index = {v: i for i, v in enumerate(variables)}
+        self.ops: list[list[Any]] = []
+        self.memo: dict[sympy.Basic, int] = {}  # expression -> register
+        self.seen: dict[tuple[Any, ...], int] = {}  # op -> register, so no op is emitted twice
+
+    def emit(self, expr: sympy.Basic) -> int:
+        reg = self.memo.get(expr)
+        if reg is None:
+            reg = self._build(expr)
+            self.memo[expr] = reg
+        return reg
+
+    def _op(self, *op: Any) -> int:
+        reg = self.seen.get(op)
+        if reg is None:
+            if len(self.ops) >= MAX_OPS:
+                raise CompileError(
+                    f"This formula's derivatives need over {MAX_OPS} operations; "
+                    "try a shorter formula"
+                )
+            self.ops.append(list(op))
+            reg = len(self.ops) - 1
+            self.seen[op] = reg
+        return reg
+
+    def _const(self, value: float) -> int:
+        if not np.isfinite(value):  # JSON has no NaN: build it as 0/0, which both sides agree on
+            return self._op("div", self._const(0.0), self._const(0.0))
+        return self._op("c", float(value))
+
+    def _build(self, expr: sympy.Basic) -> int:
+        if expr.is_Symbol:
+            return self._op("x", self.index[expr])
+        if not expr.free_symbols:  # a constant: fold it (the parser made sure it is finite)
+            value = complex(sympy.N(expr, 17))
+            return self._const(value.real if value.imag == 0 else float("nan"))
+        if expr.is_Add:
+            return self._sum(expr.args)
+        if expr.is_Mul:
+            return self._product(expr)
+        if expr.is_Pow:
+            return self._power(*expr.as_base_exp())
+        if isinstance(expr, sympy.exp):
+            return self._op("exp", self.emit(expr.args[0]))
+        op = SYMPY_OPS.get(type(expr))
+        if op is not None:
+            return self._op(op, self.emit(expr.args[0]))
+        raise CompileError(f"gradscape cannot compile {type(expr).__name__} yet")
+
+    def _sum(self, terms: Sequence[sympy.Basic]) -> int:
+        # a + (-b) becomes a - b: fewer ops, and the program reads like the formula
+        positive = [t for t in terms if not t.could_extract_minus_sign()]
+        negative = [-t for t in terms if t.could_extract_minus_sign()]
+        if positive:
+            reg = self.emit(positive[0])
+            rest = positive[1:]
+        else:
+            reg = self._op("neg", self.emit(negative[0]))
+            rest, negative = [], negative[1:]
+        for t in rest:
+            reg = self._op("add", reg, self.emit(t))
+        for t in negative:
+            reg = self._op("sub", reg, self.emit(t))
+        return reg
+
+    def _product(self, expr: sympy.Basic) -> int:
+        coeff, factors = expr.as_coeff_mul()
+        numer = [f for f in factors if not _is_reciprocal(f)]
+        denom = [1 / f for f in factors if _is_reciprocal(f)]
+        reg = self._chain("mul", numer) if numer else None
+        if denom:
+            reg = self._op(
+                "div", reg if reg is not None else self._const(1.0), self._chain("mul", denom)
+            )
+        assert reg is not None
+        if coeff == -1:
+            return self._op("neg", reg)
+        if coeff != 1:
+            return self._op("mul", self._const(float(coeff)), reg)
+        return reg
+
+    def _chain(self, op: str, items: Sequence[sympy.Basic]) -> int:
+        reg = self.emit(items[0])
+        for item in items[1:]:
+            reg = self._op(op, reg, self.emit(item))
+        return reg
+
+    def _power(self, base: sympy.Basic, exp: sympy.Basic) -> int:
+        if exp.is_Integer and abs(int(exp)) <= 64:
+            n = int(exp)
+            if n == -1:
+                return self._op("div", self._const(1.0), self.emit(base))
+            return self._op("powi", self.emit(base), n)
+        if exp == sympy.S.Half:
+            return self._op("sqrt", self.emit(base))
+        if exp == -sympy.S.Half:
+            return self._op("div", self._const(1.0), self._op("sqrt", self.emit(base)))
+        return self._op("pow", self.emit(base), self.emit(exp))
+
+
+def _is_reciprocal(factor: sympy.Basic) -> bool:
+    return bool(factor.is_Pow and factor.exp.is_number and factor.exp.is_negative)
+
+
+def compile_program(
+    variables: Sequence[str],
+    value: sympy.Expr,
+    gradient: Sequence[sympy.Expr],
+    hessian: Sequence[Sequence[sympy.Expr]] | None = None,
+) -> Program:
+    """Compile a value, its gradient (and Hessian) into one program that shares common work."""
+    compiler = _Compiler([symbol(v) for v in variables])
+    program: Program = {
+        "variables": list(variables),
+        "value": compiler.emit(value),
+        "gradient": [compiler.emit(g) for g in gradient],
+    }
+    if hessian is not None:
+        program["hessian"] = [[compiler.emit(h) for h in row] for row in hessian]
+    program["ops"] = compiler.ops
+    return program
+
+
+# ---------------------------------------------------------------------------------------------
+# Running a program with NumPy
+
+
+def run_program(program: Program, inputs: Sequence[Any]) -> tuple[Any, list[Any], list[list[Any]]]:
+    """Evaluate a program on scalars or arrays: (value, gradient, hessian) with the NaN rules."""
+    regs: list[Any] = []
+    append = regs.append
+    with np.errstate(all="ignore"):
+        for op, *args in program["ops"]:
+            if op == "x":
+                append(np.asarray(inputs[args[0]], dtype=np.float64))
+            elif op == "c":
+                append(np.float64(args[0]))
+            elif op == "powi":
+                append(OPS["powi"].numpy(regs[args[0]], args[1]))
+            else:
+                append(OPS[op].numpy(*(regs[a] for a in args)))
+        shape = np.broadcast_shapes(*(np.shape(x) for x in inputs)) if inputs else ()
+        value = _finite(regs[program["value"]], shape)
+        undefined = np.isnan(value)
+        grad = [_finite(regs[g], shape, undefined) for g in program["gradient"]]
+        hess = [
+            [_finite(regs[h], shape, undefined) for h in row] for row in program.get("hessian", [])
+        ]
+    return value, grad, hess
+
+
+def _finite(x: Any, shape: tuple[int, ...], undefined: Any = False) -> Any:
+    x = np.broadcast_to(np.asarray(x, dtype=np.float64), shape)
+    return np.where(np.isfinite(x) & ~undefined, x, np.nan)
+
+
+# ---------------------------------------------------------------------------------------------
+# Printing expressions as gradscape text and as HTML
+
+
+class _TextPrinter(StrPrinter):
+    """SymPy expressions in gradscape's own formula language: `^` for powers, juxtaposition."""
+
+    def _print_Exp1(self, expr: Any) -> str:
+        return "e"
+
+    def _print_exp(self, expr: Any) -> str:
+        return f"exp({self._print(expr.args[0])})"
+
+    def _print_Abs(self, expr: Any) -> str:
+        return f"abs({self._print(expr.args[0])})"
+
+    def _print_Pow(self, expr: Any, rational: bool = False) -> str:
+        base, exp = expr.as_base_exp()
+        if exp == sympy.S.Half:
+            return f"sqrt({self._print(base)})"
+        if exp.is_number and exp.is_negative:
+            return f"1/{self.parenthesize(1 / expr, PRECEDENCE['Mul'], strict=True)}"
+        b = self.parenthesize(base, PRECEDENCE["Pow"], strict=True)
+        e = self.parenthesize(exp, PRECEDENCE["Pow"], strict=False)
+        return self._power(b, e)
+
+    def _power(self, base: str, exp: str) -> str:
+        return f"{base}^{exp}"
+
+    def _print_Mul(self, expr: Any) -> str:
+        return _JUXTAPOSE.sub(" ", super()._print_Mul(expr))
+
+
+# '*' becomes juxtaposition (2 x, x y), except between two numbers (2*3) and before '(' (x*(y+1))
+_JUXTAPOSE = re.compile(r"\*(?![\d.(])|(?<![\d.])\*(?!\()")
+
+
+class _HtmlPrinter(_TextPrinter):
+    """The same, as HTML: italic variables with subscript digits, superscript powers."""
+
+    def _print_Symbol(self, expr: Any) -> str:
+        name = expr.name
+        m = re.fullmatch(r"([A-Za-z_]*[A-Za-z])_?(\d+)", name)
+        if m:
+            return f"<i>{_greek(m[1])}</i><sub>{m[2]}</sub>"
+        return f"<i>{_greek(name)}</i>"
+
+    def _print_Exp1(self, expr: Any) -> str:
+        return "<i>e</i>"
+
+    def _print_Pi(self, expr: Any) -> str:
+        return "π"
+
+    def _power(self, base: str, exp: str) -> str:
+        if exp.startswith("(") and exp.endswith(")"):
+            exp = exp[1:-1]
+        return f"{base}<sup>{exp}</sup>"
+
+    def _print_Mul(self, expr: Any) -> str:
+        return StrPrinter._print_Mul(self, expr).replace("*", "\u2009").replace("-", "−")
+
+    def _print_Add(self, expr: Any, order: Any = None) -> str:
+        return super()._print_Add(expr, order).replace(" - ", " − ")
+
+
+_GREEK = {
+    name: chr(code)
+    for name, code in [
+        ("alpha", 0x3B1), ("beta", 0x3B2), ("gamma", 0x3B3), ("delta", 0x3B4),
+        ("epsilon", 0x3B5), ("eta", 0x3B7), ("theta", 0x3B8), ("lambda", 0x3BB),
+        ("mu", 0x3BC), ("phi", 0x3C6), ("psi", 0x3C8), ("omega", 0x3C9), ("sigma", 0x3C3),
+        ("tau", 0x3C4), ("rho", 0x3C1), ("xi", 0x3BE), ("nu", 0x3BD), ("kappa", 0x3BA),
+    ]
+}  # fmt: skip
+
+
+def _greek(name: str) -> str:
+    return _GREEK.get(name, name)
+
+
+def to_text(expr: sympy.Expr) -> str:
+    """The expression in gradscape's formula language (parse(to_text(e)) gives e back)."""
+    return _TextPrinter({"order": "none"}).doprint(expr)
+
+
+def to_html(expr: sympy.Expr) -> str:
+    """The expression as a line of HTML (variables italic, powers raised)."""
+    return _HtmlPrinter({"order": "none"}).doprint(expr)
+
+
+def to_latex(expr: sympy.Expr) -> str:
+    return sympy.latex(expr)
+
+
+# ---------------------------------------------------------------------------------------------
+# The surface
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Value and gradient of a two-variable surface on a regular grid (rows follow y)."""
+
+    x: np.ndarray  # (nx,)
+    y: np.ndarray  # (ny,)
+    value: np.ndarray  # (ny, nx), NaN where undefined
+    gradient: np.ndarray  # (2, ny, nx)
+
+
+class Surface:
+    """A loss given as text, with exact partial derivatives and compiled evaluators.
+
+    `variables` names the order of the variables (and may add ones the formula does not use);
+    by default they are the formula's, in natural order. Bad text raises FormulaError.
+    """
+
+    def __init__(self, formula: str, variables: Sequence[str] | None = None) -> None:
+        parsed: Parsed = parse(formula, variables)
+        self.formula = formula
+        self.expr: sympy.Expr = parsed.expr
+        self.variables: tuple[str, ...] = parsed.variables
+        self.symbols = tuple(symbol(v) for v in self.variables)
+        self.partials: tuple[sympy.Expr, ...] = tuple(
+            sympy.diff(self.expr, s) for s in self.symbols
+        )
+        self._program = compile_program(self.variables, self.expr, self.partials)
+
+    def __repr__(self) -> str:
+        return f"Surface({self.formula!r}, variables={self.variables!r})"
+
+    @cached_property
+    def hessian_exprs(self) -> tuple[tuple[sympy.Expr, ...], ...]:
+        """Second partials; the Dirac delta of abs'' is taken as 0 (true almost everywhere)."""
+        rows = []
+        for g in self.partials:
+            row = [sympy.diff(g, s).replace(sympy.DiracDelta, lambda *a: 0) for s in self.symbols]
+            rows.append(tuple(row))
+        return tuple(rows)
+
+    @cached_property
+    def _program_with_hessian(self) -> Program:
+        return compile_program(self.variables, self.expr, self.partials, self.hessian_exprs)
+
+    def program(self, hessian: bool = False) -> Program:
+        """The compiled program (a JSON-ready dict) that the browser evaluates."""
+        return self._program_with_hessian if hessian else self._program
+
+    # -- evaluation --------------------------------------------------------------------------
+
+    def _point(self, point: Point) -> list[float]:
+        values = [float(p) for p in np.asarray(point, dtype=np.float64).ravel()]
+        if len(values) != len(self.variables):
+            names = ", ".join(self.variables)
+            raise ValueError(f"Give {len(self.variables)} coordinates ({names}); got {len(values)}")
+        return values
+
+    def evaluate(self, point: Point) -> tuple[float, np.ndarray]:
+        """Value and gradient at one point, in one pass."""
+        value, grad, _ = run_program(self._program, self._point(point))
+        return float(value), np.array([float(g) for g in grad])
+
+    def value(self, point: Point) -> float:
+        return self.evaluate(point)[0]
+
+    def gradient(self, point: Point) -> np.ndarray:
+        return self.evaluate(point)[1]
+
+    def hessian(self, point: Point) -> np.ndarray:
+        _, _, hess = run_program(self._program_with_hessian, self._point(point))
+        return np.array([[float(h) for h in row] for row in hess])
+
+    def grid(
+        self,
+        x: tuple[float, float],
+        y: tuple[float, float],
+        n: int | tuple[int, int] = 101,
+        at: Sequence[float] | None = None,
+    ) -> Grid:
+        """Value and gradient on an n-by-n grid over the first two variables, vectorised.
+
+        Other variables, if any, are held at `at` (their values, in order; default 0).
+        """
+        if len(self.variables) < 2:
+            raise ValueError("A grid needs two variables; name a second with variables=(...)")
+        nx, ny = (n, n) if isinstance(n, int) else n
+        if not (2 <= nx <= 4000 and 2 <= ny <= 4000):
+            raise ValueError("Grid size must be between 2 and 4000 points a side")
+        xs = np.linspace(*x, nx)
+        ys = np.linspace(*y, ny)
+        gx, gy = np.meshgrid(xs, ys)
+        rest = list(at) if at is not None else [0.0] * (len(self.variables) - 2)
+        value, grad, _ = run_program(self._program, [gx, gy, *rest])
+        return Grid(xs, ys, value, np.stack(grad[:2]))
+
+    # -- presentation ------------------------------------------------------------------------
+
+    def describe(self) -> dict[str, Any]:
+        """The formula and its partials as text, LaTeX and HTML (for readouts and the API)."""
+        return {
+            "text": to_text(self.expr),
+            "latex": to_latex(self.expr),
+            "html": to_html(self.expr),
+            "partials": [
+                {"variable": v, "text": to_text(p), "latex": to_latex(p), "html": to_html(p)}
+                for v, p in zip(self.variables, self.partials, strict=True)
+            ],
+        }
+
+
+def numeric_gradient(surface: Surface, point: Point, h: float = 1e-6) -> np.ndarray:
+    """Central finite differences, (L(w + h e_i) - L(w - h e_i)) / 2h: the independent check.
+
+    Its error is about h^2 (truncation) plus 1e-16 |L| / h (rounding): h = 1e-6 balances them
+    for values of order one. Exact partials need neither.
+    """
+    w = np.asarray(surface._point(point))
+    out = np.empty_like(w)
+    for i in range(len(w)):
+        step = np.zeros_like(w)
+        step[i] = h * max(1.0, abs(w[i]))
+        out[i] = (surface.value(w + step) - surface.value(w - step)) / (2 * step[i])
+    return out
+
+
+__all__ = [
+    "CompileError",
+    "FormulaError",
+    "Grid",
+    "Surface",
+    "compile_program",
+    "numeric_gradient",
+    "run_program",
+]
