@@ -147,6 +147,13 @@ async def gallery_route(request: Request) -> Response:
     return _json(entries)
 
 
+async def lesson_route(request: Request) -> Response:
+    from .lesson import lesson_html  # typesets its math once, on first use
+
+    html = await asyncio.to_thread(lesson_html)
+    return HTMLResponse(html)
+
+
 async def index_route(request: Request) -> Response:
     return HTMLResponse((STATIC / "index.html").read_text(encoding="utf-8"))
 
@@ -185,6 +192,7 @@ def create_app(compiler: Compiler | None = None) -> ASGIApp:
     compiler = compiler or Compiler()
     routes = [
         Route("/", index_route),
+        Route("/lesson", lesson_route),
         Route("/api/compile", compile_route, methods=["POST"]),
         Route("/api/gallery", gallery_route),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),

@@ -262,10 +262,7 @@ class _HtmlPrinter(_TextPrinter):
         return f"{base}<sup>{exp}</sup>"
 
     def _print_Mul(self, expr: Any) -> str:
-        return StrPrinter._print_Mul(self, expr).replace("*", "\u2009").replace("-", "−")
-
-    def _print_Add(self, expr: Any, order: Any = None) -> str:
-        return super()._print_Add(expr, order).replace(" - ", " − ")
+        return StrPrinter._print_Mul(self, expr).replace("*", "\u2009")
 
 
 _GREEK = {
@@ -289,8 +286,8 @@ def to_text(expr: sympy.Expr) -> str:
 
 
 def to_html(expr: sympy.Expr) -> str:
-    """The expression as a line of HTML (variables italic, powers raised)."""
-    return _HtmlPrinter({"order": "none"}).doprint(expr)
+    """The expression as a line of HTML (variables italic, powers raised, true minus signs)."""
+    return _HtmlPrinter({"order": "none"}).doprint(expr).replace("-", "−")
 
 
 def to_latex(expr: sympy.Expr) -> str:

@@ -1,0 +1,628 @@
+// The explorer: a loss surface you can hover to see the gradient, click to roll a ball downhill.
+//
+//   render({ model, el }) -> cleanup
+//
+// `model` follows anywidget's interface: get(name), set(name, value), save_changes(),
+// on("change:name", cb), off("change:name", cb); a host may add compile(formula) ->
+// Promise<compiled | {error, column}> and gallery() -> Promise<[{name, title, formula, blurb}]>.
+// Keys read and written: compiled, formula, view, point, runs (see docs/ARCHITECTURE.md).
+
+import { evalPoint } from "./evaluator.js";
+import { createPlot2d } from "./plot2d.js";
+import { createSurface3d } from "./surface3d.js";
+import { createReadout, describe } from "./readout.js";
+import { createRunsPanel, RUN_COLORS } from "./runs.js";
+import { createFormulaBox } from "./formulabox.js";
+import { descend, MAX_STEPS, optimizerInfo } from "./optimizers.js";
+import { validView, zoomAt, panBy, sameView } from "./view.js";
+import { varHtml } from "./format.js";
+
+/**
+ * @typedef {import("./view.js").View} View
+ * @typedef {import("./runs.js").Run} Run
+ * @typedef {import("./runs.js").RunSpec} RunSpec
+ * @typedef {{error: string, column: number|null}} CompileError
+ * @typedef {{formula: string, text?: string, name?: string|null, title?: string|null, blurb?: string|null,
+ *   variables: string[], html?: string, latex?: string,
+ *   partials: Array<{variable: string, text?: string, html?: string, latex?: string}>,
+ *   program: import("./evaluator.js").Program, view?: View, minima?: number[][],
+ *   start?: number[]|null, lr?: number|null}} Compiled
+ * @typedef {{
+ *   get: (name: string) => any, set: (name: string, value: any) => void, save_changes: () => void,
+ *   on: (event: string, cb: (...args: any[]) => void) => void, off: (event: string, cb?: (...args: any[]) => void) => void,
+ *   compile?: (formula: string) => Promise<Compiled|CompileError>,
+ *   gallery?: () => Promise<import("./formulabox.js").GalleryEntry[]>,
+ * }} Model
+ */
+
+const DEFAULT_VIEW = /** @type {View} */ ({ x: [-4, 4], y: [-4, 4] });
+const HOVER_MARK = "gradscape:hover-start";
+const RENDER_MARK = "gradscape:render-start";
+const ANNOUNCE_MS = 600;
+const SAVE_MS = 250;
+
+/** Built-in gallery used when the host offers none (compiled through model.compile by formula). */
+const FALLBACK_GALLERY = [
+  { name: "w1^2 + 3w2^2", title: "The lesson's bowl", formula: "w1^2 + 3w2^2" },
+  { name: "x^2 + y^2", title: "A round bowl", formula: "x^2 + y^2" },
+  { name: "x^2 - y^2", title: "A saddle", formula: "x^2 - y^2" },
+  { name: "(1 - x)^2 + 100(y - x^2)^2", title: "Rosenbrock's banana valley", formula: "(1 - x)^2 + 100(y - x^2)^2" },
+  { name: "(x^2 + y - 11)^2 + (x + y^2 - 7)^2", title: "Himmelblau's four valleys", formula: "(x^2 + y - 11)^2 + (x + y^2 - 7)^2" },
+];
+
+/** The lesson's worked example: three points on the bowl w1^2 + 3w2^2. */
+const VISITS = [
+  {
+    id: "visit-3-1", p: [3, 1], label: "(3, 1)",
+    text: "∇L = (6, 6): both weights push uphill equally hard, yet the bowl is steeper per unit in w2 — so the arrow does not point at the minimum.",
+    speech: "The gradient is (6, 6): both weights push uphill equally hard, yet the bowl is steeper per unit in w2, so the gradient does not point at the minimum.",
+  },
+  {
+    id: "visit-0-1", p: [0, 1], label: "(0, 1)",
+    text: "∇L = (0, 6): flat in w1, steep in w2 — the gradient points straight up the w2 axis.",
+    speech: "The gradient is (0, 6): flat in w1, steep in w2. It points straight along the w2 axis.",
+  },
+  {
+    id: "visit-0-0", p: [0, 0], label: "(0, 0)",
+    text: "∇L = (0, 0): the minimum. No direction is downhill, so descent stops here.",
+    speech: "The gradient is (0, 0): this is the minimum. No direction is downhill.",
+  },
+];
+
+let instances = 0;
+
+/**
+ * @param {{model: Model, el: HTMLElement}} args
+ * @returns {() => void} cleanup
+ */
+export function render({ model, el }) {
+  const uid = `gs${++instances}`;
+  const root = document.createElement("div");
+  root.className = "gs-explorer";
+  el.appendChild(root);
+
+  // --- layout ----------------------------------------------------------------------------------
+  const top = div("gs-top", root);
+  const main = div("gs-main", root);
+  const left = div("gs-left", main);
+  const side = div("gs-side", main);
+  const sideA = div("gs-side-a", side); // readout and the 3D view
+  const sideB = div("gs-side-b", side); // the runs
+  const live = div("gs-sr", root);
+  live.setAttribute("aria-live", "polite");
+  live.setAttribute("role", "status");
+
+  const box = createFormulaBox(top, { formula: (t) => compileText(t, false), gallery: (n) => compileText(n, true) }, uid);
+
+  const figure = document.createElement("figure");
+  figure.className = "gs-figure";
+  left.appendChild(figure);
+  const plot = createPlot2d(figure, {
+    hover: (p, source) => hoverAt(p, source),
+    leave: () => {},
+    click: (p) => { hoverAt(p, "click"); dropBall(p); },
+    zoom: (c, f) => setView(zoomAt(plot.shown, c[0], c[1], f), true),
+    pan: (dx, dy) => setView(panBy(plot.shown, dx, dy), true),
+    key: onPlotKey,
+  });
+  plot.element.setAttribute("aria-label", "Loss surface. Arrow keys move the point (Shift: farther), Enter drops a ball, + and − zoom.");
+  plot.element.setAttribute("aria-describedby", `${uid}-caption`);
+  const toolbar = div("gs-toolbar", figure);
+  toolbar.innerHTML = `
+    <div class="gs-tools" role="group" aria-label="View">
+      <button type="button" data-act="zoom-in" aria-label="Zoom in" title="Zoom in (+)">+</button>
+      <button type="button" data-act="zoom-out" aria-label="Zoom out" title="Zoom out (−)">−</button>
+      <button type="button" data-act="pan" aria-pressed="false" title="Drag to pan (or hold Shift while dragging)">Pan</button>
+      <button type="button" data-act="reset-view" data-testid="reset-view">Reset view</button>
+      <label class="gs-check"><input type="checkbox" data-act="equal" checked> Equal scales</label>
+    </div>
+    <figcaption id="${uid}-caption" class="gs-caption">
+      <span class="gs-key gs-key-grad" aria-hidden="true"></span> gradient ∇<i>L</i>, uphill
+      <span class="gs-key gs-key-desc" aria-hidden="true"></span> steepest descent −∇<i>L</i>
+      <span class="gs-key-min" aria-hidden="true" hidden>×</span><span class="gs-key-min-text" hidden> known minimum</span>
+      <span class="gs-caption-note">Contours join points of equal loss; colour runs from pale (low) to deep blue (high).</span>
+      <span class="gs-blurb" hidden></span>
+    </figcaption>`;
+  const equalBox = /** @type {HTMLInputElement} */ (toolbar.querySelector('[data-act="equal"]'));
+  const panBtn = /** @type {HTMLButtonElement} */ (toolbar.querySelector('[data-act="pan"]'));
+  const blurb = /** @type {HTMLElement} */ (toolbar.querySelector(".gs-blurb"));
+
+  const readoutCard = div("gs-card gs-readout-card", sideA);
+  const readout = createReadout(readoutCard);
+  const examples = div("gs-examples", readoutCard);
+  examples.innerHTML = `<div class="gs-examples-row"><span class="gs-examples-label">Visit</span>${VISITS.map(
+    (v) => `<button type="button" data-testid="${v.id}" data-visit="${v.id}">${v.label}</button>`).join("")}</div>
+    <p class="gs-example-text" aria-live="off"></p>`;
+  const exampleText = /** @type {HTMLElement} */ (examples.querySelector(".gs-example-text"));
+
+  const runsCard = div("gs-card", sideB);
+  const panel = createRunsPanel(runsCard, {
+    settings: (optimizer, lr) => { settings = { optimizer, lr }; },
+    play: () => setPlaying(!playing),
+    step: stepOnce,
+    clear: () => { runs = []; afterRunsChanged(true); },
+    remove: (i) => { runs.splice(i, 1); afterRunsChanged(true); },
+  }, uid);
+
+  const fig3d = document.createElement("figure");
+  fig3d.className = "gs-card gs-figure3d";
+  sideA.appendChild(fig3d);
+  const surface = createSurface3d(fig3d);
+  const cap3d = document.createElement("figcaption");
+  cap3d.className = "gs-caption";
+  cap3d.textContent = "The same surface in 3D: drag, or use the arrow keys, to turn it.";
+  fig3d.appendChild(cap3d);
+
+  // --- state -----------------------------------------------------------------------------------
+  /** @type {Compiled|null} */
+  let compiled = null;
+  /** @type {View} */
+  let view = DEFAULT_VIEW;
+  let equal = true;
+  /** @type {number[]|null} */
+  let point = null;
+  /** @type {{value: number, gradient: number[]}} */
+  let here = { value: NaN, gradient: [NaN, NaN] };
+  /** @type {Run[]} */
+  let runs = [];
+  let playing = true;
+  let settings = { optimizer: "gd", lr: 0.1 };
+  /** @type {number[]|null} the worked-example point whose explanation is showing */
+  let visited = null;
+  let compileSeq = 0;
+  let renderFrame = 0;
+  /** @type {ReturnType<typeof setTimeout>|0} */
+  let surfaceTimer = 0;
+  /** @type {{program: any, shown: View, scale: any}|null} */
+  let pending3d = null;
+  let interacting = false;
+  let animFrame = 0;
+  let lastTime = 0;
+  /** @type {ReturnType<typeof setTimeout>|0} */
+  let announceTimer = 0;
+  /** @type {ReturnType<typeof setTimeout>|0} */
+  let saveTimer = 0;
+  let destroyed = false;
+
+  const names = () => (compiled ? compiled.variables.slice(0, 2) : ["x", "y"]);
+
+  // --- model I/O -------------------------------------------------------------------------------
+  /** @param {Record<string, any>} values @param {boolean} [now] */
+  function write(values, now = false) {
+    for (const [k, v] of Object.entries(values)) model.set(k, v);
+    if (saveTimer) clearTimeout(saveTimer);
+    if (now) { saveTimer = 0; model.save_changes(); return; }
+    saveTimer = setTimeout(() => { saveTimer = 0; if (!destroyed) model.save_changes(); }, SAVE_MS);
+  }
+
+  // --- drawing ---------------------------------------------------------------------------------
+  function renderAll() {
+    renderFrame = 0;
+    if (destroyed) return;
+    performance.mark(RENDER_MARK);
+    const program = compiled ? compiled.program : null;
+    const minima = compiled && Array.isArray(compiled.minima) ? compiled.minima : [];
+    const { shown, scale } = plot.render(program, view, equal, { x: names()[0], y: names()[1] }, minima);
+    performance.measure("gradscape:render2d", RENDER_MARK);
+    // the 3D mesh follows a moment later while the view is being zoomed or panned
+    pending3d = { program, shown, scale };
+    if (surfaceTimer) clearTimeout(surfaceTimer);
+    if (interacting) surfaceTimer = setTimeout(render3d, 90);
+    else render3d();
+    drawRuns();
+    if (point) redrawHover();
+    performance.measure("gradscape:render", RENDER_MARK);
+    performance.clearMarks(RENDER_MARK);
+  }
+  function render3d() {
+    surfaceTimer = 0;
+    if (!pending3d || destroyed) return;
+    const t3 = performance.now();
+    surface.setData(pending3d.program, pending3d.shown, pending3d.scale, names());
+    if (point) surface.setHover(point, here.value, here.gradient);
+    performance.measure("gradscape:render3d", { start: t3 });
+    pending3d = null;
+    interacting = false;
+  }
+  function scheduleRender() {
+    if (!renderFrame) renderFrame = requestAnimationFrame(renderAll);
+  }
+
+  /** @param {View} v @param {boolean} [live] part of a continuous zoom or pan */
+  function setView(v, live = false) {
+    const ok = validView(v);
+    if (!ok) return;
+    view = ok;
+    if (live) interacting = true;
+    scheduleRender();
+    write({ view: { x: [...view.x], y: [...view.y] } });
+  }
+
+  // --- hover -----------------------------------------------------------------------------------
+  /**
+   * Show the gradient at p: evaluate one point, redraw only the overlays. O(1) in grid size.
+   * @param {number[]} p @param {string} source
+   */
+  function hoverAt(p, source) {
+    performance.mark(HOVER_MARK);
+    point = [p[0], p[1]];
+    redrawHover();
+    performance.measure("gradscape:hover", HOVER_MARK);
+    performance.clearMarks(HOVER_MARK);
+    if (source !== "model") model.set("point", [point[0], point[1]]);
+    if (source !== "model") write({});
+    if (visited && (visited[0] !== point[0] || visited[1] !== point[1])) { // the example no longer applies
+      visited = null;
+      exampleText.textContent = "";
+    }
+    if (source !== "visit") announceLater();
+  }
+
+  function redrawHover() {
+    if (!point) return;
+    if (compiled) {
+      const r = evalPoint(compiled.program, point);
+      here = { value: r.value, gradient: [r.gradient[0] ?? 0, r.gradient[1] ?? 0] };
+      if (r.value !== r.value) here.gradient = [NaN, NaN];
+    } else {
+      here = { value: NaN, gradient: [NaN, NaN] };
+    }
+    plot.drawHover(point, here.value, here.gradient);
+    readout.update(point, here.value, here.gradient);
+    surface.setHover(point, here.value, here.gradient);
+  }
+
+  function announceLater() {
+    if (announceTimer) clearTimeout(announceTimer);
+    announceTimer = setTimeout(() => {
+      announceTimer = 0;
+      if (point && compiled) live.textContent = describe(names(), point, here.value, here.gradient);
+    }, ANNOUNCE_MS);
+  }
+
+  /** @param {KeyboardEvent} e @returns {boolean} handled */
+  function onPlotKey(e) {
+    const v = plot.shown;
+    const p = point || [(v.x[0] + v.x[1]) / 2, (v.y[0] + v.y[1]) / 2];
+    const f = e.shiftKey ? 0.1 : 0.02;
+    const dx = (v.x[1] - v.x[0]) * f;
+    const dy = (v.y[1] - v.y[0]) * f;
+    const clampX = (/** @type {number} */ x) => Math.min(v.x[1], Math.max(v.x[0], x));
+    const clampY = (/** @type {number} */ y) => Math.min(v.y[1], Math.max(v.y[0], y));
+    switch (e.key) {
+      case "ArrowLeft": hoverAt([clampX(p[0] - dx), p[1]], "key"); return true;
+      case "ArrowRight": hoverAt([clampX(p[0] + dx), p[1]], "key"); return true;
+      case "ArrowUp": hoverAt([p[0], clampY(p[1] + dy)], "key"); return true;
+      case "ArrowDown": hoverAt([p[0], clampY(p[1] - dy)], "key"); return true;
+      case "Enter": case " ": dropBall(p); return true;
+      case "+": case "=": setView(zoomAt(v, p[0], p[1], 1 / 1.25)); return true;
+      case "-": case "_": setView(zoomAt(v, p[0], p[1], 1.25)); return true;
+      case "0": resetView(); return true;
+      default: return false;
+    }
+  }
+
+  function resetView() {
+    setView(compiled && validView(compiled.view) ? /** @type {View} */ (validView(compiled.view)) : DEFAULT_VIEW);
+  }
+
+  // --- runs ------------------------------------------------------------------------------------
+  /** @param {number[]} p */
+  function dropBall(p) {
+    if (!compiled) return;
+    /** @type {RunSpec} */
+    const spec = { optimizer: settings.optimizer, lr: settings.lr, start: [p[0], p[1]] };
+    const run = makeRun(spec, runs.length, true);
+    if (run.traj.stopped === "invalid") {
+      live.textContent = run.traj.reason;
+    }
+    runs.push(run);
+    afterRunsChanged(true); // paused: the ball waits at its start for Step or Play
+  }
+
+  /** @param {RunSpec} spec @param {number} index @param {boolean} animate @returns {Run} */
+  function makeRun(spec, index, animate) {
+    const { optimizer, lr, start, steps, ...rest } = spec;
+    const program = /** @type {Compiled} */ (compiled).program;
+    const cap = Number.isInteger(steps) && Number(steps) >= 0 ? Math.min(Number(steps), MAX_STEPS) : MAX_STEPS;
+    const traj = optimizerInfo(optimizer)
+      ? descend(program, start.map(Number), optimizer, { lr, ...rest }, cap)
+      : { optimizer, settings: {}, points: [start], values: [NaN], gradients: [[NaN, NaN]], stopped: /** @type {const} */ ("invalid"), reason: `Unknown optimizer '${optimizer}'`, steps: 0 };
+    return { spec, traj, shown: animate ? 0 : traj.steps, color: RUN_COLORS[index % RUN_COLORS.length] };
+  }
+
+  /** @param {boolean} toModel */
+  function afterRunsChanged(toModel) {
+    runs.forEach((r, i) => { r.color = RUN_COLORS[i % RUN_COLORS.length]; });
+    panel.setRuns(runs);
+    drawRuns();
+    if (toModel) write({ runs: runs.map((r) => ({ ...r.spec, start: [...r.spec.start] })) }, true);
+    ensureAnimating();
+  }
+
+  function drawRuns() {
+    plot.drawRuns(runs.map((r) => ({ points: r.traj.points, shown: Math.floor(r.shown), color: r.color, done: r.shown >= r.traj.steps })));
+  }
+
+  /** @param {boolean} v */
+  function setPlaying(v) {
+    playing = v;
+    panel.setPlaying(v);
+    ensureAnimating();
+  }
+
+  function ensureAnimating() {
+    if (playing && !animFrame && runs.some((r) => r.shown < r.traj.steps)) {
+      lastTime = 0;
+      animFrame = requestAnimationFrame(animate);
+    }
+  }
+
+  /** A few steps per frame, speeding up as a run gets longer (the first steps are the lesson). @param {number} now */
+  function animate(now) {
+    animFrame = 0;
+    if (destroyed || !playing) return;
+    const dt = lastTime ? Math.min(0.1, (now - lastTime) / 1000) : 1 / 60;
+    lastTime = now;
+    let busy = false;
+    for (const r of runs) {
+      if (r.shown >= r.traj.steps) continue;
+      r.shown = Math.min(r.traj.steps, r.shown + dt * (10 + 1.3 * r.shown));
+      if (r.shown < r.traj.steps) busy = true;
+    }
+    drawRuns();
+    panel.tick(runs);
+    if (busy) animFrame = requestAnimationFrame(animate);
+  }
+
+  function stepOnce() {
+    if (playing) setPlaying(false);
+    for (const r of runs) if (r.shown < r.traj.steps) r.shown = Math.floor(r.shown) + 1;
+    drawRuns();
+    panel.tick(runs);
+  }
+
+  /** Runs from the model (a link, or the host): keep matching ones, compute the rest at once. */
+  function runsFromModel() {
+    const specs = model.get("runs");
+    if (!Array.isArray(specs) || !compiled) return;
+    const same = specs.length === runs.length && specs.every((s, i) => JSON.stringify(s) === JSON.stringify(runs[i].spec));
+    if (same) return;
+    runs = specs
+      .filter((s) => s && Array.isArray(s.start) && s.start.length >= 2 && typeof s.optimizer === "string")
+      .map((s, i) => {
+        const keep = runs[i] && JSON.stringify(runs[i].spec) === JSON.stringify(s) ? runs[i] : null;
+        return keep || makeRun({ ...s, lr: Number(s.lr) || optimizerInfo(s.optimizer)?.defaults.lr || 0.1 }, i, false);
+      });
+    afterRunsChanged(false);
+  }
+
+  // --- surfaces --------------------------------------------------------------------------------
+  /**
+   * @param {Compiled} c
+   * @param {{resetView: boolean, keepRuns: boolean, view?: View|null}} opts  `view`, if given, wins
+   */
+  function applyCompiled(c, opts) {
+    const prevName = compiled ? compiled.name : undefined;
+    compiled = c;
+    box.setDisplay(c);
+    box.setSelected(c.name || null);
+    const hasMinima = Array.isArray(c.minima) && c.minima.length > 0;
+    for (const e of toolbar.querySelectorAll(".gs-key-min, .gs-key-min-text")) /** @type {HTMLElement} */ (e).hidden = !hasMinima;
+    blurb.textContent = c.blurb ? `${c.title ? `${c.title}. ` : ""}${c.blurb}` : "";
+    blurb.hidden = !c.blurb;
+    readout.setSurface(c);
+    const bowl = isBowl(c);
+    examples.hidden = !bowl;
+    if (!bowl) exampleText.textContent = "";
+    if (opts.resetView || (c.name && c.name !== prevName)) {
+      view = validView(c.view) || DEFAULT_VIEW;
+      const start = Array.isArray(c.start) && c.start.length >= 2 ? c.start : null;
+      point = start ? [start[0], start[1]] : [(view.x[0] + view.x[1]) / 2, (view.y[0] + view.y[1]) / 2];
+      if (typeof c.lr === "number" && c.lr > 0 && settings.optimizer === "gd") {
+        settings = { optimizer: "gd", lr: c.lr };
+        panel.setSettings("gd", c.lr);
+      }
+    }
+    if (opts.view) view = opts.view;
+    if (!point) {
+      const start = Array.isArray(c.start) && c.start.length >= 2 ? c.start : null;
+      point = start ? [start[0], start[1]] : [(view.x[0] + view.x[1]) / 2, (view.y[0] + view.y[1]) / 2];
+    }
+    if (opts.keepRuns) runs = runs.map((r, i) => makeRun(r.spec, i, false));
+    else runs = [];
+    afterRunsChanged(false);
+    renderAll();
+  }
+
+  /**
+   * Compile typed text (or a gallery name) through the host; errors leave the last surface.
+   * @param {string} text @param {boolean} fromGallery
+   */
+  async function compileText(text, fromGallery) {
+    const seq = ++compileSeq;
+    if (!model.compile) {
+      box.setError("This page shows a fixed surface; editing the formula needs the gradscape server (run: gradscape serve).", null);
+      return;
+    }
+    if (!text.trim()) {
+      box.setError("Type a formula, for example w1^2 + 3w2^2", 0);
+      return;
+    }
+    /** @type {Compiled|CompileError} */
+    let res;
+    try {
+      res = await model.compile(text);
+    } catch (err) {
+      res = { error: `Could not reach the gradscape server (${err instanceof Error ? err.message : String(err)}).`, column: null };
+    }
+    if (destroyed || seq !== compileSeq) return; // a newer request is on its way
+    if ("error" in res) {
+      box.setError(res.error, typeof res.column === "number" ? res.column : null);
+      write({ formula: text });
+      return;
+    }
+    box.clearError();
+    if (fromGallery) box.setText(res.formula);
+    applyCompiled(res, { resetView: fromGallery, keepRuns: !fromGallery });
+    write({ compiled: res, formula: fromGallery ? res.formula : text, view: { x: [...view.x], y: [...view.y] }, runs: runs.map((r) => r.spec) }, true);
+    if (point) hoverAt(point, "compile");
+  }
+
+  /** Is this the lesson's bowl w1^2 + 3w2^2? (checked by value, so any spelling counts) @param {Compiled} c */
+  function isBowl(c) {
+    if (c.variables[0] !== "w1" || c.variables[1] !== "w2") return false;
+    return [[3, 1], [0, 1], [1.5, -2], [-0.7, 0.3]].every(([a, b]) => {
+      const r = evalPoint(c.program, [a, b]);
+      const want = a * a + 3 * b * b;
+      return Math.abs(r.value - want) <= 1e-9 * Math.max(1, want);
+    });
+  }
+
+  // --- controls --------------------------------------------------------------------------------
+  /** @param {Event} e */
+  const onToolbar = (e) => {
+    const t = /** @type {HTMLElement} */ (e.target).closest("[data-act]");
+    if (!t) return;
+    const act = /** @type {HTMLElement} */ (t).dataset.act;
+    const v = plot.shown;
+    const c = point && point[0] >= v.x[0] && point[0] <= v.x[1] && point[1] >= v.y[0] && point[1] <= v.y[1]
+      ? point : [(v.x[0] + v.x[1]) / 2, (v.y[0] + v.y[1]) / 2];
+    if (act === "zoom-in") setView(zoomAt(v, c[0], c[1], 1 / 1.5));
+    else if (act === "zoom-out") setView(zoomAt(v, c[0], c[1], 1.5));
+    else if (act === "reset-view") resetView();
+    else if (act === "pan") {
+      const on = panBtn.getAttribute("aria-pressed") !== "true";
+      panBtn.setAttribute("aria-pressed", String(on));
+      plot.setPanMode(on);
+    }
+  };
+  const onEqual = () => { equal = equalBox.checked; scheduleRender(); };
+  /** @param {Event} e */
+  const onVisit = (e) => {
+    const b = /** @type {HTMLElement} */ (e.target).closest("[data-visit]");
+    if (!b) return;
+    const v = VISITS.find((x) => x.id === /** @type {HTMLElement} */ (b).dataset.visit);
+    if (!v) return;
+    hoverAt(v.p, "visit");
+    // on a phone the buttons sit below the plot: bring the plot (and its arrows) into view
+    const r = plot.element.getBoundingClientRect();
+    if (r.top < 0 || r.bottom > window.innerHeight) plot.element.scrollIntoView({ block: "nearest" });
+    exampleText.innerHTML = `<strong>At (${v.p.join(", ")}):</strong> ${v.text.replace("∇L", "∇<i>L</i>").replace(/w([12])/g, (_, d) => varHtml(`w${d}`))}`;
+    visited = v.p;
+    if (announceTimer) { clearTimeout(announceTimer); announceTimer = 0; }
+    live.textContent = `${describe(names(), v.p, here.value, here.gradient)} ${v.speech}`;
+  };
+  toolbar.addEventListener("click", onToolbar);
+  equalBox.addEventListener("change", onEqual);
+  examples.addEventListener("click", onVisit);
+
+  // --- model events ----------------------------------------------------------------------------
+  const onCompiled = () => {
+    const c = model.get("compiled");
+    if (c && c !== compiled && c.program) {
+      const hostView = validView(model.get("view"));
+      applyCompiled(c, { resetView: !compiled, keepRuns: false, view: hostView });
+      runsFromModel();
+      if (point) hoverAt(point, "model");
+    }
+  };
+  const onFormula = () => {
+    const f = model.get("formula");
+    if (typeof f === "string" && f !== box.text) {
+      box.setText(f);
+      if (!compiled || f !== compiled.formula) compileText(f, false);
+    }
+  };
+  const onView = () => {
+    const v = validView(model.get("view"));
+    if (v && !sameView(v, view)) { view = v; scheduleRender(); }
+  };
+  const onPoint = () => {
+    const p = model.get("point");
+    if (Array.isArray(p) && p.length >= 2 && (!point || p[0] !== point[0] || p[1] !== point[1])) {
+      const q = [Number(p[0]), Number(p[1])];
+      if (q.every(Number.isFinite)) hoverAt(q, "model");
+    }
+  };
+  const onRuns = () => runsFromModel();
+  const listeners = /** @type {Array<[string, () => void]>} */ ([
+    ["change:compiled", onCompiled], ["change:formula", onFormula], ["change:view", onView],
+    ["change:point", onPoint], ["change:runs", onRuns],
+  ]);
+  for (const [ev, cb] of listeners) model.on(ev, cb);
+
+  const resize = new ResizeObserver(() => scheduleRender());
+  resize.observe(plot.element);
+  resize.observe(surface.element);
+
+  // --- start -----------------------------------------------------------------------------------
+  box.setText(String(model.get("formula") ?? ""));
+  if (!model.compile) box.setEditable(false, "This page shows fixed surfaces; to type your own formula, run gradscape serve.");
+  loadGallery();
+  const initial = model.get("compiled");
+  const initialView = validView(model.get("view"));
+  const initialPoint = model.get("point");
+  if (initial && initial.program) {
+    applyCompiled(initial, { resetView: true, keepRuns: false, view: initialView });
+    if (Array.isArray(initialPoint) && initialPoint.length >= 2 && initialPoint.every((v) => Number.isFinite(Number(v)))) {
+      point = [Number(initialPoint[0]), Number(initialPoint[1])];
+    }
+    if (!box.text) box.setText(initial.formula);
+    runsFromModel();
+    renderAll();
+    if (point) hoverAt(point, "model");
+  } else {
+    if (initialView) view = initialView;
+    renderAll();
+    readout.element.textContent = "Loading the surface…";
+    const f = model.get("formula");
+    if (typeof f === "string" && f.trim()) compileText(f, false);
+  }
+
+  async function loadGallery() {
+    /** @type {import("./formulabox.js").GalleryEntry[]|null} */
+    let entries = null;
+    try {
+      if (model.gallery) entries = await model.gallery();
+    } catch {
+      entries = null;
+    }
+    if (!Array.isArray(entries) || !entries.length) {
+      const fromModel = model.get("gallery");
+      entries = Array.isArray(fromModel) && fromModel.length ? fromModel : model.compile ? FALLBACK_GALLERY : [];
+    }
+    if (destroyed) return;
+    box.setGallery(/** @type {import("./formulabox.js").GalleryEntry[]} */ (entries));
+    if (compiled) box.setSelected(compiled.name || null);
+  }
+
+  return function cleanup() {
+    destroyed = true;
+    for (const [ev, cb] of listeners) model.off(ev, cb);
+    resize.disconnect();
+    if (renderFrame) cancelAnimationFrame(renderFrame);
+    if (surfaceTimer) clearTimeout(surfaceTimer);
+    if (animFrame) cancelAnimationFrame(animFrame);
+    if (announceTimer) clearTimeout(announceTimer);
+    if (saveTimer) { clearTimeout(saveTimer); model.save_changes(); }
+    toolbar.removeEventListener("click", onToolbar);
+    equalBox.removeEventListener("change", onEqual);
+    examples.removeEventListener("click", onVisit);
+    plot.destroy();
+    surface.destroy();
+    panel.destroy();
+    box.destroy();
+    root.remove();
+  };
+}
+
+/** @param {string} cls @param {HTMLElement} parent */
+function div(cls, parent) {
+  const d = document.createElement("div");
+  d.className = cls;
+  parent.appendChild(d);
+  return d;
+}
+
+export default { render };

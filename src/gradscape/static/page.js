@@ -1,0 +1,101 @@
+// The web-page host: a model kept in the URL (so a link reproduces what you see) and backed by
+// the local server's /api/compile and /api/gallery; then the explorer renders into #app.
+// The URL's query is host.js's state format (g= or f=, v=, p=, r=...).
+
+import { render } from "./explorer.js";
+import { MemoryModel, stateToQuery, queryToState } from "./host.js";
+
+const URL_DELAY_MS = 300;
+const DEFAULT_SURFACE = "bowl";
+
+/**
+ * The explorer's model for the web page: state in memory and, on save_changes, in the page's
+ * URL; compile() and gallery() ask the server.
+ */
+class UrlModel extends MemoryModel {
+  /** @param {Record<string, any>} state */
+  constructor(state) {
+    super(state);
+    /** @type {ReturnType<typeof setTimeout>|0} */
+    this.timer = 0;
+  }
+
+  save_changes() {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => { this.timer = 0; writeUrl(this.state); }, URL_DELAY_MS);
+  }
+
+  /** The URL that reproduces the current state (written to the address bar at once). */
+  link() {
+    if (this.timer) { clearTimeout(this.timer); this.timer = 0; }
+    writeUrl(this.state);
+    return location.href;
+  }
+
+  /**
+   * POST /api/compile. Resolves to the compiled surface or {error, column}; rejects only when
+   * the server cannot be reached.
+   * @param {string} formula
+   */
+  async compile(formula) {
+    const res = await fetch("/api/compile", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ formula }),
+    });
+    let body;
+    try {
+      body = await res.json();
+    } catch {
+      body = null;
+    }
+    if (res.ok && body && body.program) return body;
+    if (body && typeof body.error === "string") return { error: body.error, column: body.column ?? null };
+    return { error: `The server could not compile this (HTTP ${res.status}).`, column: null };
+  }
+
+  /** GET /api/gallery, or [] if the server has none. */
+  async gallery() {
+    try {
+      const res = await fetch("/api/gallery");
+      if (!res.ok) return [];
+      const list = await res.json();
+      return Array.isArray(list) ? list : [];
+    } catch {
+      return [];
+    }
+  }
+}
+
+/** @param {Record<string, any>} state */
+function writeUrl(state) {
+  const url = `${location.pathname}?${stateToQuery(state)}${location.hash}`;
+  if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(null, "", url);
+}
+
+async function main() {
+  const app = document.getElementById("app");
+  if (!app) return;
+  const { name, formula, view: v, point: p, runs } = queryToState(location.search);
+
+  const model = new UrlModel({ formula: "", compiled: null, view: null, point: null, runs: [] });
+  render({ model, el: app });
+
+  const wanted = name || formula || DEFAULT_SURFACE;
+  let res = await model.compile(wanted).catch((err) => ({ error: `Could not reach the gradscape server (${err.message}).`, column: null }));
+  if ("error" in res) {
+    // show the message against the text in the box, and the bowl meanwhile
+    const fallback = await model.compile(DEFAULT_SURFACE).catch(() => null);
+    if (fallback && !("error" in fallback)) model.set("compiled", fallback);
+    model.set("formula", formula || wanted);
+    return;
+  }
+  // the window, runs and point first, so the first drawing of the surface already shows them
+  if (v) model.set("view", v);
+  if (runs.length) model.set("runs", runs);
+  if (p) model.set("point", p);
+  model.set("compiled", res);
+  model.set("formula", res.formula && (name || !formula) ? res.formula : /** @type {string} */ (formula));
+}
+
+main();
