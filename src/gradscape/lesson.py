@@ -2,6 +2,7 @@
 
     lesson_html()                          # the page the server answers at /lesson
     lesson_html(static_prefix="static/")   # the same, for a file written next to a static/ copy
+    lesson_standalone_html()               # one self-contained file (CSS and modules inlined)
 
 The text and the mathematics are made here. Prose is written with math markers,
 ``$latex :: spoken$`` inline and ``$$latex :: spoken$$`` on its own line; each becomes LaTeX
@@ -42,23 +43,38 @@ def _typeset(latex: str, display: bool) -> tuple[str, float, float, float, float
     import ziafont
     import ziamath
 
+    # ziamath spaces nabla and partial like operators ("∇ L"); as ordinary symbols they sit
+    # close to what follows, as in TeX
+    latex = re.sub(r"\\(nabla|partial)(?![A-Za-z])", r"{\\\1}", latex)
+    # and it spaces a minus sign after "(", "=" and the like as if it were binary ("( − η")
+    latex = _UNARY_MINUS.sub(r"\1{-}", latex)
     with _ziafont_lock:
         # Glyphs as plain <path>s rather than <symbol>/<use>: no ids, so any number of formulas
         # can share a page without clashing. One decimal in units of 1/20 em is under 0.1 px.
         saved = ziafont.config.svg2, ziafont.config.precision
         ziafont.config.svg2, ziafont.config.precision = False, 1
         try:
-            svg = ziamath.Latex(
-                latex, size=MATH_SIZE, color="currentColor", inline=not display
-            ).svg()
+            expr = ziamath.Latex(latex, size=MATH_SIZE, color="currentColor", inline=not display)
+            svg = expr.svg()
         finally:
             ziafont.config.svg2, ziafont.config.precision = saved
+    _check_parsed(latex, expr.mathmlstr())
     m = re.match(r"<svg\b[^>]*\bviewBox=\"([^\"]+)\"[^>]*>", svg)
     if not m or not svg.endswith("</svg>"):
         raise ValueError(f"Unexpected SVG from ziamath for {latex!r}")
     x, y, w, h = (float(v) for v in m[1].split())
     body = _PATH_DATA.sub(lambda d: f' d="{_squeeze_path(d[1])}"', svg[m.end() : -len("</svg>")])
     return body, x, y, w, h
+
+
+_UNARY_MINUS = re.compile(r"(^\s*|[(\[{=,<>]\s*|\\(?:approx|leftarrow|qquad|quad)\s*)-")
+
+
+def _check_parsed(latex: str, mathml: str) -> None:
+    """Refuse LaTeX that ziamath would draw as its own source: an unknown command shows up as a
+    backslash in the MathML, unsupported syntax such as `\\\\[1ex]` as a number with letters."""
+    if "\\" in mathml or re.search(r"<mn>[^<]*[A-Za-z]", mathml):
+        raise ValueError(f"ziamath cannot typeset {latex!r}: {mathml}")
 
 
 _PATH_DATA = re.compile(r' d="([^"]*)"')
@@ -85,19 +101,23 @@ def math(latex: str, spoken: str, display: bool = False) -> str:
 
 
 _DISPLAY = re.compile(r"\$\$(.+?)::(.+?)\$\$", re.S)
-_INLINE = re.compile(r"\$(.+?)::(.+?)\$", re.S)
+# inline math with the punctuation around it, which must not be broken off onto another line
+_INLINE = re.compile(r"([(\[]?)\$(.+?)::(.+?)\$([,.;:!?)\]]*)", re.S)
 
 
 def prose(text: str) -> str:
     """Replace the math markers in `text` by typeset SVG (display ones first)."""
 
     def render(match: re.Match[str], display: bool) -> str:
-        latex = " ".join(match[1].split())
-        spoken = " ".join(match[2].split())
-        return math(latex, spoken, display)
+        return math(" ".join(match[1].split()), " ".join(match[2].split()), display)
+
+    def inline(match: re.Match[str]) -> str:
+        before, latex, spoken, after = match.groups()
+        svg = math(" ".join(latex.split()), " ".join(spoken.split()))
+        return f'<span class="nobr">{before}{svg}{after}</span>' if before or after else svg
 
     text = _DISPLAY.sub(lambda mt: render(mt, True), text)
-    return _INLINE.sub(lambda mt: render(mt, False), text)
+    return _INLINE.sub(inline, text)
 
 
 def fill(template: str, **values: str) -> str:
@@ -145,6 +165,47 @@ def lesson_html(static_prefix: str = "/static/", explorer_href: str = "/") -> st
     return _page(static_prefix, explorer_href)
 
 
+def lesson_standalone_html(explorer_href: str = "#explore") -> str:
+    """The lesson as one self-contained file: stylesheets and modules inlined (the modules joined
+    by gradscape.bundle), so it works opened straight from disk, with no server and no network.
+
+    Without a server the embedded explorer shows the bowl but cannot compile new formulas, so the
+    explorer link points at the embedded one by default.
+    """
+    return _standalone(explorer_href)
+
+
+@lru_cache(maxsize=4)
+def _standalone(explorer_href: str) -> str:
+    from .bundle import STATIC, bundle
+
+    page = _page("", explorer_href)
+    script = bundle("lesson.js")
+    if "</script" in script.lower():
+        raise ValueError("a module contains '</script' and cannot be inlined")
+    page = page.replace(
+        '<script type="module" src="lesson.js"></script>',
+        f'<script type="module">\n{script}</script>',
+    )
+    for sheet in ("style.css", "lesson.css"):
+        css = _inline_imports((STATIC / sheet).read_text(encoding="utf-8"), STATIC)
+        if "</style" in css.lower():
+            raise ValueError(f"{sheet} contains '</style'")
+        page = page.replace(f'<link rel="stylesheet" href="{sheet}">', f"<style>\n{css}</style>")
+    if re.search(r'<(?:script|link)\b[^>]*\b(?:src|href)="(?!data:)[^"#]', page):
+        raise ValueError("the one-file lesson still refers to an outside file")
+    return page
+
+
+def _inline_imports(css: str, folder: Any) -> str:
+    """Replace `@import url("./x.css");` by the file's text (one level is all gradscape uses)."""
+
+    def read(m: re.Match[str]) -> str:
+        return str((folder / m[1]).read_text(encoding="utf-8"))
+
+    return re.sub(r'@import\s+url\(\s*"\./([\w.-]+\.css)"\s*\)\s*;', read, css)
+
+
 @lru_cache(maxsize=8)
 def _page(static_prefix: str, explorer_href: str) -> str:
     prefix = html.escape(static_prefix)
@@ -159,6 +220,9 @@ def _page(static_prefix: str, explorer_href: str) -> str:
         "SAMPLES": str(model["n_samples"]),
         "TRAIN": f"{model['n_train']:,}",
         "EXPLORER": href,
+        "EXPLORER_PAGE": ""
+        if explorer_href.startswith("#")
+        else f' It also has a page of its own: <a href="{href}">the gradscape explorer</a>.',
         "SLIDER_SLOPE": slider("slope-w", "Point <var>w</var>", -2, 2, 0.01, 1),
         "SLIDER_COMPASS": slider("compass-angle", "Direction θ, in degrees", 0, 359, 1, 30, "°"),
         "SLIDER_LR": slider("descent-lr", "Learning rate η", 0.01, 0.4, 0.01, 0.1),
@@ -173,7 +237,8 @@ def _page(static_prefix: str, explorer_href: str) -> str:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>The gradient — a gradscape lesson</title>
-<meta name="description" content="What the gradient is, how to read it, and why stepping against it trains a model: a lesson with live figures.">
+<meta name="description" content="What the gradient is, how to read it, and why stepping
+against it trains a model: a lesson with live figures.">
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="{prefix}style.css">
 <link rel="stylesheet" href="{prefix}lesson.css">
@@ -187,7 +252,7 @@ def _page(static_prefix: str, explorer_href: str) -> str:
 </main>
 <footer class="lesson-foot">
 <p>Made with gradscape. Every number in the figures is computed in your browser, from the
-formulas on this page; nothing is fetched from anywhere else.</p>
+formulas on this page; the page loads nothing from the internet.</p>
 </footer>
 {_json_block("lesson-bowl", data["bowl"])}
 {_json_block("lesson-model", model)}
@@ -226,7 +291,8 @@ def slider(
         f'<div class="control"><label for="{ident}">{label}</label>'
         f'<input type="range" id="{ident}" data-testid="{ident}" min="{lo:g}" max="{hi:g}" '
         f'step="{step:g}" value="{value:g}">'
-        f'<output for="{ident}" id="{ident}-value" class="control-value">{value:g}{unit}</output></div>'
+        f'<output for="{ident}" id="{ident}-value" class="control-value">{value:g}{unit}</output>'
+        "</div>"
     )
 
 
@@ -291,11 +357,13 @@ $w_i :: w i$. Hold every other weight fixed, and $L :: L$ becomes an ordinary fu
 $w_i :: w i$ alone. Its derivative, in the familiar one-variable sense, is the
 <dfn>partial derivative</dfn> of $L :: L$ with respect to $w_i :: w i$:</p>
 $$\frac{\partial L}{\partial w_i}(\mathbf{w}) = \lim_{h \to 0}
-\frac{L(w_1, \ldots, w_i + h, \ldots, w_n) - L(w_1, \ldots, w_i, \ldots, w_n)}{h}
-:: partial L over partial w i, at bold w, equals the limit as h goes to 0 of: L with only w i
-increased by h, minus L, all over h$$
-<p>Only $w_i :: w i$ moves; the others keep their values. Do this for every weight and collect
-the results, in order, into one vector. That vector is the <dfn>gradient</dfn>:</p>
+\frac{L(\mathbf{w} + h\,\mathbf{e}_i) - L(\mathbf{w})}{h}
+:: partial L over partial w i, at bold w, equals the limit as h goes to 0 of: L at bold w plus
+h e i, minus L at bold w, all over h$$
+<p>Here $\mathbf{e}_i :: e i$ is the vector with 1 in place $i :: i$ and 0 everywhere else, so
+adding $h\,\mathbf{e}_i :: h e i$ to $\mathbf{w} :: bold w$ changes $w_i :: w i$ by
+$h :: h$ and leaves the other weights as they were. Do this for every weight and collect the
+results, in order, into one vector. That vector is the <dfn>gradient</dfn>:</p>
 $$\nabla L(\mathbf{w}) = \left( \frac{\partial L}{\partial w_1},
 \frac{\partial L}{\partial w_2}, \ldots, \frac{\partial L}{\partial w_n} \right)
 :: nabla L of bold w equals the vector: partial L over partial w 1, partial L over partial w 2,
@@ -311,7 +379,7 @@ $n :: n$.</dd>
 <dt>$\partial :: partial$</dt>
 <dd>A curly <i>d</i>, read “partial”. It marks a derivative taken with all the other variables
 held still.</dd>
-<dt>$\frac{\partial L}{\partial w_i} :: partial L over partial w i$</dt>
+<dt>$\dfrac{\partial L}{\partial w_i} :: partial L over partial w i$</dt>
 <dd>The partial derivative: the slope of $L :: L$ along the $w_i :: w i$ axis alone. It looks
 like a fraction but means the limit above.</dd>
 <dt>$\nabla L :: nabla L$</dt>
@@ -323,14 +391,14 @@ $\mathbf{w} :: bold w$.</dd>
 <p>Each entry is a small, useful fact about the loss near the current weights. Its
 <em>sign</em> says what happens if you increase that one weight a little:</p>
 <ul class="signs">
-<li><span class="sign sign-pos">$\frac{\partial L}{\partial w_i} > 0 :: partial L over partial
-w i greater than 0$</span> Increasing $w_i :: w i$ raises the loss (and decreasing it lowers
-the loss).</li>
-<li><span class="sign sign-neg">$\frac{\partial L}{\partial w_i} < 0 :: partial L over partial
-w i less than 0$</span> Increasing $w_i :: w i$ lowers the loss.</li>
-<li><span class="sign sign-zero">$\frac{\partial L}{\partial w_i} = 0 :: partial L over partial
-w i equals 0$</span> The loss is flat along $w_i :: w i$ here: a small change of
-$w_i :: w i$ alone leaves it unchanged, to first order.</li>
+<li><span class="sign sign-pos">$\dfrac{\partial L}{\partial w_i} > 0 :: partial L over partial
+w i greater than 0$</span> <span>Increasing $w_i :: w i$ raises the loss (and decreasing it
+lowers the loss).</span></li>
+<li><span class="sign sign-neg">$\dfrac{\partial L}{\partial w_i} < 0 :: partial L over partial
+w i less than 0$</span> <span>Increasing $w_i :: w i$ lowers the loss.</span></li>
+<li><span class="sign sign-zero">$\dfrac{\partial L}{\partial w_i} = 0 :: partial L over partial
+w i equals 0$</span> <span>The loss is flat along $w_i :: w i$ here: a small change of
+$w_i :: w i$ alone leaves it unchanged, to first order.</span></li>
 </ul>
 <p>Its <em>size</em> says how strongly: changing $w_i :: w i$ by a small amount
 $\delta :: delta$ changes the loss by about
@@ -346,9 +414,10 @@ $$L(w_1, w_2) = w_1^2 + 3 w_2^2 :: L of w 1, w 2 equals w 1 squared plus 3 w 2 s
 along $w_2 :: w 2$ than along $w_1 :: w 1$: one unit from the bottom along $w_2 :: w 2$ costs 3,
 along $w_1 :: w 1$ only 1. For each partial derivative, treat the other weight as a constant
 and differentiate as usual:</p>
-$$\frac{\partial L}{\partial w_1} = 2 w_1, \qquad \frac{\partial L}{\partial w_2} = 6 w_2,
-\qquad \nabla L = (2 w_1,\ 6 w_2) :: partial L over partial w 1 equals 2 w 1; partial L over
-partial w 2 equals 6 w 2; so nabla L equals 2 w 1, 6 w 2$$
+$$\frac{\partial L}{\partial w_1} = 2 w_1, \qquad \frac{\partial L}{\partial w_2} = 6 w_2
+:: partial L over partial w 1 equals 2 w 1; partial L over partial w 2 equals 6 w 2$$
+<p>so the gradient at any point is</p>
+$$\nabla L(w_1, w_2) = (2 w_1,\ 6 w_2) :: nabla L of w 1, w 2 equals 2 w 1, 6 w 2$$
 <p>In Figure 2 the colour shows the loss (pale is low, dark is high) and the closed curves are
 <em>contours</em>, lines along which the loss is constant. Move over the figure, or use the
 buttons, to see the gradient at a point.</p>
@@ -396,9 +465,9 @@ $$\frac{\partial L}{\partial w_i} \approx
 \frac{L(\mathbf{w} + h\,\mathbf{e}_i) - L(\mathbf{w} - h\,\mathbf{e}_i)}{2h}
 :: partial L over partial w i is approximately: L at bold w plus h e i, minus L at bold w minus
 h e i, all over 2 h$$
-<p>Here $\mathbf{e}_i :: e i$ is the direction of the $i :: i$-th axis (1 in place
-$i :: i$, 0 elsewhere). This <dfn>central difference</dfn> is the definition of section 2 with a
-small step instead of a vanishing one. Tick <em>Check against finite differences</em> in
+<p>($\mathbf{e}_i :: e i$ is the unit step along the $i :: i$-th axis, as in section 2.)
+This <dfn>central difference</dfn> is the definition of section 2 with a small step instead of a
+vanishing one, taken on both sides. Tick <em>Check against finite differences</em> in
 Figure 2 to see both side by side at your point. On this bowl they agree as closely as
 floating-point arithmetic allows, because for a quadratic the central difference is exact; for
 other functions they differ by about $h^2 :: h squared$ times a third derivative.</p>
@@ -418,9 +487,10 @@ $$D_{\mathbf{u}} L(\mathbf{w}) = \nabla L(\mathbf{w}) \cdot \mathbf{u}
 :: D sub u of L at bold w equals nabla L at bold w, dot u, which equals the length of nabla L
 times cosine theta$$
 <p>For two weights the dot product is
-$\nabla L \cdot \mathbf{u} = \frac{\partial L}{\partial w_1} u_1 + \frac{\partial L}{\partial w_2} u_2
-:: nabla L dot u equals partial L over partial w 1 times u 1, plus partial L over partial w 2
-times u 2$; $\theta :: theta$ is the angle between $\mathbf{u} :: u$ and the gradient, and
+$\nabla L \cdot \mathbf{u} = \frac{\partial L}{\partial w_1} u_1
++ \frac{\partial L}{\partial w_2} u_2 :: nabla L dot u equals partial L over partial w 1
+times u 1, plus partial L over partial w 2 times u 2$; $\theta :: theta$ is the angle between
+$\mathbf{u} :: u$ and the gradient, and
 $\lVert \nabla L \rVert :: the length of nabla L$ is the gradient's length. Since
 $\cos\theta :: cosine theta$ is largest, 1, at $\theta = 0 :: theta equals 0$:</p>
 <ul>
@@ -436,11 +506,13 @@ the contour line through your point.</li>
 the point in each direction is the slope in that direction: red where the loss rises, blue where
 it falls. The two lobes are circles. The red one reaches farthest along the gradient, the blue
 one along its opposite, and they touch where the slope is zero, on the contour's tangent.</p>
-<figure class="fig fig-wide" id="fig-compass" data-figure="compass" aria-labelledby="fig-compass-cap">
+<figure class="fig fig-wide" id="fig-compass" data-figure="compass"
+ aria-labelledby="fig-compass-cap">
 <div class="fig-body">
 <div class="plot plot-2d" data-testid="compass-plot" tabindex="0" role="application"
  aria-roledescription="slope compass"
- aria-label="Slope compass on the bowl. Arrow keys move the point; the direction slider turns the direction."></div>
+ aria-label="Slope compass on the bowl. Arrow keys move the point; the direction slider
+ turns the direction."></div>
 <div class="fig-side">
 %SLIDER_COMPASS%
 <div class="readout" data-testid="compass-readout" aria-live="polite"></div>
@@ -449,8 +521,8 @@ one along its opposite, and they touch where the slope is zero, on the contour's
 <figcaption id="fig-compass-cap"><span class="fig-n">Figure 3.</span> The slope compass on the
 bowl. Move over the plot (or use the arrow keys) to choose the point. To choose a direction
 $\mathbf{u} :: u$, press on the point and drag away from it, drag the round black handle, or use
-the slider; the readout gives its slope $\nabla L \cdot \mathbf{u} :: nabla L dot u$. At each point the curve is drawn to its own
-scale, so that it always fits.</figcaption>
+the slider; the readout gives its slope $\nabla L \cdot \mathbf{u} :: nabla L dot u$. At each
+point the curve is drawn to its own scale, so that it always fits.</figcaption>
 </figure>
 <p>This is why the gradient is the natural object: one vector of $n :: n$ numbers answers the
 slope question for every one of the infinitely many directions, and it points the steepest way
@@ -467,10 +539,10 @@ rate</dfn>: how big a step to take, as a multiple of the gradient. Every weight 
 own partial derivative, all at once: weights with a positive partial decrease, weights with a
 negative one increase, weights on flat ground barely move.</p>
 <p>How big may $\eta :: eta$ be? On the bowl we can work it out exactly. One step does this:</p>
-$$w_1 \leftarrow w_1 - \eta \cdot 2 w_1 = (1 - 2\eta)\, w_1, \qquad
-w_2 \leftarrow w_2 - \eta \cdot 6 w_2 = (1 - 6\eta)\, w_2
-:: w 1 becomes w 1 minus eta times 2 w 1, which is 1 minus 2 eta, times w 1; w 2 becomes w 2
-minus eta times 6 w 2, which is 1 minus 6 eta, times w 2$$
+$$w_1 \leftarrow w_1 - \eta \cdot 2 w_1 = (1 - 2\eta)\, w_1
+:: w 1 becomes w 1 minus eta times 2 w 1, which is 1 minus 2 eta, times w 1$$
+$$w_2 \leftarrow w_2 - \eta \cdot 6 w_2 = (1 - 6\eta)\, w_2
+:: w 2 becomes w 2 minus eta times 6 w 2, which is 1 minus 6 eta, times w 2$$
 <p>So each step multiplies $w_2 :: w 2$ by $1 - 6\eta :: 1 minus 6 eta$. While
 $\eta :: eta$ is below $\tfrac{1}{6} :: one sixth$ that factor lies between 0 and 1, and
 $w_2 :: w 2$ shrinks smoothly. Between $\tfrac{1}{6} :: one sixth$ and
@@ -481,7 +553,7 @@ and the run diverges.</p>
 <p>The numbers 2 and 6 are the curvatures of the bowl along its two axes. In general they are
 the eigenvalues of the <dfn>Hessian</dfn>, the matrix of second partial derivatives:</p>
 $$H = \begin{pmatrix} \dfrac{\partial^2 L}{\partial w_1^2} &
-\dfrac{\partial^2 L}{\partial w_1 \partial w_2} \\[1ex]
+\dfrac{\partial^2 L}{\partial w_1 \partial w_2} \\
 \dfrac{\partial^2 L}{\partial w_2 \partial w_1} & \dfrac{\partial^2 L}{\partial w_2^2}
 \end{pmatrix} = \begin{pmatrix} 2 & 0 \\ 0 & 6 \end{pmatrix}
 :: H equals the matrix of second partial derivatives: partial squared L over partial w 1
@@ -494,11 +566,13 @@ $$\eta < \frac{2}{\lambda_{\max}} = \frac{2}{6} = \frac{1}{3}
 :: eta less than 2 over lambda max, which is 2 over 6, which is one third$$
 <p>Figure 4 computes the Hessian at the starting point, its largest eigenvalue and this limit,
 live. Slide the learning rate across the limit and watch the zig-zag grow.</p>
-<figure class="fig fig-wide" id="fig-descent" data-figure="descent" aria-labelledby="fig-descent-cap">
+<figure class="fig fig-wide" id="fig-descent" data-figure="descent"
+ aria-labelledby="fig-descent-cap">
 <div class="fig-body">
 <div class="plot plot-2d" data-testid="descent-plot" tabindex="0" role="application"
  aria-roledescription="gradient descent plot"
- aria-label="Gradient descent on the bowl. Click to start the run elsewhere; arrow keys move the start."></div>
+ aria-label="Gradient descent on the bowl. Click to start the run elsewhere; arrow keys move
+ the start."></div>
 <div class="fig-side">
 %SLIDER_LR%
 <div class="lr-scale" aria-hidden="true"></div>
@@ -523,8 +597,8 @@ that looks at 8 × 8 pictures of handwritten digits and guesses which digit each
 pixel values feed 16 hidden units (each a weighted sum plus a bias, passed through tanh), which
 feed 10 scores, one per digit. The loss is the average cross-entropy: the negative logarithm of
 the probability the network gives to the right digit. Counting weights and biases,
-$64 \cdot 16 + 16 + 16 \cdot 10 + 10 = 1210 :: 64 times 16, plus 16, plus 16 times 10, plus 10,
-equals 1210$: the network has <strong>%N% weights</strong>, and its gradient is a vector of
+$64 \cdot 16 + 16 + 16 \cdot 10 + 10 = 1{,}210 :: 64 times 16, plus 16, plus 16 times 10, plus
+10, equals 1,210$: the network has <strong>%N% weights</strong>, and its gradient is a vector of
 %N% partial derivatives, one per weight, defined exactly as in section 2.</p>
 <p>The network has been trained for a while on %TRAIN% digits (it now gets most of them right)
 but not to the end, so its gradient is not zero. The gradient comes from
@@ -571,12 +645,14 @@ their difference is mostly rounding error.</p>
 <p>Training never nudges one weight at a time. One step of gradient descent,
 $\mathbf{w} \leftarrow \mathbf{w} - \eta \, \nabla L :: bold w becomes bold w minus eta nabla
 L$, moves all %N% weights at once, each by $-\eta :: minus eta$ times its own cell in the strip:
-the dark cells move most, the pale ones hardly at all. The button takes one such step from the
-weights shown and compares the new loss with the gradient's prediction, a change of
-$-\eta \, \lVert \nabla L \rVert^2 :: minus eta times the squared length of nabla L$.</p>
+the dark cells move most, the pale ones hardly at all. To first order the loss then changes by
+$\nabla L \cdot (-\eta \nabla L) = -\eta \, \lVert \nabla L \rVert^2 :: nabla L dot minus eta
+nabla L, which is minus eta times the squared length of nabla L$. The button takes one step from
+the weights shown, with the learning rate the network was trained with and two smaller ones, and
+compares the prediction with the loss actually reached.</p>
 <div class="stepall">
-<button type="button" data-testid="model-step">Step all %N% weights at once (η = 0.5)</button>
-<p class="readout" data-testid="model-step-readout" aria-live="polite"></p>
+<button type="button" data-testid="model-step">Step all %N% weights at once</button>
+<div class="readout" data-testid="model-step-readout" aria-live="polite"></div>
 </div>
 </section>"""
 
@@ -584,8 +660,7 @@ EXPLORE = r"""<section id="explore-section" aria-labelledby="explore-h">
 <h2 id="explore-h"><span class="num">7</span> Explore</h2>
 <p>Everything above works for any loss you can write down. Below is the full explorer with the
 bowl loaded: hover to see the gradient, click to roll a ball downhill, pick a surface from the
-gallery or type your own formula (typing needs the gradscape server). It also has a page of its
-own: <a href="%EXPLORER%">the gradscape explorer</a>.</p>
+gallery or type your own formula (typing needs the gradscape server).%EXPLORER_PAGE%</p>
 <div id="explore" class="explore-mount" data-testid="lesson-explorer"></div>
 </section>"""
 

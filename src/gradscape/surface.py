@@ -16,7 +16,7 @@ are NaN, never an exception or a complex number.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -151,23 +151,180 @@ def _is_reciprocal(factor: sympy.Basic) -> bool:
     return bool(factor.is_Pow and factor.exp.is_number and factor.exp.is_negative)
 
 
-def compile_program(
-    variables: Sequence[str],
-    value: sympy.Expr,
-    gradient: Sequence[sympy.Expr],
-    hessian: Sequence[Sequence[sympy.Expr]] | None = None,
-) -> Program:
-    """Compile a value, its gradient (and Hessian) into one program that shares common work."""
+def compile_program(variables: Sequence[str], value: sympy.Expr, hessian: bool = False) -> Program:
+    """Compile a value with its gradient (and Hessian) into one program that shares common work.
+
+    The partials are the derivative rules below applied to the value's ops: exact symbolic
+    differentiation, done on the compiled DAG, so that shared subexpressions stay shared.
+    """
     compiler = _Compiler([symbol(v) for v in variables])
-    program: Program = {
-        "variables": list(variables),
-        "value": compiler.emit(value),
-        "gradient": [compiler.emit(g) for g in gradient],
+    out = compiler.emit(value)
+    gradient = differentiate(compiler, out, len(variables))
+    program: Program = {"variables": list(variables), "value": out, "gradient": gradient}
+    if hessian:
+        program["hessian"] = [differentiate(compiler, g, len(variables)) for g in gradient]
+    return _prune(program, compiler.ops)
+
+
+def _prune(program: Program, ops: list[list[Any]]) -> Program:
+    """Keep only the ops an output needs (differentiation leaves some unused), renumbered."""
+    hessian = [h for row in program.get("hessian", []) for h in row]
+    outputs = [program["value"], *program["gradient"], *hessian]
+    needed = [False] * len(ops)
+    for reg in outputs:
+        needed[reg] = True
+    for i in range(len(ops) - 1, -1, -1):
+        if needed[i] and ops[i][0] not in ("x", "c"):
+            for a in ops[i][1:3] if ops[i][0] != "powi" else ops[i][1:2]:
+                needed[a] = True
+    new = {old: k for k, old in enumerate(i for i in range(len(ops)) if needed[i])}
+    kept = []
+    for i, (name, *args) in enumerate(ops):
+        if needed[i]:
+            if name == "powi":
+                args = [new[args[0]], args[1]]
+            elif name not in ("x", "c"):
+                args = [new[a] for a in args]
+            kept.append([name, *args])
+    out: Program = {
+        "variables": program["variables"],
+        "value": new[program["value"]],
+        "gradient": [new[g] for g in program["gradient"]],
     }
-    if hessian is not None:
-        program["hessian"] = [[compiler.emit(h) for h in row] for row in hessian]
-    program["ops"] = compiler.ops
-    return program
+    if "hessian" in program:
+        out["hessian"] = [[new[h] for h in row] for row in program["hessian"]]
+    out["ops"] = kept
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Differentiating a program: one rule per op, in reverse (adjoint) order
+
+
+class _Algebra:
+    """Emit ops with the obvious simplifications (x*1, --x, constants folded)."""
+
+    def __init__(self, compiler: _Compiler) -> None:
+        self.c = compiler
+        self.one = compiler._const(1.0)
+
+    def _constant(self, reg: int) -> float | None:
+        op = self.c.ops[reg]
+        return op[1] if op[0] == "c" else None
+
+    def op(self, name: str, *args: int) -> int:
+        values = [self._constant(a) for a in args]
+        if all(v is not None for v in values):  # fold, with the very op the program would run
+            with np.errstate(all="ignore"):
+                folded = float(OPS[name].numpy(*values))
+            if np.isfinite(folded):
+                return self.c._const(folded)
+        return self.c._op(name, *args)
+
+    def mul(self, a: int, b: int) -> int:
+        if a == self.one:
+            return b
+        if b == self.one:
+            return a
+        if self.c.ops[a][0] == "neg":  # (-a) b = -(a b)
+            return self.neg(self.mul(self.c.ops[a][1], b))
+        if self.c.ops[b][0] == "neg":
+            return self.neg(self.mul(a, self.c.ops[b][1]))
+        return self.op("mul", a, b)
+
+    def div(self, a: int, b: int) -> int:
+        return a if b == self.one else self.op("div", a, b)
+
+    def neg(self, a: int) -> int:
+        return self.c.ops[a][1] if self.c.ops[a][0] == "neg" else self.op("neg", a)
+
+    def add(self, a: int, b: int) -> int:
+        if self.c.ops[b][0] == "neg":  # a + (-b) = a - b
+            return self.op("sub", a, self.c.ops[b][1])
+        return self.op("add", a, b)
+
+
+# d(op)/d(arg) times the adjoint g, for each argument: (argument position, contribution).
+# `r` is the op's own register (its value), so exp' = exp and tanh' = 1 - tanh^2 reuse it.
+_Rule = Callable[[_Algebra, int, list[Any], int], list[tuple[int, int]]]
+
+
+def _unary(derivative: Callable[[_Algebra, int, int], int]) -> _Rule:
+    return lambda m, r, args, g: [(args[0], m.mul(g, derivative(m, args[0], r)))]
+
+
+def _square(m: _Algebra, a: int) -> int:
+    return m.op("mul", a, a)
+
+
+def _pow_rule(m: _Algebra, r: int, args: list[Any], g: int) -> list[tuple[int, int]]:
+    a, b = args
+    out = [(a, m.mul(g, m.mul(b, m.op("pow", a, m.op("sub", b, m.one)))))]
+    return [*out, (b, m.mul(g, m.mul(r, m.op("log", a))))]
+
+
+def _powi_rule(m: _Algebra, r: int, args: list[Any], g: int) -> list[tuple[int, int]]:
+    a, n = args
+    lower = m.one if n == 1 else a if n == 2 else m.op("powi", a, n - 1)
+    return [(a, m.mul(g, m.mul(m.c._const(float(n)), lower)))]
+
+
+RULES: dict[str, _Rule] = {
+    "add": lambda m, r, args, g: [(args[0], g), (args[1], g)],
+    "sub": lambda m, r, args, g: [(args[0], g), (args[1], m.neg(g))],
+    "mul": lambda m, r, args, g: [(args[0], m.mul(g, args[1])), (args[1], m.mul(g, args[0]))],
+    "div": lambda m, r, args, g: [
+        (args[0], m.div(g, args[1])),
+        (args[1], m.neg(m.mul(g, m.div(r, args[1])))),  # d(a/b)/db = -(a/b)/b
+    ],
+    "neg": lambda m, r, args, g: [(args[0], m.neg(g))],
+    "pow": _pow_rule,
+    "powi": _powi_rule,
+    "sin": _unary(lambda m, a, r: m.op("cos", a)),
+    "cos": _unary(lambda m, a, r: m.neg(m.op("sin", a))),
+    "tan": _unary(lambda m, a, r: m.op("add", m.one, _square(m, r))),
+    "asin": _unary(lambda m, a, r: m.div(m.one, m.op("sqrt", m.op("sub", m.one, _square(m, a))))),
+    "acos": _unary(
+        lambda m, a, r: m.neg(m.div(m.one, m.op("sqrt", m.op("sub", m.one, _square(m, a)))))
+    ),
+    "atan": _unary(lambda m, a, r: m.div(m.one, m.op("add", m.one, _square(m, a)))),
+    "sinh": _unary(lambda m, a, r: m.op("cosh", a)),
+    "cosh": _unary(lambda m, a, r: m.op("sinh", a)),
+    "tanh": _unary(lambda m, a, r: m.op("sub", m.one, _square(m, r))),
+    "exp": _unary(lambda m, a, r: r),
+    "log": _unary(lambda m, a, r: m.div(m.one, a)),
+    "sqrt": _unary(lambda m, a, r: m.div(m.one, m.op("mul", m.c._const(2.0), r))),
+    "abs": _unary(lambda m, a, r: m.op("sign", a)),
+    "sign": lambda m, r, args, g: [],  # flat wherever it is differentiable
+}
+
+
+def differentiate(compiler: _Compiler, output: int, n_variables: int) -> list[int]:
+    """Registers holding d(output)/d(variable i), appended to the compiler's program.
+
+    Reverse accumulation: walk the ops from `output` back to the variables, handing each op's
+    adjoint to its arguments through its rule. Only ops that depend on a variable take part.
+    """
+    ops = compiler.ops
+    depends = [False] * (output + 1)
+    for i in range(output + 1):
+        op, *args = ops[i]
+        depends[i] = op == "x" or (op not in ("c", "powi") and any(depends[a] for a in args))
+        if op == "powi":
+            depends[i] = depends[args[0]]
+    m = _Algebra(compiler)
+    adjoint: dict[int, int] = {output: m.one}
+    for i in range(output, -1, -1):
+        g = adjoint.get(i)
+        if g is None or not depends[i] or ops[i][0] == "x":
+            continue
+        name, *args = ops[i]
+        for arg, contribution in RULES[name](m, i, args, g):
+            if depends[arg]:
+                adjoint[arg] = m.add(adjoint[arg], contribution) if arg in adjoint else contribution
+    zero = compiler._const(0.0)
+    registers = {op[1]: i for i, op in enumerate(ops[: output + 1]) if op[0] == "x"}
+    return [adjoint.get(registers.get(k, -1), zero) for k in range(n_variables)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -321,26 +478,20 @@ class Surface:
         self.expr: sympy.Expr = parsed.expr
         self.variables: tuple[str, ...] = parsed.variables
         self.symbols = tuple(symbol(v) for v in self.variables)
-        self.partials: tuple[sympy.Expr, ...] = tuple(
-            sympy.diff(self.expr, s) for s in self.symbols
-        )
-        self._program = compile_program(self.variables, self.expr, self.partials)
+        self._program = compile_program(self.variables, self.expr)
 
     def __repr__(self) -> str:
         return f"Surface({self.formula!r}, variables={self.variables!r})"
 
     @cached_property
-    def hessian_exprs(self) -> tuple[tuple[sympy.Expr, ...], ...]:
-        """Second partials; the Dirac delta of abs'' is taken as 0 (true almost everywhere)."""
-        rows = []
-        for g in self.partials:
-            row = [sympy.diff(g, s).replace(sympy.DiracDelta, lambda *a: 0) for s in self.symbols]
-            rows.append(tuple(row))
-        return tuple(rows)
+    def partials(self) -> tuple[sympy.Expr, ...]:
+        """The partial derivatives as SymPy expressions (for reading; numbers come from the
+        compiled program, whose derivative rules give the same functions)."""
+        return tuple(sympy.diff(self.expr, s) for s in self.symbols)
 
     @cached_property
     def _program_with_hessian(self) -> Program:
-        return compile_program(self.variables, self.expr, self.partials, self.hessian_exprs)
+        return compile_program(self.variables, self.expr, hessian=True)
 
     def program(self, hessian: bool = False) -> Program:
         """The compiled program (a JSON-ready dict) that the browser evaluates."""

@@ -1,0 +1,333 @@
+// The lesson's 2D figure base: a loss surface as a heatmap with labelled contours (the explorer's
+// evaluator, colour map and contour code), an overlay canvas the figure draws on, equal scales,
+// and pointer / keyboard input turned into data coordinates.
+//
+//   const plot = createFieldPlot(el, program, view, { draw, pointer, key })
+//   plot.redraw()                 redraw the overlay (calls draw(ctx, plot))
+//   plot.sx(x), plot.sy(y)        data -> CSS px;  plot.toData(px, py) -> [x, y]
+
+import { evalGrid } from "./evaluator.js";
+import { chooseLevels, contourLines, placeLabels, drawContours } from "./contours.js";
+import { paintHeatmap, makeNormalizer } from "./colormap.js";
+import { fitView, niceTicks } from "./view.js";
+import { formatTick } from "./format.js";
+
+export const INK = "#1d2129";
+export const GRAD = "#c0392b"; // uphill, warm (as in the explorer)
+export const DESC = "#1b3a6b"; // downhill
+export const HALO = "rgba(255,255,255,0.92)";
+const CONTOUR = "rgba(28, 32, 48, 0.42)";
+const CONTOUR_TEXT = "rgba(28, 32, 48, 0.82)";
+const FONT = `11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif`;
+
+/**
+ * @typedef {import("./evaluator.js").Program} Program
+ * @typedef {import("./view.js").View} View
+ * @typedef {{
+ *   draw: (ctx: CanvasRenderingContext2D, plot: FieldPlot) => void,
+ *   pointer?: (kind: "down"|"move"|"up"|"leave", p: number[], px: {x: number, y: number}, e: PointerEvent) => void,
+ *   key?: (e: KeyboardEvent) => boolean,
+ * }} Handlers
+ * @typedef {ReturnType<typeof createFieldPlot>} FieldPlot
+ */
+
+/**
+ * @param {HTMLElement} el the figure's plot box (sized by CSS)
+ * @param {Program} program @param {View} view @param {Handlers} on
+ */
+export function createFieldPlot(el, program, view, on) {
+  const base = document.createElement("canvas");
+  const over = document.createElement("canvas");
+  for (const c of [base, over]) {
+    c.className = "plot-layer";
+    c.setAttribute("aria-hidden", "true");
+    el.appendChild(c);
+  }
+  const bctx = /** @type {CanvasRenderingContext2D} */ (base.getContext("2d"));
+  const octx = /** @type {CanvasRenderingContext2D} */ (over.getContext("2d"));
+  const off = document.createElement("canvas");
+  const offctx = /** @type {CanvasRenderingContext2D} */ (off.getContext("2d"));
+  let w = 0;
+  let h = 0;
+  let dpr = 1;
+  /** @type {View} */
+  let shown = view;
+
+  const api = {
+    el,
+    /** @param {number} x */
+    sx: (x) => ((x - shown.x[0]) / (shown.x[1] - shown.x[0])) * w,
+    /** @param {number} y */
+    sy: (y) => h - ((y - shown.y[0]) / (shown.y[1] - shown.y[0])) * h,
+    /** @param {number} px @param {number} py @returns {number[]} */
+    toData: (px, py) => [
+      shown.x[0] + (px / w) * (shown.x[1] - shown.x[0]),
+      shown.y[0] + ((h - py) / h) * (shown.y[1] - shown.y[0]),
+    ],
+    /** pixels per data unit (equal on both axes) */
+    get scale() { return w / (shown.x[1] - shown.x[0]); },
+    get shown() { return shown; },
+    get width() { return w; },
+    get height() { return h; },
+    redraw,
+    /** Clamp a data point into the shown window. @param {number[]} p */
+    clamp: (p) => [
+      Math.min(shown.x[1], Math.max(shown.x[0], p[0])),
+      Math.min(shown.y[1], Math.max(shown.y[0], p[1])),
+    ],
+  };
+
+  function measure() {
+    const r = el.getBoundingClientRect();
+    const nw = Math.max(1, Math.round(r.width));
+    const nh = Math.max(1, Math.round(r.height));
+    const nd = Math.min(3, window.devicePixelRatio || 1);
+    if (nw === w && nh === h && nd === dpr) return false;
+    w = nw; h = nh; dpr = nd;
+    for (const c of [base, over]) {
+      c.width = Math.round(w * dpr);
+      c.height = Math.round(h * dpr);
+      c.style.width = `${w}px`;
+      c.style.height = `${h}px`;
+    }
+    return true;
+  }
+
+  function renderBase() {
+    shown = fitView(view, w, h, true);
+    bctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    bctx.clearRect(0, 0, w, h);
+    const cell = Math.max(2, Math.sqrt((w * h) / 60000));
+    const nx = Math.max(8, Math.round(w / cell) + 1);
+    const ny = Math.max(8, Math.round(h / cell) + 1);
+    const xs = new Float64Array(nx);
+    const ys = new Float64Array(ny);
+    for (let i = 0; i < nx; i++) xs[i] = shown.x[0] + ((shown.x[1] - shown.x[0]) * i) / (nx - 1);
+    for (let j = 0; j < ny; j++) ys[j] = shown.y[0] + ((shown.y[1] - shown.y[0]) * j) / (ny - 1);
+    const grid = evalGrid(program, xs, ys);
+    const lv = chooseLevels(grid.value, h < 300 ? 7 : 9);
+    const normalize = makeNormalizer(lv.levels, lv.lo, lv.hi);
+    off.width = nx;
+    off.height = ny;
+    offctx.putImageData(paintHeatmap(grid.value, nx, ny, normalize), 0, 0);
+    bctx.imageSmoothingEnabled = true;
+    bctx.imageSmoothingQuality = "high";
+    const cw = w / (nx - 1);
+    const ch = h / (ny - 1);
+    bctx.drawImage(off, -cw / 2, -ch / 2, w + cw, h + ch);
+    const lines = contourLines(grid.value, nx, ny, lv.levels).map((l) => {
+      const xy = new Float64Array(l.points.length);
+      for (let k = 0; k < xy.length; k += 2) {
+        xy[k] = l.points[k] * cw;
+        xy[k + 1] = h - l.points[k + 1] * ch;
+      }
+      return { level: l.level, xy, closed: l.closed };
+    });
+    bctx.font = FONT;
+    const bounds = { x0: 2, y0: 2, x1: w - 2, y1: h - 16 };
+    const labels = placeLabels(lines, (t) => bctx.measureText(t).width, bounds, { spacing: Math.max(160, Math.min(w, h) * 0.5) });
+    drawContours(bctx, lines, labels, { x0: 0, y0: 0, x1: w, y1: h }, { line: CONTOUR, text: CONTOUR_TEXT, font: FONT, width: 0.9 });
+    drawAxes();
+  }
+
+  function drawAxes() {
+    const names = program.variables.slice(0, 2).map((v) => v.replace(/(\d+)$/, (d) => [...d].map((c) => "₀₁₂₃₄₅₆₇₈₉"[Number(c)]).join("")));
+    const tx = niceTicks(shown.x[0], shown.x[1], w, 70);
+    const ty = niceTicks(shown.y[0], shown.y[1], h, 56);
+    bctx.strokeStyle = "rgba(28,32,48,0.55)";
+    bctx.fillStyle = "rgba(28,32,48,0.85)";
+    bctx.lineWidth = 1;
+    bctx.font = FONT;
+    bctx.beginPath();
+    for (const t of tx.ticks) { const x = Math.round(api.sx(t)) + 0.5; bctx.moveTo(x, h); bctx.lineTo(x, h - 5); }
+    for (const t of ty.ticks) { const y = Math.round(api.sy(t)) + 0.5; bctx.moveTo(0, y); bctx.lineTo(5, y); }
+    bctx.stroke();
+    bctx.strokeRect(0.5, 0.5, w - 1, h - 1);
+    bctx.textBaseline = "bottom";
+    bctx.textAlign = "center";
+    for (const t of tx.ticks) {
+      const x = api.sx(t);
+      if (x > 14 && x < w - 30) haloText(bctx, formatTick(t, tx.step), x, h - 6);
+    }
+    bctx.textAlign = "left";
+    bctx.textBaseline = "middle";
+    for (const t of ty.ticks) {
+      const y = api.sy(t);
+      if (y > 12 && y < h - 22) haloText(bctx, formatTick(t, ty.step), 8, y);
+    }
+    bctx.font = `italic 13px Georgia, "Times New Roman", serif`;
+    bctx.textAlign = "right";
+    bctx.textBaseline = "bottom";
+    haloText(bctx, names[0] || "x", w - 6, h - 5);
+    bctx.textAlign = "left";
+    bctx.textBaseline = "top";
+    haloText(bctx, names[1] || "y", 8, 5);
+  }
+
+  function redraw() {
+    octx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    octx.clearRect(0, 0, w, h);
+    on.draw(octx, api);
+  }
+
+  function full() {
+    measure();
+    renderBase();
+    redraw();
+  }
+
+  // --- input ---------------------------------------------------------------------------------
+  /** @param {PointerEvent} e */
+  const local = (e) => {
+    const r = el.getBoundingClientRect();
+    return { x: e.clientX - r.left, y: e.clientY - r.top };
+  };
+  /** @param {"down"|"move"|"up"|"leave"} kind */
+  const pointer = (kind) => (/** @type {PointerEvent} */ e) => {
+    if (!on.pointer) return;
+    const px = local(e);
+    if (kind === "down") {
+      if (e.pointerType === "mouse" && e.button !== 0) return;
+      el.setPointerCapture(e.pointerId);
+      el.focus({ preventScroll: true });
+    }
+    on.pointer(kind, api.toData(px.x, px.y), px, e);
+  };
+  const handlers = /** @type {Array<[string, (e: any) => void]>} */ ([
+    ["pointerdown", pointer("down")],
+    ["pointermove", pointer("move")],
+    ["pointerup", pointer("up")],
+    ["pointercancel", pointer("up")],
+    ["pointerleave", pointer("leave")],
+    ["keydown", (/** @type {KeyboardEvent} */ e) => { if (on.key && on.key(e)) e.preventDefault(); }],
+  ]);
+  for (const [ev, fn] of handlers) el.addEventListener(ev, fn);
+  const ro = new ResizeObserver(() => { if (measure()) { renderBase(); redraw(); } });
+  ro.observe(el);
+  full();
+  return api;
+}
+
+/**
+ * Arrow keys move a point by 2% of the window (10% with Shift). Returns the new point or null.
+ * @param {KeyboardEvent} e @param {number[]} p @param {View} shown
+ */
+export function arrowKeyMove(e, p, shown) {
+  const f = e.shiftKey ? 0.1 : 0.02;
+  const dx = (shown.x[1] - shown.x[0]) * f;
+  const dy = (shown.y[1] - shown.y[0]) * f;
+  switch (e.key) {
+    case "ArrowLeft": return [p[0] - dx, p[1]];
+    case "ArrowRight": return [p[0] + dx, p[1]];
+    case "ArrowUp": return [p[0], p[1] + dy];
+    case "ArrowDown": return [p[0], p[1] - dy];
+    default: return null;
+  }
+}
+
+/**
+ * Text with a white halo, readable on any colour.
+ * @param {CanvasRenderingContext2D} ctx @param {string} text @param {number} x @param {number} y
+ * @param {string} [color]
+ */
+export function haloText(ctx, text, x, y, color = "rgba(28,32,48,0.9)") {
+  ctx.save();
+  ctx.lineWidth = 3;
+  ctx.lineJoin = "round";
+  ctx.strokeStyle = HALO;
+  ctx.strokeText(text, x, y);
+  ctx.fillStyle = color;
+  ctx.fillText(text, x, y);
+  ctx.restore();
+}
+
+/**
+ * An arrow with a white halo; dashed shaft if `dashed`.
+ * @param {CanvasRenderingContext2D} ctx @param {number} x0 @param {number} y0
+ * @param {number} x1 @param {number} y1 @param {string} color @param {boolean} [dashed]
+ */
+export function arrow(ctx, x0, y0, x1, y1, color, dashed = false) {
+  const len = Math.hypot(x1 - x0, y1 - y0);
+  if (!(len > 0.5)) return;
+  const a = Math.atan2(y1 - y0, x1 - x0);
+  const head = Math.min(11, len * 0.6);
+  const bx = x1 - Math.cos(a) * head * 0.8;
+  const by = y1 - Math.sin(a) * head * 0.8;
+  const headPath = () => {
+    ctx.beginPath();
+    ctx.moveTo(x1, y1);
+    ctx.lineTo(x1 - head * Math.cos(a - 0.38), y1 - head * Math.sin(a - 0.38));
+    ctx.lineTo(x1 - head * Math.cos(a + 0.38), y1 - head * Math.sin(a + 0.38));
+    ctx.closePath();
+  };
+  ctx.save();
+  ctx.lineCap = "round";
+  ctx.lineJoin = "round";
+  ctx.strokeStyle = HALO;
+  ctx.lineWidth = 5.5;
+  ctx.beginPath();
+  ctx.moveTo(x0, y0);
+  ctx.lineTo(bx, by);
+  ctx.stroke();
+  headPath();
+  ctx.lineWidth = 3.5;
+  ctx.stroke();
+  ctx.strokeStyle = color;
+  ctx.fillStyle = color;
+  ctx.lineWidth = 2.4;
+  if (dashed) ctx.setLineDash([5, 3.5]);
+  ctx.beginPath();
+  ctx.moveTo(x0, y0);
+  ctx.lineTo(bx, by);
+  ctx.stroke();
+  ctx.setLineDash([]);
+  headPath();
+  ctx.fill();
+  ctx.restore();
+}
+
+/**
+ * The contour's tangent through (x, y) (perpendicular to the screen direction (dx, dy), a unit
+ * vector along the gradient) with a right-angle mark where it meets the gradient.
+ * @param {CanvasRenderingContext2D} ctx @param {number} x @param {number} y
+ * @param {number} dx @param {number} dy @param {number} half half-length in px
+ */
+export function contourTangent(ctx, x, y, dx, dy, half) {
+  ctx.save();
+  ctx.lineCap = "round";
+  for (const [style, width] of /** @type {Array<[string, number]>} */ ([[HALO, 4], [INK, 1.4]])) {
+    ctx.strokeStyle = style;
+    ctx.lineWidth = width;
+    ctx.setLineDash(style === HALO ? [] : [1.5, 3.5]);
+    ctx.beginPath();
+    ctx.moveTo(x - dy * half, y + dx * half);
+    ctx.lineTo(x + dy * half, y - dx * half);
+    ctx.stroke();
+  }
+  ctx.setLineDash([]);
+  const m = 12; // the right-angle square, in the gradient's quarter
+  for (const [style, width] of /** @type {Array<[string, number]>} */ ([[HALO, 3.5], [INK, 1.3]])) {
+    ctx.strokeStyle = style;
+    ctx.lineWidth = width;
+    ctx.beginPath();
+    ctx.moveTo(x + dx * m, y + dy * m);
+    ctx.lineTo(x + dx * m + dy * m, y + dy * m - dx * m);
+    ctx.lineTo(x + dy * m, y - dx * m);
+    ctx.stroke();
+  }
+  ctx.restore();
+}
+
+/**
+ * The point itself: a white disc with a dark rim.
+ * @param {CanvasRenderingContext2D} ctx @param {number} x @param {number} y @param {string} [fill]
+ */
+export function dot(ctx, x, y, fill = "#ffffff") {
+  ctx.beginPath();
+  ctx.arc(x, y, 5, 0, 2 * Math.PI);
+  ctx.fillStyle = fill;
+  ctx.fill();
+  ctx.lineWidth = 1.8;
+  ctx.strokeStyle = INK;
+  ctx.stroke();
+}
