@@ -11,8 +11,6 @@ from html.parser import HTMLParser
 import numpy as np
 import pytest
 
-pytest.importorskip("sklearn")
-
 from gradscape import lesson
 from gradscape.lesson import (
     fill,

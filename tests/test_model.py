@@ -7,8 +7,6 @@ import json
 import numpy as np
 import pytest
 
-pytest.importorskip("sklearn")
-
 from gradscape.nd.model import DIGITS, Model, digits_model, lesson_model
 
 

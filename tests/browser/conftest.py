@@ -99,6 +99,35 @@ def page(browser, console):
     context.close()
 
 
+def axe_violations(browser, url: str, viewport: tuple[int, int], ready: list[str]) -> list[dict]:
+    """Serious and critical axe-core violations on a page, once every `ready` selector shows.
+
+    axe-core's JS comes from the `axe-playwright-python` package (a test dependency that ships
+    axe.min.js); it is injected as a script, which the page's CSP would rightly refuse, so this
+    one context bypasses CSP.
+    """
+    import axe_playwright_python
+
+    source = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
+    context = browser.new_context(
+        viewport={"width": viewport[0], "height": viewport[1]}, bypass_csp=True
+    )
+    try:
+        page = context.new_page()
+        page.goto(url)
+        for selector in ready:
+            page.wait_for_selector(selector)
+        page.evaluate(source)
+        return page.evaluate(
+            """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+                .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                            nodes: v.nodes.map(n => n.target.join(' '))}))"""
+        )
+    finally:
+        context.close()
+
+
 @pytest.fixture(scope="session")
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)  # each run overwrites its own files

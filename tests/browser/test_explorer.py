@@ -7,6 +7,7 @@ import re
 
 import numpy as np
 import pytest
+from conftest import axe_violations
 
 from gradscape import GALLERY, Surface
 from gradscape.payload import compile_surface
@@ -202,6 +203,12 @@ def test_live_region_describes_the_gradient_in_words(page, server_url):
     text = live.text_content().lower()
     assert re.search(r"uphill toward the (upper )?right", text)
     assert "descent toward the lower left" in text or "downhill toward the lower left" in text
+
+
+@pytest.mark.parametrize("viewport", [(1280, 800), (390, 844)], ids=["laptop", "phone"])
+def test_no_serious_accessibility_violations(browser, server_url, viewport):
+    violations = axe_violations(browser, server_url, viewport, ["[data-testid=plot][data-view]"])
+    assert violations == [], violations
 
 
 @pytest.mark.parametrize(("name", "size"), [("laptop", (1280, 800)), ("phone", (390, 844))])

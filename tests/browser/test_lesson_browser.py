@@ -2,24 +2,16 @@
 Python computes, the math renders as math, and the page passes axe-core.
 
 The server is gradscape's own (conftest.py's `server_url`), which serves the lesson at /lesson.
-axe-core is read from $AXE_CORE_JS, or from a cache dir where `npm install axe-core` puts it
-(installed on first use when npm is available).
 """
 
 from __future__ import annotations
 
 import json
 import math
-import os
-import shutil
-import subprocess
-from pathlib import Path
 
 import numpy as np
 import pytest
-
-pytest.importorskip("sklearn")
-
+from conftest import axe_violations
 
 from gradscape.lesson import lesson_data, lesson_html, lesson_standalone_html
 from gradscape.nd.model import Model
@@ -28,10 +20,6 @@ from gradscape.surface import Surface, numeric_gradient
 pytestmark = pytest.mark.browser
 
 BOWL = Surface("w1^2 + 3w2^2")
-AXE_VERSION = "4.14.1"
-AXE_CACHE = (
-    Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "gradscape-tests" / "axe-core"
-)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -408,55 +396,10 @@ def test_one_file_lesson_works_from_disk(browser, tmp_path) -> None:  # type: ig
 # Accessibility and looks
 
 
-def _axe_source() -> str | None:
-    given = os.environ.get("AXE_CORE_JS")
-    if given and Path(given).is_file():
-        return Path(given).read_text(encoding="utf-8")
-    path = AXE_CACHE / "node_modules" / "axe-core" / "axe.min.js"
-    if not path.is_file() and shutil.which("npm"):
-        AXE_CACHE.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [
-                "npm",
-                "install",
-                "--prefix",
-                str(AXE_CACHE),
-                "--no-audit",
-                "--no-fund",
-                f"axe-core@{AXE_VERSION}",
-            ],
-            check=False,
-            capture_output=True,
-            timeout=180,
-        )
-    return path.read_text(encoding="utf-8") if path.is_file() else None
-
-
 @pytest.mark.parametrize("viewport", [(1280, 800), (390, 844)], ids=["laptop", "phone"])
 def test_no_serious_accessibility_violations(browser, lesson_url, viewport) -> None:  # type: ignore[no-untyped-def]
-    source = _axe_source()
-    if source is None:
-        if os.environ.get("CI"):
-            pytest.fail("axe-core is missing: set AXE_CORE_JS or make npm available")
-        pytest.skip("axe-core not available (set AXE_CORE_JS, or install npm)")
-    # axe is injected as a script, which the page's CSP would (rightly) refuse
-    context = browser.new_context(
-        viewport={"width": viewport[0], "height": viewport[1]}, bypass_csp=True
-    )
-    try:
-        page = context.new_page()
-        page.goto(lesson_url)
-        page.wait_for_selector("body[data-ready=true]")
-        page.wait_for_selector("#explore[data-ready=true]")
-        page.evaluate(source)
-        violations = page.evaluate(
-            """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
-                .filter(v => v.impact === 'serious' || v.impact === 'critical')
-                .map(v => ({id: v.id, impact: v.impact,
-                            nodes: v.nodes.map(n => n.target.join(' '))}))"""
-        )
-    finally:
-        context.close()
+    ready = ["body[data-ready=true]", "#explore[data-ready=true]"]
+    violations = axe_violations(browser, lesson_url, viewport, ready)
     assert violations == [], json.dumps(violations, indent=1)
 
 
