@@ -67,7 +67,14 @@ def _protect_negatives(args: list[str]) -> list[str]:
             i += 2
             continue
         # a formula such as "-x^2" right after the subcommand: a leading space keeps it positional
-        if out and out[-1] in _FORMULA_COMMANDS and a.startswith("-") and a not in ("-h", "--help"):
+        # (an option such as --lesson or -o may come first too: formulas never start with "--")
+        if (
+            out
+            and out[-1] in _FORMULA_COMMANDS
+            and a.startswith("-")
+            and not a.startswith("--")
+            and a not in ("-h", "-o")
+        ):
             a = " " + a
         out.append(a)
         i += 1
@@ -128,9 +135,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def _add_extra_commands(sub: Any) -> None:
     """Commands that live in their own modules register themselves here."""
-    from . import plot
+    from . import export, plot
 
     plot.add_command(sub)
+    export.add_command(sub)
 
 
 def _formula_args(p: argparse.ArgumentParser) -> None:

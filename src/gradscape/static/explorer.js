@@ -6,16 +6,19 @@
 // on("change:name", cb), off("change:name", cb); a host may add compile(formula) ->
 // Promise<compiled | {error, column}> and gallery() -> Promise<[{name, title, formula, blurb}]>.
 // Keys read and written: compiled, formula, view, point, runs (see docs/ARCHITECTURE.md).
+// Optional host extras: link() -> the URL that reproduces the state (shows "Copy link");
+// formulaHelp, a sentence shown under the formula box (e.g. what an exported file can compile).
 
 import { evalPoint } from "./evaluator.js";
 import { createPlot2d } from "./plot2d.js";
 import { createSurface3d } from "./surface3d.js";
 import { createReadout, describe } from "./readout.js";
-import { createRunsPanel, RUN_COLORS } from "./runs.js";
+import { createRunsPanel, RUN_COLORS, roundLr } from "./runs.js";
 import { createFormulaBox } from "./formulabox.js";
 import { descend, MAX_STEPS, optimizerInfo } from "./optimizers.js";
 import { validView, zoomAt, panBy, sameView } from "./view.js";
-import { varHtml } from "./format.js";
+import { varHtml, fmt } from "./format.js";
+import { createShareBar, composeFigure, pythonCode, fileName } from "./share.js";
 
 /**
  * @typedef {import("./view.js").View} View
@@ -32,6 +35,7 @@ import { varHtml } from "./format.js";
  *   on: (event: string, cb: (...args: any[]) => void) => void, off: (event: string, cb?: (...args: any[]) => void) => void,
  *   compile?: (formula: string) => Promise<Compiled|CompileError>,
  *   gallery?: () => Promise<import("./formulabox.js").GalleryEntry[]>,
+ *   link?: () => string, formulaHelp?: string,
  * }} Model
  */
 
@@ -126,6 +130,13 @@ export function render({ model, el }) {
   const equalBox = /** @type {HTMLInputElement} */ (toolbar.querySelector('[data-act="equal"]'));
   const panBtn = /** @type {HTMLButtonElement} */ (toolbar.querySelector('[data-act="pan"]'));
   const blurb = /** @type {HTMLElement} */ (toolbar.querySelector(".gs-blurb"));
+  const share = createShareBar(toolbar, div("gs-code-slot", main), {
+    image: () => ({ canvas: figureImage(), name: fileName(compiled) }),
+    link: typeof model.link === "function" ? () => /** @type {() => string} */ (model.link).call(model) : null,
+    code: () => (compiled ? pythonCode({ compiled, view, runs: runs.map((r) => r.spec) }) : "# The surface is still loading."),
+  }, uid);
+  // the share buttons sit beside the view tools, before the caption
+  toolbar.insertBefore(/** @type {HTMLElement} */ (toolbar.querySelector(".gs-share")), toolbar.querySelector(".gs-caption"));
 
   const readoutCard = div("gs-card gs-readout-card", sideA);
   const readout = createReadout(readoutCard);
@@ -236,6 +247,7 @@ export function render({ model, el }) {
     if (live) interacting = true;
     scheduleRender();
     write({ view: { x: [...view.x], y: [...view.y] } });
+    share.refresh();
   }
 
   // --- hover -----------------------------------------------------------------------------------
@@ -337,6 +349,7 @@ export function render({ model, el }) {
     panel.setRuns(runs);
     drawRuns();
     if (toModel) write({ runs: runs.map((r) => ({ ...r.spec, start: [...r.spec.start] })) }, true);
+    share.refresh();
     ensureAnimating();
   }
 
@@ -433,6 +446,27 @@ export function render({ model, el }) {
     else runs = [];
     afterRunsChanged(false);
     renderAll();
+  }
+
+  /** The 2D figure as one picture: the typeset formula, the plot, its axes and a legend. */
+  function figureImage() {
+    const legend = runs.map((r) => {
+      const t = r.traj;
+      const info = optimizerInfo(t.optimizer);
+      const last = t.values[t.values.length - 1];
+      const how = t.stopped === "converged" ? "converged" : t.stopped === "diverged" ? "diverged" : "stopped";
+      const from = `from (${r.spec.start.slice(0, 2).map((c) => fmt(Number(c))).join(", ")})`;
+      return { color: r.color, text: `${info ? info.short : t.optimizer}, lr ${roundLr(Number(r.spec.lr))}, ${from}: ${how} after ${t.steps} steps, L = ${fmt(last)}` };
+    });
+    const note = point && Number.isFinite(here.value)
+      ? `Arrows at (${point.map((c) => fmt(c)).join(", ")}): the gradient ∇L points uphill (red); steepest descent −∇L (dashed blue).`
+      : "";
+    return composeFigure(/** @type {HTMLElement} */ (plot.element.parentElement), {
+      heading: box.element.querySelector(".gs-display"),
+      subtitle: compiled && compiled.title ? compiled.title : null,
+      legend,
+      note,
+    });
   }
 
   /**
@@ -558,6 +592,9 @@ export function render({ model, el }) {
 
   // --- start -----------------------------------------------------------------------------------
   box.setText(String(model.get("formula") ?? ""));
+  if (typeof model.formulaHelp === "string" && model.formulaHelp) {
+    /** @type {HTMLElement} */ (box.element.querySelector(".gs-formula-help")).textContent = model.formulaHelp;
+  }
   if (!model.compile) box.setEditable(false, "This page shows fixed surfaces; to type your own formula, run gradscape serve.");
   loadGallery();
   const initial = model.get("compiled");
@@ -613,6 +650,7 @@ export function render({ model, el }) {
     surface.destroy();
     panel.destroy();
     box.destroy();
+    share.destroy();
     root.remove();
   };
 }

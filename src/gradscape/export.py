@@ -1,0 +1,294 @@
+"""One-file HTML export: the explorer on a formula (or the whole lesson) as a single HTML file.
+
+    html = export_html("w1^2 + 3w2^2", also=["x^2 - y^2"])   # the explorer, everything inlined
+    html = export_lesson_html()                              # the lesson, everything inlined
+    write_export("bowl.html", html)
+
+    gradscape export FORMULA -o bowl.html [--also FORMULA]... [--view XMIN,XMAX,YMIN,YMAX]
+    gradscape export --lesson -o lesson.html
+
+Contract
+--------
+The file needs no server and no network and opens from ``file://``:
+
+- the page styles (``style.css`` with ``explorer.css``) are inlined in one ``<style>``;
+- the surfaces are compiled here, in Python, and inlined as JSON in
+  ``<script type="application/json" id="gradscape-data">`` (every ``<`` written ``\\u003c``, so
+  nothing in the data can close the element): the formula, each ``--also`` formula and every
+  gallery surface, without the fields the explorer does not read (LaTeX);
+- the code is ONE inline ``<script type="module">``: ``bundle("export-host.js")``, the explorer
+  and a small host (static/export-host.js) whose model answers the formula box from the compiled
+  surfaces, by gallery name or by formula text (spaces ignored), and says so for anything else;
+- a ``<meta http-equiv="Content-Security-Policy">`` allows exactly that script, by its SHA-256
+  hash: ``default-src 'none'; script-src 'sha256-…'; style-src 'unsafe-inline';
+  img-src data: blob:`` (no ``'unsafe-inline'`` or ``'unsafe-eval'`` for scripts, no network).
+
+A single surface exports to about 220 KB (tests/test_export.py holds it under
+300 KB). Bad input raises a one-line ValueError that says what to do; the CLI prints it and exits
+with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import html
+import json
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from . import gallery
+from .bundle import STATIC, bundle
+from .formula import FormulaError
+from .payload import compile_surface
+
+DATA_ID = "gradscape-data"
+SIZE_GOAL = 300_000  # bytes, for one surface with the gallery
+
+_DROPPED = ("latex",)  # fields the explorer never reads
+_MODULE = re.compile(r"<script type=\"module\">(.*?)</script>", re.S)
+_OUTSIDE = re.compile(r'<(?:script|link)\b[^>]*\b(?:src|href)="(?!data:)[^"#]', re.I)
+
+
+def csp(scripts: Iterable[str]) -> str:
+    """The Content-Security-Policy for a file whose only code is `scripts` (inline, exact text)."""
+    hashes = " ".join(f"'sha256-{_sha256(s)}'" for s in scripts)
+    return (
+        f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; "
+        "img-src data: blob:; base-uri 'none'; form-action 'none'"
+    )
+
+
+def _sha256(text: str) -> str:
+    return base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+
+
+def _slim(compiled: dict[str, Any]) -> dict[str, Any]:
+    """The payload without the fields the explorer does not read."""
+    out = {k: v for k, v in compiled.items() if k not in _DROPPED}
+    out["partials"] = [
+        {k: v for k, v in p.items() if k not in _DROPPED} for p in compiled["partials"]
+    ]
+    return out
+
+
+def _compile(text: str, what: str) -> dict[str, Any]:
+    """compile_surface, with a message naming which formula failed (for --also)."""
+    try:
+        return compile_surface(text)
+    except FormulaError as err:
+        raise ValueError(f"{what} {text!r}: {err.message}") from None
+    except ValueError as err:
+        raise ValueError(f"{what} {text!r}: {err}") from None
+
+
+def export_data(
+    formula: str,
+    also: Sequence[str] = (),
+    view: tuple[tuple[float, float], tuple[float, float]] | None = None,
+) -> dict[str, Any]:
+    """What the exported file inlines: the surfaces, which one to show, and the menu.
+
+    `formula` (or gallery name) is shown first, in `view` if given; `also` adds formulas the
+    formula box will accept; every gallery surface is included too.
+    """
+    main = _slim(_compile(formula, "the formula"))
+    if view is not None:
+        main["view"] = {"x": [float(view[0][0]), float(view[0][1])],
+                        "y": [float(view[1][0]), float(view[1][1])]}  # fmt: skip
+    surfaces = [main]
+    seen = {_squeeze(main["formula"])}
+    own = [] if main["name"] else [main]
+    for text in also:
+        c = _slim(_compile(text, "--also"))
+        if _squeeze(c["formula"]) not in seen:
+            seen.add(_squeeze(c["formula"]))
+            surfaces.append(c)
+            if not c["name"]:
+                own.append(c)
+    for entry in gallery.GALLERY.values():
+        if _squeeze(entry.formula) not in seen:
+            seen.add(_squeeze(entry.formula))
+            surfaces.append(_slim(compile_surface(entry.name)))
+    menu = [{"name": c["formula"], "title": c["formula"], "formula": c["formula"]} for c in own]
+    menu += [
+        {"name": e.name, "title": e.title, "formula": e.formula, "blurb": e.blurb}
+        for e in gallery.GALLERY.values()
+    ]
+    return {"surfaces": surfaces, "initial": 0, "gallery": menu}
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def _json_script(element_id: str, data: Any) -> str:
+    text = json.dumps(data, allow_nan=False, separators=(",", ":")).replace("<", "\\u003c")
+    return f'<script type="application/json" id="{element_id}">{text}</script>'
+
+
+def _module_code(entry: str) -> str:
+    code = bundle(entry)
+    lowered = code.lower()
+    for bad in ("</script", "<!--"):
+        if bad in lowered:  # a gradscape bug: the HTML parser would end or mangle the script
+            raise RuntimeError(f"{entry}'s bundle contains {bad!r} and cannot be inlined")
+    return code
+
+
+def _css() -> str:
+    """style.css with its @import of explorer.css resolved (explorer.css first, as @import does)."""
+    page = (STATIC / "style.css").read_text(encoding="utf-8")
+    page = re.sub(r'@import\s+url\(\s*"\./explorer\.css"\s*\)\s*;', "", page)
+    css = (STATIC / "explorer.css").read_text(encoding="utf-8") + "\n" + page
+    if "</style" in css.lower():
+        raise RuntimeError("the styles contain '</style' and cannot be inlined")
+    return css
+
+
+def export_html(
+    formula: str,
+    also: Sequence[str] = (),
+    view: tuple[tuple[float, float], tuple[float, float]] | None = None,
+) -> str:
+    """The explorer on `formula` as one self-contained HTML document (see the module doc)."""
+    data = export_data(formula, also, view)
+    main = data["surfaces"][0]
+    code = _module_code("export-host.js")
+    title = html.escape(main["title"] or main["formula"])
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{csp([code])}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} — gradscape</title>
+<meta name="description" content="A loss surface you can hover: the gradient and the steepest-descent direction at every point.">
+<meta name="generator" content="gradscape export">
+<link rel="icon" href="data:,">
+<style>
+{_css()}</style>
+</head>
+<body>
+<header class="gs-page-head">
+<h1>gradscape</h1>
+<p>Hover anywhere on the surface to see the gradient there; click to roll a ball downhill.</p>
+</header>
+<main id="app"></main>
+<noscript><p class="gs-noscript">The explorer needs JavaScript.</p></noscript>
+{_json_script(DATA_ID, data)}
+<script type="module">{code}</script>
+</body>
+</html>
+"""  # noqa: E501
+
+
+def export_lesson_html() -> str:
+    """The whole lesson as one self-contained HTML document, with the same strict CSP.
+
+    The lesson module (lesson.py) inlines its styles, data and bundled modules; this adds the
+    Content-Security-Policy that allows exactly its inline module scripts, by hash.
+    """
+    from .lesson import lesson_standalone_html
+
+    page = lesson_standalone_html()
+    scripts = _MODULE.findall(page)
+    if not scripts:
+        raise RuntimeError("the one-file lesson has no inline module script")
+    if _OUTSIDE.search(page):
+        raise RuntimeError("the one-file lesson still refers to an outside file")
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{csp(scripts)}">'
+    head, charset, rest = page.partition('<meta charset="utf-8">')
+    if not charset:
+        raise RuntimeError("the lesson page has no <meta charset> to put the CSP after")
+    return f"{head}{charset}\n{meta}{rest}"
+
+
+def write_export(path: str | Path, document: str) -> int:
+    """Write the document (UTF-8); returns its size in bytes."""
+    data = document.encode("utf-8")
+    try:
+        Path(path).write_bytes(data)
+    except OSError as err:
+        raise ValueError(f"cannot write {str(path)!r}: {err.strerror or err}") from None
+    return len(data)
+
+
+# ---------------------------------------------------------------------------------------------
+# The command
+
+
+def add_command(sub: Any) -> None:
+    """Register `gradscape export` on the CLI's subparsers."""
+    p = sub.add_parser(
+        "export",
+        help="write the explorer on FORMULA (or the lesson) as one HTML file",
+        description="Write one self-contained HTML file: no server, no network; open it from "
+        "disk, send it, or embed it in a course page with an <iframe>.",
+    )
+    p.add_argument("formula", nargs="?", help="a formula such as 'w1^2 + 3w2^2', or a gallery name")
+    p.add_argument("-o", "--output", metavar="FILE", help="the .html file to write")
+    p.add_argument(
+        "--also",
+        action="append",
+        default=[],
+        metavar="FORMULA",
+        help="another formula the file's formula box will accept (repeatable); "
+        "the gallery is always included",
+    )
+    p.add_argument("--view", metavar="XMIN,XMAX,YMIN,YMAX", help="the window to open on")
+    p.add_argument("--lesson", action="store_true", help="export the whole lesson instead")
+    p.set_defaults(run=_export)
+
+
+def _export(ns: argparse.Namespace) -> int:
+    # Errors are ValueErrors: cli.main prints them as one line and exits with status 2.
+    if ns.lesson and (ns.formula or ns.also or ns.view):
+        raise ValueError(
+            "--lesson exports the lesson, which has its own surfaces: drop FORMULA, --also and "
+            "--view (or drop --lesson to export the explorer on FORMULA)"
+        )
+    if not ns.lesson and not (ns.formula or "").strip():
+        raise ValueError(
+            "give a formula or a gallery name, e.g. gradscape export 'w1^2 + 3w2^2' -o bowl.html"
+            " (or --lesson for the lesson)"
+        )
+    out = Path(ns.output) if ns.output else Path(_default_name(ns))
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise ValueError(f"cannot write {out.name!r}: name a file ending in .html")
+    if not out.parent.is_dir():
+        raise ValueError(f"the directory {str(out.parent)!r} does not exist; create it first")
+    if ns.lesson:
+        document = export_lesson_html()
+    else:
+        view = _view(ns.view) if ns.view else None
+        document = export_html(ns.formula.strip(), ns.also, view)
+    size = write_export(out, document)
+    print(f"wrote {out} ({size / 1000:.0f} KB): open it in a browser, or embed it with an <iframe>")
+    return 0
+
+
+def _default_name(ns: argparse.Namespace) -> str:
+    if ns.lesson:
+        return "lesson.html"
+    entry = gallery.get(ns.formula)
+    return f"{entry.name}.html" if entry else "gradscape.html"
+
+
+def _view(text: str) -> tuple[tuple[float, float], tuple[float, float]]:
+    try:
+        v = [float(s) for s in text.replace(" ", "").split(",")]
+    except ValueError:
+        v = []
+    if (
+        len(v) != 4
+        or not all(abs(x) < float("inf") for x in v)
+        or not (v[0] < v[1] and v[2] < v[3])
+    ):
+        raise ValueError(
+            f"--view takes XMIN,XMAX,YMIN,YMAX with min < max, e.g. --view=-2,2,-1,3; got {text!r}"
+        )
+    return ((v[0], v[1]), (v[2], v[3]))

@@ -1,0 +1,276 @@
+"""The explorer as a Jupyter widget (JupyterLab, Jupyter Notebook, VS Code), built on anywidget.
+
+    e = gradscape.Explorer("w1^2 + 3w2^2")      # display it: the last line of a cell, or display(e)
+    e.formula = "rosenbrock"                    # change the surface from Python (or a gallery name)
+    e.point                                     # (x, y): the point last hovered, clicked or visited
+    e.view                                      # ((xmin, xmax), (ymin, ymax)): the window shown
+    e.runs                                      # [Trajectory, ...]: the balls dropped, recomputed
+    e.add_run((3, 1), optimizer="adam", lr=0.1) # drop a ball from Python; returns its Trajectory
+    e.error                                     # "" or why the last formula was refused
+
+Contract
+--------
+The front end is the same explorer module as the web page (``bundle("widget.js")``: a thin
+adapter from anywidget's model to the explorer's). Synced traits:
+
+- ``formula`` (str): the text in the formula box. Whenever it changes, from Python or typed in
+  the widget, Python compiles it (`payload.compile_surface`). On success ``compiled`` gets the
+  payload and ``error`` becomes ""; on failure ``compiled`` keeps the last good surface and
+  ``error``/``error_column`` say why (the observer never raises). ``_answered`` is then set to
+  the text just handled: the front end waits for it to resolve a typed formula.
+- ``_view``, ``_point``, ``_runs``: the explorer's view ``{"x": [..], "y": [..]}``, point ``[x, y]``
+  and runs (``{"optimizer", "lr", "start", ...}``, as the explorer stores them), exposed in Python
+  as `view`, `point` and `runs` (Trajectories).
+- ``_gallery``: the gallery menu.
+
+A new *named* (gallery) surface opens in its own window, as it does in the browser; other formulas
+keep the current window. Constructing an Explorer with a bad formula raises FormulaError or
+ValueError (one line, what to do).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import anywidget
+import traitlets
+
+from . import gallery
+from .bundle import STATIC, bundle
+from .descent import OPTIMIZERS, Trajectory, descend
+from .formula import FormulaError
+from .payload import compile_surface, jsonable
+from .surface import Surface
+
+EXPLORER_STEPS = 2000  # the explorer's cap on a run's steps (optimizers.js MAX_STEPS)
+
+_CARD_CSS = """
+.gs-widget {
+  background: #fbfaf7; color: #1d2129; color-scheme: light;
+  padding: 12px 14px 16px; border-radius: 8px; border: 1px solid #e4e1da;
+}
+"""
+
+View = tuple[tuple[float, float], tuple[float, float]]
+
+
+class Explorer(anywidget.AnyWidget):
+    """The gradscape explorer in a notebook: hover for the gradient, click to descend."""
+
+    _esm = bundle("widget.js")
+    _css = (STATIC / "explorer.css").read_text(encoding="utf-8") + _CARD_CSS
+
+    formula = traitlets.Unicode("w1^2 + 3w2^2").tag(sync=True)
+    compiled = traitlets.Dict().tag(sync=True)
+    error = traitlets.Unicode("").tag(sync=True)
+    error_column = traitlets.Int(None, allow_none=True).tag(sync=True)
+    _answered = traitlets.Unicode("").tag(sync=True)
+    _view = traitlets.Dict().tag(sync=True)
+    _point: traitlets.List[float] = traitlets.List().tag(sync=True)
+    _runs: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
+    _gallery: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
+
+    def __init__(
+        self,
+        formula: str = "w1^2 + 3w2^2",
+        *,
+        view: View | Mapping[str, Sequence[float]] | None = None,
+        point: Sequence[float] | None = None,
+        runs: Iterable[Trajectory | Mapping[str, Any]] = (),
+        **kwargs: Any,
+    ) -> None:
+        compiled = compile_surface(formula)  # a bad formula raises here, not in an observer
+        self._surface: tuple[str, tuple[str, ...], Surface] | None = None
+        self._from_front_end = False
+        super().__init__(**kwargs)
+        with self.hold_sync():
+            self._gallery = [
+                {"name": e.name, "title": e.title, "formula": e.formula, "blurb": e.blurb}
+                for e in gallery.GALLERY.values()
+            ]
+            self._accept(formula, compiled)
+            self.formula = formula  # already answered: the observer does nothing more
+            if view is not None:
+                self.view = view
+            if point is not None:
+                self.point = point
+            self.runs = runs
+
+    # --- compiling ------------------------------------------------------------------------------
+
+    def set_state(self, sync_data: dict[str, Any]) -> None:
+        """State from the front end (the comm): its own view and point win over our defaults."""
+        self._from_front_end = True
+        try:
+            super().set_state(sync_data)
+        finally:
+            self._from_front_end = False
+
+    @traitlets.observe("formula")
+    def _on_formula(self, change: Mapping[str, Any]) -> None:
+        text = change["new"]
+        if text == self._answered:
+            return
+        try:
+            compiled = compile_surface(text)
+        except FormulaError as err:
+            self._refuse(text, err.message, err.column)
+        except (ValueError, RecursionError) as err:
+            lines = str(err).splitlines()
+            self._refuse(text, lines[0] if lines else "This formula cannot be compiled", None)
+        else:
+            self._accept(text, compiled)
+
+    def _accept(self, text: str, compiled: dict[str, Any]) -> None:
+        with self.hold_sync():
+            old = self.compiled.get("name") if self.compiled else None
+            fresh = not self.compiled or (compiled["name"] and compiled["name"] != old)
+            if fresh and not self._from_front_end:
+                # A new named surface opens in its own window, at its start, as in the browser
+                # (whose explorer does this itself, and saves its view and point, when the
+                # formula comes from there).
+                self._view = dict(compiled["view"])
+                v = compiled["view"]
+                start = compiled.get("start")
+                centre = [(v["x"][0] + v["x"][1]) / 2, (v["y"][0] + v["y"][1]) / 2]
+                self._point = list(start) if start else centre
+            self.compiled = compiled
+            self.error = ""
+            self.error_column = None
+            self._answered = text
+
+    def _refuse(self, text: str, message: str, column: int | None) -> None:
+        with self.hold_sync():
+            self.error = message
+            self.error_column = column
+            self._answered = text
+
+    @property
+    def surface(self) -> Surface:
+        """The Surface shown (the last formula that compiled), in the explorer's variables."""
+        formula, variables = self.compiled["formula"], tuple(self.compiled["variables"])
+        if self._surface is None or self._surface[:2] != (formula, variables):
+            self._surface = (formula, variables, Surface(formula, variables))
+        return self._surface[2]
+
+    # --- state, in Python's terms ---------------------------------------------------------------
+
+    @property
+    def point(self) -> tuple[float, float] | None:
+        """The point whose gradient the explorer shows (last hovered, clicked or visited)."""
+        p = self._point
+        return (float(p[0]), float(p[1])) if len(p) >= 2 else None
+
+    @point.setter
+    def point(self, value: Sequence[float]) -> None:
+        self._point = _pair(value, "point")
+
+    @property
+    def view(self) -> View:
+        """The window ((xmin, xmax), (ymin, ymax)), as `gradscape.plot.plot_surface` takes it."""
+        v = self._view or self.compiled["view"]
+        return ((float(v["x"][0]), float(v["x"][1])), (float(v["y"][0]), float(v["y"][1])))
+
+    @view.setter
+    def view(self, value: View | Mapping[str, Sequence[float]]) -> None:
+        if isinstance(value, Mapping):
+            x, y = _pair(value["x"], "view x"), _pair(value["y"], "view y")
+        else:
+            x, y = _pair(value[0], "view x"), _pair(value[1], "view y")
+        if not (x[0] < x[1] and y[0] < y[1]):
+            raise ValueError(f"view is ((xmin, xmax), (ymin, ymax)) with min < max; got {value!r}")
+        self._view = {"x": x, "y": y}
+
+    @property
+    def runs(self) -> list[Trajectory]:
+        """Every ball dropped, as Trajectories recomputed in Python from its settings."""
+        return [self._trajectory(spec) for spec in self._runs]
+
+    @runs.setter
+    def runs(self, value: Iterable[Trajectory | Mapping[str, Any]]) -> None:
+        self._runs = [_spec(r) for r in value]
+
+    @property
+    def run_settings(self) -> list[dict[str, Any]]:
+        """The runs as the explorer stores them: optimizer, lr, start and any other setting."""
+        return [dict(r) for r in self._runs]
+
+    def add_run(
+        self,
+        start: Sequence[float],
+        optimizer: str = "gd",
+        lr: float | None = None,
+        steps: int = EXPLORER_STEPS,
+        **hyper: float,
+    ) -> Trajectory:
+        """Drop a ball at `start` (shown at once in the explorer); returns its Trajectory.
+
+        Bad settings raise ValueError (one line, what to do), as `gradscape.descend` does.
+        """
+        t = descend(self.surface, start, optimizer=optimizer, lr=lr, steps=steps, **hyper)
+        self._runs = [*self._runs, _spec(t)]
+        return t
+
+    def clear_runs(self) -> None:
+        self._runs = []
+
+    def _trajectory(self, spec: Mapping[str, Any]) -> Trajectory:
+        extra = {
+            k: float(v) for k, v in spec.items() if k not in ("optimizer", "lr", "start", "steps")
+        }
+        steps = spec.get("steps")
+        steps = steps if isinstance(steps, int) and 0 <= steps <= EXPLORER_STEPS else EXPLORER_STEPS
+        return descend(
+            self.surface,
+            [float(c) for c in spec["start"][:2]],
+            optimizer=spec["optimizer"],
+            lr=float(spec["lr"]) if spec.get("lr") else None,
+            steps=steps,
+            **extra,
+        )
+
+
+def _pair(value: Sequence[float], what: str) -> list[float]:
+    try:
+        x, y = (float(v) for v in value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} takes two numbers, e.g. (3, 1); got {value!r}") from None
+    if not all(abs(c) < float("inf") for c in (x, y)):
+        raise ValueError(f"{what} takes two finite numbers; got {value!r}")
+    return [x, y]
+
+
+def _spec(run: Trajectory | Mapping[str, Any]) -> dict[str, Any]:
+    """A run as the explorer stores it. A Trajectory keeps its own step count, so the explorer
+    redraws exactly its path; settings equal to the optimizer's defaults are left out."""
+    if isinstance(run, Trajectory):
+        opt = OPTIMIZERS[run.optimizer]
+        spec: dict[str, Any] = {
+            "optimizer": run.optimizer,
+            "lr": float(run.settings["lr"]),
+            "start": [float(c) for c in run.points[0][:2]],
+            "steps": run.steps,
+        }
+        for k, v in run.settings.items():
+            if k != "lr" and v != opt.params[k].default:
+                spec[k] = float(v)
+        return jsonable(spec)
+    if not isinstance(run, Mapping) or "start" not in run:
+        raise ValueError(
+            "a run is a gradscape.Trajectory or a dict such as "
+            "{'optimizer': 'gd', 'lr': 0.1, 'start': [3, 1]}"
+        )
+    optimizer = str(run.get("optimizer", "gd"))
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"Unknown optimizer {optimizer!r}; use one of {', '.join(OPTIMIZERS)}")
+    spec = {k: v for k, v in run.items() if k not in ("optimizer", "start", "lr")}
+    lr = run.get("lr")
+    return jsonable(
+        {
+            "optimizer": optimizer,
+            "lr": float(lr) if lr is not None else OPTIMIZERS[optimizer].defaults["lr"],
+            "start": _pair(list(run["start"])[:2], "start"),
+            **spec,
+        }
+    )

@@ -1,0 +1,219 @@
+"""The notebook widget's front end in Chromium: widget.js on a stub of anywidget's model.
+
+The stub (get, set, on, off, save_changes, send, as anywidget documents its `model`) is wired to a
+real `gradscape.Explorer` in this process, the way a kernel's comm would be: save_changes()
+delivers the changed traits to Explorer.set_state(), and the update messages the widget sends
+back are applied to the stub, firing change events as Backbone does (all values set, then one
+change:name event per changed key).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import pytest
+
+from gradscape import Surface
+from gradscape.widget import Explorer
+
+STUB = """
+class StubModel {
+  constructor(state) {
+    this.state = state; this.handlers = new Map(); this.dirty = new Set(); this.sent = [];
+  }
+  get(name) { return this.state[name]; }
+  set(name, value) {
+    if (JSON.stringify(this.state[name]) === JSON.stringify(value)) return;
+    this.state[name] = value;
+    this.dirty.add(name);
+    this.fire([name]);
+  }
+  on(event, cb) {
+    if (!this.handlers.has(event)) this.handlers.set(event, new Set());
+    this.handlers.get(event).add(cb);
+  }
+  off(event, cb) {
+    if (!event) { this.handlers.clear(); return; }
+    if (!cb) this.handlers.delete(event); else this.handlers.get(event)?.delete(cb);
+  }
+  send(content) { this.sent.push(content); }
+  save_changes() {
+    if (!this.dirty.size) return;
+    const changes = {};
+    for (const k of this.dirty) changes[k] = this.state[k];
+    this.dirty.clear();
+    window.kernelReceive(changes).then((updates) => this.receive(updates));
+  }
+  /** Update messages from Python: set every value, then fire change events. */
+  receive(updates) {
+    for (const state of updates) {
+      const changed = [];
+      for (const [k, v] of Object.entries(state)) {
+        if (JSON.stringify(this.state[k]) === JSON.stringify(v)) continue;
+        this.state[k] = v;
+        changed.push(k);
+      }
+      this.fire(changed);
+    }
+  }
+  fire(names) {
+    for (const k of names) {
+      for (const cb of [...(this.handlers.get(`change:${k}`) || [])]) cb(this.state[k]);
+    }
+  }
+}
+window.StubModel = StubModel;
+"""
+
+SYNCED = ("formula", "compiled", "error", "error_column", "_answered", "_view", "_point", "_runs",
+          "_gallery")  # fmt: skip
+
+
+class Kernel:
+    """A real Explorer on this side of the stub: what a kernel's comm would carry, both ways."""
+
+    def __init__(self, widget: Explorer) -> None:
+        self.widget = widget
+        self.outbox: list[dict[str, Any]] = []
+        widget._send = self._capture  # type: ignore[method-assign]
+
+    def _capture(self, msg: dict[str, Any], buffers: Any = None) -> None:
+        if msg.get("method") == "update":
+            self.outbox.append(json.loads(json.dumps(msg["state"])))
+
+    def receive(self, changes: dict[str, Any]) -> list[dict[str, Any]]:
+        """The front end saved `changes`: apply them as the comm would; answer with updates."""
+        self.widget.set_state(changes)
+        return self.flush()
+
+    def flush(self) -> list[dict[str, Any]]:
+        out, self.outbox = self.outbox, []
+        return out
+
+
+@pytest.fixture(autouse=True)
+def no_console_errors(console):
+    yield
+    assert console.errors == []
+
+
+def mount(page, widget: Explorer) -> Kernel:
+    kernel = Kernel(widget)
+    page.expose_function("kernelReceive", kernel.receive)
+    page.set_content(f"<!doctype html><style>{widget._css}</style><div id='el'></div>")
+    page.add_script_tag(content=STUB)
+    state = {k: v for k, v in widget.get_state().items() if k in SYNCED}
+    page.evaluate(
+        """async ([esm, state]) => {
+             const url = URL.createObjectURL(new Blob([esm], { type: "text/javascript" }));
+             const mod = await import(url);
+             window.stub = new StubModel(state);
+             const el = document.getElementById("el");
+             window.cleanup = mod.default.render({ model: window.stub, el });
+           }""",
+        [widget._esm, state],
+    )
+    page.wait_for_selector("[data-testid=plot][data-view]")
+    return kernel
+
+
+def push(page, kernel: Kernel) -> None:
+    """Deliver Python-side changes to the front end."""
+    page.evaluate("(updates) => window.stub.receive(updates)", kernel.flush())
+
+
+def hover(page, fx: float, fy: float) -> tuple[np.ndarray, np.ndarray]:
+    box = page.locator("[data-testid=plot]").bounding_box()
+    page.mouse.move(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
+    readout = page.locator("[data-testid=readout]")
+    point = readout.get_attribute("data-point")
+    grad = readout.get_attribute("data-gradient")
+    return np.array([float(v) for v in point.split(",")]), np.array(
+        [float(v) for v in grad.split(",")]
+    )
+
+
+def test_widget_renders_the_explorer_and_hover_matches_python(page):
+    widget = Explorer("w1^2 + 3w2^2")
+    mount(page, widget)
+    surface = Surface("w1^2 + 3w2^2")
+    for fx, fy in [(0.3, 0.4), (0.7, 0.2)]:
+        point, grad = hover(page, fx, fy)
+        np.testing.assert_allclose(grad, surface.gradient(point), rtol=1e-12)
+
+
+def test_hovered_point_and_dropped_ball_reach_python(page):
+    widget = Explorer("w1^2 + 3w2^2")
+    mount(page, widget)
+    box = page.locator("[data-testid=plot]").bounding_box()
+    page.mouse.click(box["x"] + 0.8 * box["width"], box["y"] + 0.3 * box["height"])
+    item = page.locator("[data-testid=runs] [data-status=converged]").first
+    item.wait_for(timeout=20_000)
+    final = np.array([float(v) for v in item.get_attribute("data-final").split(",")])
+    shown = page.get_by_test_id("readout").get_attribute("data-point")
+    page.wait_for_timeout(400)  # the explorer saves the point a moment after the last move
+    assert widget.point == tuple(float(v) for v in shown.split(","))
+    (run,) = widget.runs
+    assert run.stopped == "converged"
+    np.testing.assert_allclose(run.end, final, rtol=1e-9, atol=1e-12)
+
+
+def test_formula_set_in_python_redraws_the_widget(page):
+    widget = Explorer("w1^2 + 3w2^2")
+    kernel = mount(page, widget)
+    widget.formula = "rosenbrock"
+    push(page, kernel)
+    page.wait_for_function(
+        "() => document.querySelector('.gs-display').textContent.includes('100')"
+    )
+    view = page.locator("[data-testid=plot]").get_attribute("data-view")
+    x0, x1, *_ = (float(v) for v in view.split(","))
+    assert x0 <= -2 and x1 >= 2  # Rosenbrock's own window, not the bowl's
+    rosen = Surface(widget.compiled["formula"], widget.compiled["variables"])
+    point, grad = hover(page, 0.45, 0.55)
+    np.testing.assert_allclose(grad, rosen.gradient(point), rtol=1e-12)
+
+
+def test_formula_typed_in_the_widget_is_compiled_by_python(page):
+    widget = Explorer("w1^2 + 3w2^2")
+    mount(page, widget)
+    page.get_by_test_id("formula").fill("sin(x) cos(y)")
+    page.wait_for_function(
+        "() => document.querySelector('.gs-display')?.textContent.includes('sin')"
+    )
+    assert widget.compiled["formula"] == "sin(x) cos(y)"
+    point, grad = hover(page, 0.55, 0.45)
+    np.testing.assert_allclose(grad, Surface("sin(x) cos(y)").gradient(point), rtol=1e-12)
+
+
+def test_bad_formula_typed_in_the_widget_shows_pythons_message(page):
+    widget = Explorer("w1^2 + 3w2^2")
+    mount(page, widget)
+    page.get_by_test_id("formula").fill("w1^2 + foo(w2)")
+    error = page.get_by_test_id("formula-error")
+    error.wait_for(state="visible")
+    assert "foo*(" in error.inner_text()
+    assert widget.error and widget.compiled["formula"] == "w1^2 + 3w2^2"
+
+
+def test_widget_has_no_copy_link_but_saves_images_and_shows_python(page):
+    widget = Explorer("himmelblau")
+    mount(page, widget)
+    assert page.get_by_test_id("copy-link").is_hidden()
+    page.get_by_test_id("python-code").click()
+    code = page.get_by_test_id("python-code-text").inner_text()
+    assert 'gradscape.Explorer("himmelblau"' in code
+    with page.expect_download() as download:
+        page.get_by_test_id("save-image").click()
+    assert download.value.suggested_filename == "gradscape-himmelblau.png"
+
+
+def test_widget_screenshot(page, screenshots):
+    widget = Explorer("w1^2 + 3w2^2")
+    widget.add_run((3, 1), optimizer="momentum", lr=0.02)
+    mount(page, widget)
+    page.locator("[data-testid=runs] li").first.wait_for()
+    page.wait_for_timeout(1500)
+    page.screenshot(path=screenshots / "widget.png", full_page=True)

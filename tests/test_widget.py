@@ -1,0 +1,194 @@
+"""gradscape.Explorer, the notebook widget: its Python side, and driven in a real Jupyter kernel."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import nbformat
+import numpy as np
+import pytest
+from nbclient import NotebookClient
+
+import gradscape
+from gradscape import FormulaError, descend
+from gradscape.widget import EXPLORER_STEPS, Explorer
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def test_import_gradscape_does_not_import_anywidget():
+    code = "import sys, gradscape; print('anywidget' in sys.modules); gradscape.Explorer"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_explorer_is_exported_lazily_from_the_package():
+    assert gradscape.Explorer is Explorer
+    with pytest.raises(AttributeError):
+        _ = gradscape.NoSuchThing  # type: ignore[attr-defined]
+
+
+def test_new_explorer_compiles_its_formula_and_opens_at_its_start():
+    e = Explorer("w1^2 + 3w2^2")
+    assert e.compiled["variables"] == ["w1", "w2"]
+    assert e.compiled["program"]["ops"]
+    assert e.error == ""
+    assert e.view == ((-4.0, 4.0), (-3.0, 3.0))
+    assert e.point == (3.0, 1.0)
+    assert e.runs == []
+
+
+def test_the_module_is_the_bundled_widget_and_the_explorer_css():
+    assert "export default" in Explorer._esm
+    assert "compileInPython" in Explorer._esm
+    assert ".gs-explorer" in Explorer._css
+
+
+def test_bad_formula_in_the_constructor_raises_a_one_line_error():
+    with pytest.raises(FormulaError):
+        Explorer("w1^2 + foo(w2)")
+    with pytest.raises(ValueError, match="two variables"):
+        Explorer("x + y + z")
+
+
+def test_bad_formula_set_later_keeps_the_last_surface_and_reports_without_raising():
+    e = Explorer("w1^2 + 3w2^2")
+    e.formula = "w1^2 + foo(w2)"
+    assert "foo*(" in e.error
+    assert e.error_column == 7
+    assert e.compiled["formula"] == "w1^2 + 3w2^2"
+    e.formula = "x + y + z"
+    assert "two variables" in e.error and e.error_column is None
+    e.formula = "x^2 - y^2"
+    assert e.error == "" and e.compiled["name"] == "saddle"
+
+
+def test_gallery_name_opens_in_its_window_and_other_formulas_keep_the_view():
+    e = Explorer("w1^2 + 3w2^2")
+    e.formula = "rosenbrock"
+    assert e.compiled["name"] == "rosenbrock"
+    assert e.view == ((-2.0, 2.0), (-1.0, 3.0))
+    e.view = ((-1, 1), (0, 2))
+    e.formula = "x^2 + 3y^2 + x y"
+    assert e.view == ((-1.0, 1.0), (0.0, 2.0))
+
+
+def test_point_and_view_read_and_write_as_tuples():
+    e = Explorer()
+    e.point = (1.5, -0.25)
+    assert e.point == (1.5, -0.25)
+    assert e._point == [1.5, -0.25]
+    e.view = {"x": [-2, 2], "y": [-1, 1]}
+    assert e.view == ((-2.0, 2.0), (-1.0, 1.0))
+    with pytest.raises(ValueError, match="min < max"):
+        e.view = ((2, -2), (0, 1))
+    with pytest.raises(ValueError, match="two numbers"):
+        e.point = (1, 2, 3)
+
+
+def test_add_run_returns_the_trajectory_and_runs_recomputes_it():
+    e = Explorer("w1^2 + 3w2^2")
+    t = e.add_run((3, 1), optimizer="adam", lr=0.1)
+    assert e.run_settings == [
+        {"optimizer": "adam", "lr": 0.1, "start": [3.0, 1.0], "steps": t.steps}
+    ]
+    (again,) = e.runs
+    assert again.optimizer == "adam" and again.stopped == t.stopped
+    np.testing.assert_array_equal(again.points, t.points)
+
+
+def test_runs_from_the_front_end_become_trajectories():
+    e = Explorer("w1^2 + 3w2^2")
+    # as the explorer stores a ball dropped in the browser (no steps: the explorer's cap)
+    e.set_state(
+        {"_runs": [{"optimizer": "momentum", "lr": 0.02, "start": [2.5, -1.5], "beta": 0.8}]}
+    )
+    (t,) = e.runs
+    want = descend(e.surface, (2.5, -1.5), optimizer="momentum", lr=0.02, beta=0.8,
+                   steps=EXPLORER_STEPS)  # fmt: skip
+    np.testing.assert_array_equal(t.points, want.points)
+    assert t.settings["beta"] == 0.8
+
+
+def test_runs_accepts_trajectories_and_keeps_non_default_settings():
+    s = gradscape.Surface("x^2 + y^2")
+    t = descend(s, (1, 1), optimizer="rmsprop", lr=0.05, rho=0.8, steps=30)
+    e = Explorer("x^2 + y^2", runs=[t])
+    assert e.run_settings == [
+        {"optimizer": "rmsprop", "lr": 0.05, "start": [1.0, 1.0], "steps": t.steps, "rho": 0.8}
+    ]
+    np.testing.assert_array_equal(e.runs[0].points, t.points)
+    with pytest.raises(ValueError, match="Unknown optimizer"):
+        e.runs = [{"optimizer": "sgd", "start": [0, 0]}]
+    with pytest.raises(ValueError, match="Unknown optimizer"):
+        e.add_run((0, 1), optimizer="sgd")
+    e.clear_runs()
+    assert e.runs == []
+
+
+def test_front_end_typing_round_trip_answers_the_text_it_was_asked():
+    e = Explorer()
+    e.set_state({"formula": "sin(x) cos(y)"})
+    assert e._answered == "sin(x) cos(y)" and e.compiled["formula"] == "sin(x) cos(y)"
+    e.set_state({"formula": "sin(x) cos(y"})
+    assert e._answered == "sin(x) cos(y" and e.error
+    assert e.compiled["formula"] == "sin(x) cos(y)"
+
+
+# --- in a real kernel ------------------------------------------------------------------------
+
+
+def _cell_output(cell) -> str:
+    return "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+
+
+def test_widget_in_a_jupyter_kernel_is_displayed_driven_and_read_back():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell('import gradscape\ne = gradscape.Explorer("w1^2 + 3w2^2")\ne'),
+        nbformat.v4.new_code_cell(
+            'e.formula = "rosenbrock"\n'
+            "t = e.add_run((-1.5, 2), optimizer='adam', lr=0.05)\n"
+            "import json\n"
+            "print(json.dumps({'name': e.compiled['name'], 'view': e.view, 'runs': len(e.runs),\n"
+            "                  'stopped': e.runs[0].stopped}))"
+        ),
+        nbformat.v4.new_code_cell(
+            "print(json.dumps({'formula': e.formula, 'name': e.compiled['name'],\n"
+            "                  'point': e.point, 'error': e.error,\n"
+            "                  'runs': [r.optimizer for r in e.runs]}))"
+        ),
+    ]
+    client = NotebookClient(nb, kernel_name="python3", timeout=120)
+    with client.setup_kernel():
+        client.execute_cell(nb.cells[0], 0)
+        (display,) = [o for o in nb.cells[0].outputs if o.output_type == "execute_result"]
+        model_id = display["data"][WIDGET_VIEW]["model_id"]
+
+        client.execute_cell(nb.cells[1], 1)
+        got = json.loads(_cell_output(nb.cells[1]))
+        assert got == {
+            "name": "rosenbrock",
+            "view": [[-2.0, 2.0], [-1.0, 3.0]],
+            "runs": 1,
+            "stopped": got["stopped"],
+        }
+
+        # the front end: what anywidget's model.save_changes() sends on the widget's comm
+        run = {"optimizer": "gd", "lr": 0.1, "start": [0.5, 0.01]}
+        state = {"formula": "x^2 - y^2", "_point": [0.5, -0.25], "_runs": [run]}
+        update = {"method": "update", "state": state, "buffer_paths": []}
+        msg = client.kc.session.msg("comm_msg", {"comm_id": model_id, "data": update})
+        client.kc.shell_channel.send(msg)
+
+        client.execute_cell(nb.cells[2], 2)
+        got = json.loads(_cell_output(nb.cells[2]))
+        assert got == {
+            "formula": "x^2 - y^2",
+            "name": "saddle",
+            "point": [0.5, -0.25],
+            "error": "",
+            "runs": ["gd"],
+        }
