@@ -3,6 +3,7 @@
 // file's #hash).
 //
 //   new MemoryModel(state)            get / set / on / off / save_changes over a plain object
+//   serverCompile(formula), serverGallery()   the serving gradscape server's API
 //   stateToQuery(state) -> "g=bowl&v=-4,4,-3,3&p=3,1&r=gd_0.1_3_1"
 //   queryToState("g=bowl&...") -> {name, formula, view, point, runs}   (missing parts are null)
 //
@@ -52,6 +53,40 @@ export class MemoryModel {
   }
 
   save_changes() {}
+}
+
+/**
+ * POST /api/compile on the gradscape server that served the page. Resolves to the compiled
+ * surface or {error, column}; rejects only when the server cannot be reached.
+ * @param {string} formula
+ */
+export async function serverCompile(formula) {
+  const res = await fetch("/api/compile", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ formula }),
+  });
+  let body;
+  try {
+    body = await res.json();
+  } catch {
+    body = null;
+  }
+  if (res.ok && body && body.program) return body;
+  if (body && typeof body.error === "string") return { error: body.error, column: body.column ?? null };
+  return { error: `The server could not compile this (HTTP ${res.status}).`, column: null };
+}
+
+/** GET /api/gallery from the serving gradscape server, or [] if there is none. */
+export async function serverGallery() {
+  try {
+    const res = await fetch("/api/gallery");
+    if (!res.ok) return [];
+    const list = await res.json();
+    return Array.isArray(list) ? list : [];
+  } catch {
+    return [];
+  }
 }
 
 /**

@@ -3,7 +3,7 @@
 // The URL's query is host.js's state format (g= or f=, v=, p=, r=...).
 
 import { render } from "./explorer.js";
-import { MemoryModel, stateToQuery, queryToState } from "./host.js";
+import { MemoryModel, stateToQuery, queryToState, serverCompile, serverGallery } from "./host.js";
 
 const URL_DELAY_MS = 300;
 const DEFAULT_SURFACE = "bowl";
@@ -25,45 +25,14 @@ class UrlModel extends MemoryModel {
     this.timer = setTimeout(() => { this.timer = 0; writeUrl(this.state); }, URL_DELAY_MS);
   }
 
+  compile = serverCompile;
+  gallery = serverGallery;
+
   /** The URL that reproduces the current state (written to the address bar at once). */
   link() {
     if (this.timer) { clearTimeout(this.timer); this.timer = 0; }
     writeUrl(this.state);
     return location.href;
-  }
-
-  /**
-   * POST /api/compile. Resolves to the compiled surface or {error, column}; rejects only when
-   * the server cannot be reached.
-   * @param {string} formula
-   */
-  async compile(formula) {
-    const res = await fetch("/api/compile", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ formula }),
-    });
-    let body;
-    try {
-      body = await res.json();
-    } catch {
-      body = null;
-    }
-    if (res.ok && body && body.program) return body;
-    if (body && typeof body.error === "string") return { error: body.error, column: body.column ?? null };
-    return { error: `The server could not compile this (HTTP ${res.status}).`, column: null };
-  }
-
-  /** GET /api/gallery, or [] if the server has none. */
-  async gallery() {
-    try {
-      const res = await fetch("/api/gallery");
-      if (!res.ok) return [];
-      const list = await res.json();
-      return Array.isArray(list) ? list : [];
-    } catch {
-      return [];
-    }
   }
 }
 
