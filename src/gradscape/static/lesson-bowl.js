@@ -4,7 +4,8 @@
 
 import { evalPoint, evalValue } from "./evaluator.js";
 import { fmt, varHtml } from "./format.js";
-import { createFieldPlot, arrowKeyMove, arrow, contourTangent, dot, haloText, GRAD, DESC } from "./lesson-plot.js";
+import { createFieldPlot, arrowKeyMove, contourTangent, dot, haloText, GRAD, DESC } from "./lesson-plot.js";
+import { arrow } from "./plot2d.js";
 
 /** What each of the lesson's three points means (shown under the buttons). */
 const NOTES = {

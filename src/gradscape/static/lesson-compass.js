@@ -4,7 +4,8 @@
 
 import { evalPoint } from "./evaluator.js";
 import { fmt, varHtml } from "./format.js";
-import { createFieldPlot, arrowKeyMove, arrow, contourTangent, dot, haloText, GRAD, DESC, INK } from "./lesson-plot.js";
+import { createFieldPlot, arrowKeyMove, contourTangent, dot, haloText, GRAD, DESC, INK } from "./lesson-plot.js";
+import { arrow } from "./plot2d.js";
 
 const SAMPLES = 3600; // directions on the curve (every tenth of a degree)
 const DEG = Math.PI / 180;

@@ -242,51 +242,6 @@ export function haloText(ctx, text, x, y, color = "rgba(28,32,48,0.9)") {
 }
 
 /**
- * An arrow with a white halo; dashed shaft if `dashed`.
- * @param {CanvasRenderingContext2D} ctx @param {number} x0 @param {number} y0
- * @param {number} x1 @param {number} y1 @param {string} color @param {boolean} [dashed]
- */
-export function arrow(ctx, x0, y0, x1, y1, color, dashed = false) {
-  const len = Math.hypot(x1 - x0, y1 - y0);
-  if (!(len > 0.5)) return;
-  const a = Math.atan2(y1 - y0, x1 - x0);
-  const head = Math.min(11, len * 0.6);
-  const bx = x1 - Math.cos(a) * head * 0.8;
-  const by = y1 - Math.sin(a) * head * 0.8;
-  const headPath = () => {
-    ctx.beginPath();
-    ctx.moveTo(x1, y1);
-    ctx.lineTo(x1 - head * Math.cos(a - 0.38), y1 - head * Math.sin(a - 0.38));
-    ctx.lineTo(x1 - head * Math.cos(a + 0.38), y1 - head * Math.sin(a + 0.38));
-    ctx.closePath();
-  };
-  ctx.save();
-  ctx.lineCap = "round";
-  ctx.lineJoin = "round";
-  ctx.strokeStyle = HALO;
-  ctx.lineWidth = 5.5;
-  ctx.beginPath();
-  ctx.moveTo(x0, y0);
-  ctx.lineTo(bx, by);
-  ctx.stroke();
-  headPath();
-  ctx.lineWidth = 3.5;
-  ctx.stroke();
-  ctx.strokeStyle = color;
-  ctx.fillStyle = color;
-  ctx.lineWidth = 2.4;
-  if (dashed) ctx.setLineDash([5, 3.5]);
-  ctx.beginPath();
-  ctx.moveTo(x0, y0);
-  ctx.lineTo(bx, by);
-  ctx.stroke();
-  ctx.setLineDash([]);
-  headPath();
-  ctx.fill();
-  ctx.restore();
-}
-
-/**
  * The contour's tangent through (x, y) (perpendicular to the screen direction (dx, dy), a unit
  * vector along the gradient) with a right-angle mark where it meets the gradient.
  * @param {CanvasRenderingContext2D} ctx @param {number} x @param {number} y

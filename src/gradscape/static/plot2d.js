@@ -508,11 +508,13 @@ function medianNorm(/** @type {Float64Array} */ gx, /** @type {Float64Array} */ 
  * An arrow from (x0, y0) to (x1, y1) with a white halo; dashed shaft if `dashed`.
  * @param {CanvasRenderingContext2D} ctx
  * @param {number} x0 @param {number} y0 @param {number} x1 @param {number} y1
- * @param {string} color @param {boolean} dashed
+ * @param {string} color @param {boolean} [dashed]
  */
-export function arrow(ctx, x0, y0, x1, y1, color, dashed) {
+export function arrow(ctx, x0, y0, x1, y1, color, dashed = false) {
+  const len = Math.hypot(x1 - x0, y1 - y0);
+  if (!(len > 0.5)) return;
   const a = Math.atan2(y1 - y0, x1 - x0);
-  const head = 10;
+  const head = Math.min(10, len * 0.6);
   const bx = x1 - Math.cos(a) * head * 0.8;
   const by = y1 - Math.sin(a) * head * 0.8;
   const headPath = () => {
