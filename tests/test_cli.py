@@ -130,3 +130,35 @@ def test_help_lists_the_commands():
     assert r.returncode == 0
     for cmd in ("serve", "grad", "descend", "gallery"):
         assert cmd in r.stdout
+
+
+def test_gallery_output_piped_into_a_reader_that_leaves_early_is_quiet():
+    r = subprocess.run(
+        f"{sys.executable} -m gradscape.cli gallery | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+    )
+    assert r.stdout.startswith("bowl") and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("descend", "bowl", "--from", "3,1", "--set", "lr=0.3"), "--lr"),
+        (("serve", "--port", "70000"), "0 to 65535"),
+        (("grad", "x^4", "--at", "2", "--json"), None),
+    ],
+)
+def test_more_bad_or_edge_input_never_shows_a_traceback(args, needle):
+    r = run(*args)
+    assert "Traceback" not in r.stderr
+    if needle:
+        assert r.returncode == 2 and needle in r.stderr
+    else:
+        assert r.returncode == 0 and json.loads(r.stdout)["gradient"] == [32.0]
+
+
+def test_a_formula_starting_with_minus_is_reported_without_the_protecting_space():
+    r = run("grad", "-x", "--at", "1", "--json")
+    assert json.loads(r.stdout)["formula"] == "-x"

@@ -180,3 +180,12 @@ def test_bowl_descent_from_its_start_reaches_its_minimum():
     tr = descend(surface_of(entry), entry.start, "gd", lr=entry.lr)
     assert tr.stopped == "converged"
     assert tr.points[-1] == pytest.approx(entry.minima[0], abs=1e-6)
+
+
+def test_resolve_takes_names_without_spaces_and_exact_formulas_only():
+    from gradscape.gallery import resolve
+
+    assert resolve("Rosenbrock") is GALLERY["rosenbrock"]
+    assert resolve("three_hump_camel") is GALLERY["three-hump-camel"]
+    assert resolve("w1^2+3w2^2") is GALLERY["bowl"]
+    assert resolve("round - bowl") is None  # a formula: round minus bowl

@@ -150,7 +150,7 @@ def test_bad_options_exit_2_with_one_clear_line(tmp_path, args, needle):
 
 
 def test_gif_of_a_plain_formula_without_from_asks_for_one(tmp_path):
-    assert_one_line_error(run("x^2 + y^2", "-o", str(tmp_path / "a.gif")), "--from")
+    assert_one_line_error(run("x^2 + 2y^2", "-o", str(tmp_path / "a.gif")), "--from")
 
 
 @pytest.mark.skipif(shutil.which("ffmpeg") is not None, reason="ffmpeg is installed")

@@ -120,3 +120,45 @@ def test_free_port_moves_on_when_the_preferred_port_is_taken():
         s.listen()
         taken = s.getsockname()[1]
         assert free_port("127.0.0.1", taken) != taken
+
+
+def test_a_queued_formula_is_not_blamed_for_a_slow_one_ahead_of_it():
+    import threading
+
+    compiler = Compiler(seconds=1.0, job=_sleepy_job)
+    results = {}
+    try:
+        slow = threading.Thread(
+            target=lambda: results.update(slow=compiler.compile("slow", None, False))
+        )
+        slow.start()
+        time.sleep(0.2)
+        results["quick"] = compiler.compile("x^2 + y^2", None, False)
+        slow.join()
+        assert "took over" in results["slow"]["error"]
+        assert results["quick"] == {"formula": "x^2 + y^2"}
+        # a timeout is not remembered: the same formula gets a fresh try
+        assert compiler._cached(("slow", None, False)) is None
+    finally:
+        compiler.close()
+
+
+def test_an_internal_error_is_a_400_with_a_message_not_a_500(monkeypatch):
+    from gradscape import server
+
+    def broken(*args):
+        raise IndexError("boom")
+
+    monkeypatch.setattr(server, "compile_surface", broken)
+    result = server._compile_job("x", None, False)
+    assert "internal error: IndexError" in result["error"]
+
+
+def test_hessian_must_be_a_boolean(client):
+    r = client.post("/api/compile", json={"formula": "x", "hessian": "false"})
+    assert r.status_code == 400 and "true or false" in r.json()["error"]
+
+
+def test_powers_of_four_and_up_compile(client):
+    r = client.post("/api/compile", json={"formula": "x^2^2 + y^10"})
+    assert r.status_code == 200

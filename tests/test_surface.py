@@ -220,3 +220,51 @@ def test_html_printer_sets_subscripts_and_powers():
     )
     html = to_html(parse("theta - x").expr)
     assert "<i>θ</i>" in html and "−" in html and "-" not in html
+
+
+@pytest.mark.parametrize("n", [*range(-64, 0), *range(1, 65), 100, -100])
+def test_every_whole_power_differentiates_like_sympy(n):
+    # a short program: powi's exponent is a literal, never a register (x^4 once crashed here)
+    s = Surface(f"x^({n}) + y")
+    x0 = 1.05
+    xs = sympy.Float(x0, 30)
+    want_g = float(sympy.diff(x**n, x).subs(x, xs))
+    want_h = float(sympy.diff(x**n, x, 2).subs(x, xs))
+    assert s.gradient((x0, 0.0))[0] == pytest.approx(want_g, rel=1e-12)
+    assert s.hessian((x0, 0.0))[0, 0] == pytest.approx(want_h, rel=1e-12)
+
+
+def test_hessian_matches_sympy_on_mixed_products_and_powers():
+    s = Surface("x^5 y^7 + (x + y)^20 + x^-3 y")
+    p = (1.1, 0.9)
+    subs = {x: sympy.Float(p[0], 30), y: sympy.Float(p[1], 30)}
+    want = sympy.hessian(s.expr, (x, y)).subs(subs)
+    np.testing.assert_allclose(s.hessian(p), np.array(want, dtype=float), rtol=1e-12)
+
+
+def test_constant_factors_fold_into_one():
+    program = Surface("w1^2 + 3w2^2").program()
+    assert ["c", 6.0] in program["ops"]
+
+
+def test_displayed_partial_of_abs_is_real_sign_not_complex_parts():
+    (p,) = Surface("abs(asin(x))").partials
+    assert "re(" not in str(p) and "atan2" not in str(p)
+    assert p == sympy.sign(sympy.asin(x)) / sympy.sqrt(1 - x**2)
+
+
+def test_html_keeps_a_visible_times_between_numbers():
+    assert "2·3<sup>" in Surface("2*3^x + y").describe()["html"]
+
+
+def test_a_partial_too_long_to_read_is_not_printed(monkeypatch):
+    monkeypatch.setattr("gradscape.surface.MAX_SHOWN", 10)
+    shown = Surface("sin(x) cos(y) exp(x y)").describe()
+    assert shown["partials"][0]["text"] == "(too long to show)"
+
+
+def test_grid_checks_the_other_variables_and_accepts_numpy_sizes():
+    s = Surface("x y z")
+    with pytest.raises(ValueError, match="other 1 variables"):
+        s.grid((0, 1), (0, 1), n=3, at=[])
+    assert s.grid((0, 1), (0, 1), n=np.int64(3), at=[2.0]).value.shape == (3, 3)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
@@ -41,8 +42,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FormulaError as err:
         formula = getattr(ns, "formula", "")
         print(f"gradscape: {err.message}\n{_indent(err.caret(formula))}", file=sys.stderr)
-    except ValueError as err:
+    except (ValueError, OverflowError) as err:
         print(f"gradscape: {err}", file=sys.stderr)
+    except OSError as err:  # a port or host that cannot be bound, a file that cannot be written
+        if isinstance(err, BrokenPipeError):  # `gradscape gallery | head`: the reader left
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - nothing more is printed
+            return 0
+        print(f"gradscape: {err.strerror or err}; check the address, port or path", file=sys.stderr)
     except KeyboardInterrupt:
         return 130
     return 2
@@ -97,7 +103,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(metavar="COMMAND")
 
     s = sub.add_parser("serve", help="start the explorer's local server")
-    s.add_argument("--port", type=int, default=8000, help="port (a free one if taken; 0: any)")
+    s.add_argument("--port", type=_port, default=8000, help="port (a free one if taken; 0: any)")
     s.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     s.add_argument("--no-browser", action="store_true", help="do not open a browser")
     s.set_defaults(run=_serve)
@@ -141,6 +147,12 @@ def _add_extra_commands(sub: Any) -> None:
     export.add_command(sub)
 
 
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"a port is a whole number from 0 to 65535, not {text!r}")
+    return int(text)
+
+
 def _formula_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("formula", help="a formula such as 'w1^2 + 3w2^2', or a gallery name")
     p.add_argument(
@@ -152,7 +164,8 @@ def _formula_args(p: argparse.ArgumentParser) -> None:
 
 def surface_from(ns: argparse.Namespace) -> Surface:
     """The Surface a command names: a gallery name or a formula, in the requested order."""
-    entry = gallery.get(ns.formula)
+    ns.formula = ns.formula.strip()  # a leading space kept "-x^2" from looking like an option
+    entry = gallery.resolve(ns.formula)
     if entry:
         ns.formula = entry.formula
     order = None
@@ -249,6 +262,8 @@ def _descend(ns: argparse.Namespace) -> int:
             eq = ""
         if not eq:
             raise UsageError(f"--set takes NAME=NUMBER, e.g. --set beta=0.95; got {item!r}")
+        if name.strip() in ("lr", "steps", "tol"):
+            raise UsageError(f"Give {name.strip()} as --{name.strip()}, not with --set")
     t = descend(s, start, optimizer=ns.optimizer, lr=ns.lr, steps=ns.steps, tol=ns.tol, **hyper)
     if ns.json:
         print(json.dumps(jsonable(t.to_dict()), allow_nan=False))

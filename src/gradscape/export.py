@@ -274,7 +274,7 @@ def _export(ns: argparse.Namespace) -> int:
 def _default_name(ns: argparse.Namespace) -> str:
     if ns.lesson:
         return "lesson.html"
-    entry = gallery.get(ns.formula)
+    entry = gallery.resolve(ns.formula)
     return f"{entry.name}.html" if entry else "gradscape.html"
 
 

@@ -277,3 +277,19 @@ def get(name: str) -> Entry | None:
         return None
     key = _key(name)
     return _BY_KEY.get(key) if key else None
+
+
+def resolve(text: str) -> Entry | None:
+    """The entry a formula box or command line means by `text`, or None.
+
+    Either its name typed without spaces (any case; "-", "_" and "." alike: `Rosenbrock`,
+    `three_hump_camel`) or its very formula, spaces aside. Text with spaces is a formula, so
+    `round - bowl` means round minus bowl, not the round bowl.
+    """
+    stripped = text.strip()
+    if stripped and not any(c.isspace() for c in stripped):
+        entry = get(stripped)
+        if entry:
+            return entry
+    squeezed = "".join(stripped.split())
+    return next((e for e in GALLERY.values() if "".join(e.formula.split()) == squeezed), None)

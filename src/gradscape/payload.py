@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import gallery
-from .formula import parse
+from .formula import MAX_NAME, parse
 from .surface import Surface
 
 DEFAULT_VIEW = {"x": [-4.0, 4.0], "y": [-4.0, 4.0]}
@@ -38,8 +38,9 @@ def explorer_variables(text: str, variables: Sequence[str] | None = None) -> tup
 def _another_name(taken: tuple[str, ...]) -> str:
     if taken:
         m = re.fullmatch(r"(.*?)(\d+)", taken[0])
-        if m:
-            return f"{m[1]}{int(m[2]) + 1}"
+        name = f"{m[1]}{int(m[2]) + 1}" if m else ""
+        if name and len(name) <= MAX_NAME:  # w1 -> w2
+            return name
     return next(v for v in ("x", "y", "v", "u") if v not in taken)
 
 
@@ -47,7 +48,7 @@ def compile_surface(
     formula: str, variables: Sequence[str] | None = None, hessian: bool = False
 ) -> dict[str, Any]:
     """The JSON-ready description of a surface: formula, partials, program, view, minima."""
-    entry = _gallery_entry(formula)
+    entry = gallery.resolve(formula)
     text = entry.formula if entry else formula
     surface = Surface(text, explorer_variables(text, variables))
     view = {"x": list(entry.view[0]), "y": list(entry.view[1])} if entry else dict(DEFAULT_VIEW)
@@ -65,14 +66,6 @@ def compile_surface(
             "start": list(entry.start) if entry else None,
             "lr": entry.lr if entry else None,
         }
-    )
-
-
-def _gallery_entry(formula: str) -> gallery.Entry | None:
-    """The gallery entry a formula names, or whose formula it is (spaces aside)."""
-    squeezed = "".join(formula.split())
-    return gallery.get(formula) or next(
-        (e for e in gallery.GALLERY.values() if "".join(e.formula.split()) == squeezed), None
     )
 
 

@@ -416,10 +416,14 @@ def _plot(ns: argparse.Namespace) -> int:
     if not 20 <= ns.dpi <= 1200 or ns.frames < 1 or ns.fps < 1:
         raise ValueError("--dpi must be from 20 to 1200, and --frames and --fps at least 1")
     view = _numbers(ns.view, ",", 4, "--view", "-2,2,-1,3") if ns.view else None
-    if view and not (view[0] < view[1] and view[2] < view[3]):
-        raise ValueError(f"--view is XMIN,XMAX,YMIN,YMAX with min < max; got {ns.view!r}")
+    spans = (view[1] - view[0], view[3] - view[2]) if view else (1.0, 1.0)
+    if not all(1e-9 <= span <= 1e12 for span in spans):
+        raise ValueError(
+            "--view is XMIN,XMAX,YMIN,YMAX with min < max and each width from 1e-9 to 1e12; "
+            f"got {ns.view!r}"
+        )
 
-    entry = gallery.get(ns.formula)
+    entry = gallery.resolve(ns.formula)
     text = entry.formula if entry else ns.formula
     order = [v.strip() for v in ns.variables.split(",")] if ns.variables else None
     ns.variables = ",".join(explorer_variables(text, order))  # pads one variable, refuses three

@@ -14,6 +14,7 @@ import json
 import multiprocessing
 import socket
 import threading
+import traceback
 import webbrowser
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
@@ -49,20 +50,32 @@ STATIC = resources.files("gradscape") / "static"
 
 
 def _compile_job(formula: str, variables: list[str] | None, hessian: bool) -> dict[str, Any]:
-    """Runs in the worker: the payload, or {'error', 'column'} for bad input."""
+    """Runs in the worker: the payload, or {'error', 'column'}; it never raises."""
     try:
         return compile_surface(formula, variables, hessian)
     except FormulaError as err:
         return {"error": err.message, "column": err.column}
     except (ValueError, RecursionError) as err:
         return {
-            "error": str(err).splitlines()[0] if str(err) else "This formula cannot be compiled",
+            "error": str(err).splitlines()[0] or "This formula cannot be compiled",
+            "column": None,
+        }
+    except Exception as err:  # a gradscape bug: say so plainly, and keep serving
+        traceback.print_exc()
+        return {
+            "error": f"gradscape could not compile this formula (internal error: "
+            f"{type(err).__name__}); please report it",
             "column": None,
         }
 
 
 class Compiler:
-    """A one-process pool that compiles formulas with a deadline, and an LRU cache in front."""
+    """A one-process pool that compiles formulas with a deadline, and an LRU cache in front.
+
+    Formulas are compiled one at a time, so each deadline measures that formula's own work, not
+    a queue behind a slow one. A formula that overruns is refused (not cached: a retry gets a
+    fresh worker and a fresh clock) and its worker is killed.
+    """
 
     def __init__(
         self, seconds: float = COMPILE_SECONDS, job: Callable[..., dict[str, Any]] | None = None
@@ -71,42 +84,56 @@ class Compiler:
         self._job = job or _compile_job
         self._ctx = multiprocessing.get_context("spawn")
         self._pool: Pool | None = None
-        self._lock = threading.Lock()
+        self._run = threading.Lock()  # held while the worker compiles
+        self._cache_lock = threading.Lock()
         self._cache: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
 
-    def _get_pool(self) -> Pool:
-        with self._lock:
-            if self._pool is None:
-                self._pool = self._ctx.Pool(1)
-                # warm the worker (imports SymPy) so the first real request is quick
-                self._pool.apply_async(compile_surface, ("x",))
-            return self._pool
+    def _cached(self, key: tuple[Any, ...]) -> dict[str, Any] | None:
+        with self._cache_lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        return None
 
     def compile(self, formula: str, variables: list[str] | None, hessian: bool) -> dict[str, Any]:
-        key = (formula, tuple(variables) if variables else None, hessian)
-        if key in self._cache:
-            self._cache.move_to_end(key)
-            return self._cache[key]
-        pending = self._get_pool().apply_async(self._job, (formula, variables, hessian))
-        try:
-            result = pending.get(self.seconds)
-        except multiprocessing.TimeoutError:
-            self.close()  # kill the stuck worker; the next request starts a fresh one
-            result = {
-                "error": f"This formula took over {self.seconds:g} s to differentiate; "
-                "try a simpler one",
-                "column": None,
-            }
-        self._cache[key] = result
-        if len(self._cache) > CACHE_SIZE:
-            self._cache.popitem(last=False)
+        key = (formula, None if variables is None else tuple(variables), hessian)
+        result = self._cached(key)
+        if result is not None:
+            return result
+        with self._run:
+            result = self._cached(key)  # compiled meanwhile by the request ahead of this one
+            if result is not None:
+                return result
+            if self._pool is None:
+                self._pool = self._ctx.Pool(1)
+            pending = self._pool.apply_async(self._job, (formula, variables, hessian))
+            try:
+                result = pending.get(self.seconds)
+            except multiprocessing.TimeoutError:
+                self._terminate()
+                return {
+                    "error": f"This formula took over {self.seconds:g} s to differentiate; "
+                    "try a simpler one",
+                    "column": None,
+                }
+        with self._cache_lock:
+            self._cache[key] = result
+            if len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
         return result
 
+    def warm(self) -> None:
+        """Start the worker and import SymPy in it now, so the first formula is quick."""
+        self.compile("x", None, False)
+
+    def _terminate(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool = None
+
     def close(self) -> None:
-        with self._lock:
-            if self._pool is not None:
-                self._pool.terminate()
-                self._pool = None
+        with self._run:
+            self._terminate()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -114,8 +141,10 @@ class Compiler:
 
 
 async def compile_route(request: Request) -> Response:
-    body = await request.body()
-    if len(body) > MAX_BODY:
+    declared = request.headers.get("content-length", "")
+    too_big = declared.isdigit() and int(declared) > MAX_BODY
+    body = b"" if too_big else await _read(request)
+    if too_big or len(body) > MAX_BODY:
         return _error(
             f"The request is over {MAX_BODY} bytes; formulas are at most 500 characters", 413
         )
@@ -131,7 +160,9 @@ async def compile_route(request: Request) -> Response:
         isinstance(variables, list) and all(isinstance(v, str) for v in variables)
     ):
         return _error('"variables" must be a list of names, e.g. ["w1", "w2"]')
-    hessian = bool(data.get("hessian", False))
+    hessian = data.get("hessian", False)
+    if not isinstance(hessian, bool):
+        return _error('"hessian" must be true or false')
     compiler: Compiler = request.app.state.compiler
     result = await asyncio.to_thread(compiler.compile, formula, variables, hessian)
     if "error" in result:
@@ -156,6 +187,17 @@ async def lesson_route(request: Request) -> Response:
 
 async def index_route(request: Request) -> Response:
     return HTMLResponse((STATIC / "index.html").read_text(encoding="utf-8"))
+
+
+async def _read(request: Request) -> bytes:
+    """The body, but no more than MAX_BODY + 1 bytes of it (the rest is not read into memory)."""
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > MAX_BODY:
+            break
+    return b"".join(chunks)
 
 
 def _json(data: Any, status: int = 200) -> Response:
@@ -200,6 +242,7 @@ def create_app(compiler: Compiler | None = None) -> ASGIApp:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        threading.Thread(target=compiler.warm, daemon=True).start()
         yield
         compiler.close()
 

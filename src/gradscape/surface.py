@@ -15,6 +15,7 @@ are NaN, never an exception or a complex number.
 
 from __future__ import annotations
 
+import numbers
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -213,10 +214,11 @@ class _Algebra:
         return op[1] if op[0] == "c" else None
 
     def op(self, name: str, *args: int) -> int:
-        values = [self._constant(a) for a in args]
+        registers = args[:1] if name == "powi" else args  # powi's second argument is a literal
+        values = [self._constant(a) for a in registers]
         if all(v is not None for v in values):  # fold, with the very op the program would run
             with np.errstate(all="ignore"):
-                folded = float(OPS[name].numpy(*values))
+                folded = float(OPS[name].numpy(*values, *args[len(registers) :]))
             if np.isfinite(folded):
                 return self.c._const(folded)
         return self.c._op(name, *args)
@@ -226,6 +228,12 @@ class _Algebra:
             return b
         if b == self.one:
             return a
+        ca, cb = self._constant(a), self._constant(b)
+        if ca is None and cb is not None:  # constants first, so they can meet and fold
+            return self.mul(b, a)
+        inner = self.c.ops[b]
+        if ca is not None and inner[0] == "mul" and self._constant(inner[1]) is not None:
+            return self.mul(self.op("mul", a, inner[1]), inner[2])  # c1 (c2 x) = (c1 c2) x
         if self.c.ops[a][0] == "neg":  # (-a) b = -(a b)
             return self.neg(self.mul(self.c.ops[a][1], b))
         if self.c.ops[b][0] == "neg":
@@ -419,7 +427,11 @@ class _HtmlPrinter(_TextPrinter):
         return f"{base}<sup>{exp}</sup>"
 
     def _print_Mul(self, expr: Any) -> str:
-        return StrPrinter._print_Mul(self, expr).replace("*", "\u2009")
+        # juxtaposition as a thin space, but a visible dot between two numbers: 2·3^x, not 2 3^x
+        return _DIGITS_TIMES.sub("·", StrPrinter._print_Mul(self, expr)).replace("*", "\u2009")
+
+
+_DIGITS_TIMES = re.compile(r"(?<=[\d.])\*(?=[\d.])")
 
 
 _GREEK = {
@@ -487,7 +499,8 @@ class Surface:
     def partials(self) -> tuple[sympy.Expr, ...]:
         """The partial derivatives as SymPy expressions (for reading; numbers come from the
         compiled program, whose derivative rules give the same functions)."""
-        return tuple(sympy.diff(self.expr, s) for s in self.symbols)
+        real = self.expr.replace(sympy.Abs, _RealAbs)
+        return tuple(sympy.diff(real, s).replace(_RealAbs, sympy.Abs) for s in self.symbols)
 
     @cached_property
     def _program_with_hessian(self) -> Program:
@@ -534,9 +547,12 @@ class Surface:
         """
         if len(self.variables) < 2:
             raise ValueError("A grid needs two variables; name a second with variables=(...)")
-        nx, ny = (n, n) if isinstance(n, int) else n
+        nx, ny = (int(n), int(n)) if isinstance(n, numbers.Integral) else map(int, n)  # type: ignore[arg-type]
         if not (2 <= nx <= 4000 and 2 <= ny <= 4000):
             raise ValueError("Grid size must be between 2 and 4000 points a side")
+        others = len(self.variables) - 2
+        if at is not None and len(at) != others:
+            raise ValueError(f"Give at= the values of the other {others} variables, in order")
         xs = np.linspace(*x, nx)
         ys = np.linspace(*y, ny)
         gx, gy = np.meshgrid(xs, ys)
@@ -547,16 +563,40 @@ class Surface:
     # -- presentation ------------------------------------------------------------------------
 
     def describe(self) -> dict[str, Any]:
-        """The formula and its partials as text, LaTeX and HTML (for readouts and the API)."""
+        """The formula and its partials as text, LaTeX and HTML (for readouts and the API).
+
+        A partial whose text runs over MAX_SHOWN characters is shown as "(too long to show)":
+        its value is still exact; only the formula is too big to read.
+        """
         return {
-            "text": to_text(self.expr),
-            "latex": to_latex(self.expr),
-            "html": to_html(self.expr),
+            **_shown(self.expr),
             "partials": [
-                {"variable": v, "text": to_text(p), "latex": to_latex(p), "html": to_html(p)}
+                {"variable": v, **_shown(p)}
                 for v, p in zip(self.variables, self.partials, strict=True)
             ],
         }
+
+
+MAX_SHOWN = 2000  # characters of a formula's text worth printing in a readout
+
+
+def _shown(expr: sympy.Expr) -> dict[str, str]:
+    text = to_text(expr)
+    if len(text) > MAX_SHOWN:
+        return {
+            "text": "(too long to show)",
+            "latex": r"\text{(too long to show)}",
+            "html": "(too long to show)",
+        }
+    return {"text": text, "latex": to_latex(expr), "html": to_html(expr)}
+
+
+class _RealAbs(sympy.Function):
+    """|u| for real u. SymPy's Abs allows a complex u, so its derivative brings re, im and
+    atan2 into the printed partials; for real u the derivative is sign(u), as in RULES."""
+
+    def fdiff(self, argindex: int = 1) -> sympy.Expr:
+        return sympy.sign(self.args[0])
 
 
 def numeric_gradient(surface: Surface, point: Point, h: float = 1e-6) -> np.ndarray:
