@@ -284,14 +284,7 @@ def _descend(ns: argparse.Namespace) -> int:
 
 def _gallery(ns: argparse.Namespace) -> int:
     if ns.json:
-        print(
-            json.dumps(
-                [
-                    {"name": e.name, "title": e.title, "formula": e.formula, "blurb": e.blurb}
-                    for e in gallery.GALLERY.values()
-                ]
-            )
-        )
+        print(json.dumps(gallery.listing()))
         return 0
     width = max(len(name) for name in gallery.GALLERY)
     for e in gallery.GALLERY.values():

@@ -293,3 +293,11 @@ def resolve(text: str) -> Entry | None:
             return entry
     squeezed = "".join(stripped.split())
     return next((e for e in GALLERY.values() if "".join(e.formula.split()) == squeezed), None)
+
+
+def listing() -> list[dict[str, str]]:
+    """The gallery as the menu, the API and `gradscape gallery --json` show it."""
+    return [
+        {"name": e.name, "title": e.title, "formula": e.formula, "blurb": e.blurb}
+        for e in GALLERY.values()
+    ]

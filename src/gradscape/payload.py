@@ -15,7 +15,7 @@ from . import gallery
 from .formula import MAX_NAME, parse
 from .surface import Surface
 
-DEFAULT_VIEW = {"x": [-4.0, 4.0], "y": [-4.0, 4.0]}
+DEFAULT_VIEW = ((-4.0, 4.0), (-4.0, 4.0))  # the window for a formula outside the gallery
 
 
 def explorer_variables(text: str, variables: Sequence[str] | None = None) -> tuple[str, ...]:
@@ -51,7 +51,8 @@ def compile_surface(
     entry = gallery.resolve(formula)
     text = entry.formula if entry else formula
     surface = Surface(text, explorer_variables(text, variables))
-    view = {"x": list(entry.view[0]), "y": list(entry.view[1])} if entry else dict(DEFAULT_VIEW)
+    (x0, x1), (y0, y1) = entry.view if entry else DEFAULT_VIEW
+    view = {"x": [x0, x1], "y": [y0, y1]}
     return jsonable(
         {
             "formula": text,

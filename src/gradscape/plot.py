@@ -44,11 +44,10 @@ from matplotlib.patches import FancyArrow
 
 from . import cli, gallery
 from .descent import OPTIMIZERS, Trajectory, descend
-from .payload import explorer_variables
+from .payload import DEFAULT_VIEW, explorer_variables
 from .surface import Surface, to_text
 
 View = tuple[tuple[float, float], tuple[float, float]]
-DEFAULT_VIEW: View = ((-4.0, 4.0), (-4.0, 4.0))
 FORMATS = (".png", ".svg", ".pdf", ".gif", ".mp4")
 COLOURS = ("#E69F00", "#56B4E9", "#CC79A7", "#009E73", "#D55E00", "#0072B2", "#F0E442")  # Okabe–Ito
 CMAP = colormaps["viridis"]

@@ -171,11 +171,7 @@ async def compile_route(request: Request) -> Response:
 
 
 async def gallery_route(request: Request) -> Response:
-    entries = [
-        {"name": e.name, "title": e.title, "formula": e.formula, "blurb": e.blurb}
-        for e in gallery.GALLERY.values()
-    ]
-    return _json(entries)
+    return _json(gallery.listing())
 
 
 async def lesson_route(request: Request) -> Response:
