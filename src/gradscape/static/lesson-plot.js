@@ -7,8 +7,9 @@
 //   plot.sx(x), plot.sy(y)        data -> CSS px;  plot.toData(px, py) -> [x, y]
 
 import { evalGrid } from "./evaluator.js";
-import { chooseLevels, contourLines, placeLabels, drawContours } from "./contours.js";
-import { paintHeatmap, makeNormalizer } from "./colormap.js";
+import { chooseLevels } from "./contours.js";
+import { makeNormalizer } from "./colormap.js";
+import { paintField } from "./plot2d.js";
 import { fitView, niceTicks } from "./view.js";
 import { formatTick } from "./format.js";
 
@@ -46,7 +47,6 @@ export function createFieldPlot(el, program, view, on) {
   const bctx = /** @type {CanvasRenderingContext2D} */ (base.getContext("2d"));
   const octx = /** @type {CanvasRenderingContext2D} */ (over.getContext("2d"));
   const off = document.createElement("canvas");
-  const offctx = /** @type {CanvasRenderingContext2D} */ (off.getContext("2d"));
   let w = 0;
   let h = 0;
   let dpr = 1;
@@ -107,26 +107,11 @@ export function createFieldPlot(el, program, view, on) {
     const grid = evalGrid(program, xs, ys);
     const lv = chooseLevels(grid.value, h < 300 ? 7 : 9);
     const normalize = makeNormalizer(lv.levels, lv.lo, lv.hi);
-    off.width = nx;
-    off.height = ny;
-    offctx.putImageData(paintHeatmap(grid.value, nx, ny, normalize), 0, 0);
-    bctx.imageSmoothingEnabled = true;
-    bctx.imageSmoothingQuality = "high";
-    const cw = w / (nx - 1);
-    const ch = h / (ny - 1);
-    bctx.drawImage(off, -cw / 2, -ch / 2, w + cw, h + ch);
-    const lines = contourLines(grid.value, nx, ny, lv.levels).map((l) => {
-      const xy = new Float64Array(l.points.length);
-      for (let k = 0; k < xy.length; k += 2) {
-        xy[k] = l.points[k] * cw;
-        xy[k + 1] = h - l.points[k + 1] * ch;
-      }
-      return { level: l.level, xy, closed: l.closed };
+    paintField(bctx, off, grid, nx, ny, w, h, lv, normalize, {
+      font: FONT, line: CONTOUR, text: CONTOUR_TEXT,
+      spacing: Math.max(160, Math.min(w, h) * 0.5),
+      labelBounds: { x0: 2, y0: 2, x1: w - 2, y1: h - 16 }, clip: { x0: 0, y0: 0, x1: w, y1: h },
     });
-    bctx.font = FONT;
-    const bounds = { x0: 2, y0: 2, x1: w - 2, y1: h - 16 };
-    const labels = placeLabels(lines, (t) => bctx.measureText(t).width, bounds, { spacing: Math.max(160, Math.min(w, h) * 0.5) });
-    drawContours(bctx, lines, labels, { x0: 0, y0: 0, x1: w, y1: h }, { line: CONTOUR, text: CONTOUR_TEXT, font: FONT, width: 0.9 });
     drawAxes();
   }
 

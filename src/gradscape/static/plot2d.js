@@ -67,7 +67,6 @@ export function createPlot2d(host, on) {
   const pctx = /** @type {CanvasRenderingContext2D} */ (paths.getContext("2d"));
   const hctx = /** @type {CanvasRenderingContext2D} */ (hover.getContext("2d"));
   const offscreen = document.createElement("canvas");
-  const octx = /** @type {CanvasRenderingContext2D} */ (offscreen.getContext("2d"));
 
   let w = 0;
   let h = 0;
@@ -143,27 +142,11 @@ export function createPlot2d(host, on) {
       bctx.setTransform(1, 0, 0, 1, 0, 0);
       bctx.fillRect(0, 0, base.width, base.height);
       bctx.restore();
-      offscreen.width = nx;
-      offscreen.height = ny;
-      octx.putImageData(paintHeatmap(grid.value, nx, ny, normalize), 0, 0);
-      bctx.imageSmoothingEnabled = true;
-      bctx.imageSmoothingQuality = "high";
-      const cw = w / (nx - 1);
-      const ch = h / (ny - 1);
-      bctx.drawImage(offscreen, -cw / 2, -ch / 2, w + cw, h + ch);
-      // contours, in screen coordinates
-      const lines = contourLines(grid.value, nx, ny, lv.levels, 2 * (lv.hi - lv.lo)).map((l) => {
-        const xy = new Float64Array(l.points.length);
-        for (let k = 0; k < xy.length; k += 2) {
-          xy[k] = l.points[k] * cw;
-          xy[k + 1] = h - l.points[k + 1] * ch;
-        }
-        return { level: l.level, xy, closed: l.closed };
-      });
-      bctx.font = FONT;
       const bounds = { x0: 2, y0: 2, x1: w - 2, y1: h - 2 };
-      const labels = placeLabels(lines, (t) => bctx.measureText(t).width, bounds, { spacing: Math.max(180, Math.min(w, h) * 0.45) });
-      drawContours(bctx, lines, labels, bounds, { line: COLORS.contour, text: COLORS.contourText, font: FONT, width: 0.9 });
+      paintField(bctx, offscreen, grid, nx, ny, w, h, lv, normalize, {
+        font: FONT, line: COLORS.contour, text: COLORS.contourText,
+        spacing: Math.max(180, Math.min(w, h) * 0.45), labelBounds: bounds, clip: bounds,
+      });
       for (const m of minima) if (Array.isArray(m) && m.length >= 2) minimumMark(bctx, sx(m[0]), sy(m[1]));
     } else {
       scale = null;
@@ -502,6 +485,42 @@ function medianNorm(/** @type {Float64Array} */ gx, /** @type {Float64Array} */ 
   if (!out.length) return 1;
   out.sort((a, b) => a - b);
   return out[out.length >> 1];
+}
+
+/**
+ * A grid's heatmap (smoothed up from nx by ny points to w by h CSS px) and its labelled contour
+ * lines, painted into `ctx`; `offscreen` is a scratch canvas the caller keeps. The explorer and
+ * the lesson's figures both draw their surfaces with this.
+ * @param {CanvasRenderingContext2D} ctx @param {HTMLCanvasElement} offscreen
+ * @param {{value: Float64Array}} grid @param {number} nx @param {number} ny
+ * @param {number} w @param {number} h
+ * @param {{levels: number[], lo: number, hi: number}} lv @param {(v: number) => number} normalize
+ * @param {{font: string, line: string, text: string, spacing: number,
+ *          labelBounds: {x0: number, y0: number, x1: number, y1: number},
+ *          clip: {x0: number, y0: number, x1: number, y1: number}}} style
+ */
+export function paintField(ctx, offscreen, grid, nx, ny, w, h, lv, normalize, style) {
+  const octx = /** @type {CanvasRenderingContext2D} */ (offscreen.getContext("2d"));
+  offscreen.width = nx;
+  offscreen.height = ny;
+  octx.putImageData(paintHeatmap(grid.value, nx, ny, normalize), 0, 0);
+  ctx.imageSmoothingEnabled = true;
+  ctx.imageSmoothingQuality = "high";
+  const cw = w / (nx - 1);
+  const ch = h / (ny - 1);
+  ctx.drawImage(offscreen, -cw / 2, -ch / 2, w + cw, h + ch);
+  // contours in screen coordinates; a cell whose values span over twice the range is a pole
+  const lines = contourLines(grid.value, nx, ny, lv.levels, 2 * (lv.hi - lv.lo)).map((l) => {
+    const xy = new Float64Array(l.points.length);
+    for (let k = 0; k < xy.length; k += 2) {
+      xy[k] = l.points[k] * cw;
+      xy[k + 1] = h - l.points[k + 1] * ch;
+    }
+    return { level: l.level, xy, closed: l.closed };
+  });
+  ctx.font = style.font;
+  const labels = placeLabels(lines, (t) => ctx.measureText(t).width, style.labelBounds, { spacing: style.spacing });
+  drawContours(ctx, lines, labels, style.clip, { line: style.line, text: style.text, font: style.font, width: 0.9 });
 }
 
 /**
