@@ -1,13 +1,16 @@
 """A loss surface: a formula, its exact partial derivatives, and fast evaluators for both.
 
     s = Surface("w1^2 + 3w2^2")
-    s.partials          # (2*w1, 6*w2): exact, from SymPy
     s.gradient((3, 1))  # array([6., 6.])
+    s.partials          # (2*w1, 6*w2): SymPy expressions, for reading
 
-The partials are differentiated symbolically once; then value, partials (and, on request, the
-Hessian) are compiled together into a *program* (see docs/ARCHITECTURE.md): a flat list of array
-operations in which every repeated subexpression is computed once. NumPy runs the program here and
+The formula is compiled into a *program* (see docs/ARCHITECTURE.md): a flat list of array
+operations in which every repeated subexpression is computed once. The program is then
+differentiated by one exact rule per op (RULES, applied in reverse order), which appends the
+partials (and, on request, the Hessian) to the same program. NumPy runs it here and
 `static/evaluator.js` runs the very same program in the browser, so the two agree to rounding.
+SymPy's own `diff` gives `Surface.partials`, lazily: the formulas a readout shows, and the
+oracle the tests hold the program to.
 
 Where the formula is undefined (log of a negative number, a division by zero) values and partials
 are NaN, never an exception or a complex number.
