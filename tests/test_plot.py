@@ -262,3 +262,15 @@ def test_save_animation_refuses_other_formats_and_no_runs(tmp_path):
         save_animation(s, [descend(s, (1, 1))], tmp_path / "a.png")
     with pytest.raises(ValueError, match="--from"):
         save_animation(s, [], tmp_path / "a.gif")
+
+
+def test_gif_frames_share_one_palette_so_the_file_stays_small(tmp_path):
+    out = tmp_path / "bowl.gif"
+    r = run("bowl", "--from", "3,1", "--steps", "60", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    from PIL import Image
+
+    with Image.open(out) as im:
+        assert im.n_frames == 61
+    # a palette a frame made every pixel differ from frame to frame: ~5 MB for these 61 frames
+    assert out.stat().st_size < 1_000_000
