@@ -192,3 +192,20 @@ def test_widget_in_a_jupyter_kernel_is_displayed_driven_and_read_back():
             "error": "",
             "runs": ["gd"],
         }
+
+
+def test_a_new_gallery_surface_from_python_clears_the_runs_as_the_browser_does():
+    from gradscape import Explorer
+
+    e = Explorer("w1^2 + 3w2^2")
+    e.add_run((3, 1), optimizer="gd", lr=0.1)
+    assert len(e.runs) == 1
+    e.formula = "rosenbrock"
+    assert e.runs == []
+
+
+def test_the_widget_module_exports_only_default_so_anywidget_does_not_warn():
+    from gradscape import Explorer
+
+    assert "export const render" not in Explorer._esm
+    assert "export default" in Explorer._esm

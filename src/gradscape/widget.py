@@ -50,6 +50,8 @@ _CARD_CSS = """
   background: #fbfaf7; color: #1d2129; color-scheme: light;
   padding: 12px 14px 16px; border-radius: 8px; border: 1px solid #e4e1da;
 }
+/* a notebook cell shows formula, plot and buttons at once: the plot is sized for the cell */
+.gs-widget .gs-plot { height: clamp(300px, calc(100vh - 420px), 520px); }
 """
 
 View = tuple[tuple[float, float], tuple[float, float]]
@@ -135,6 +137,8 @@ class Explorer(anywidget.AnyWidget):
                 start = compiled.get("start")
                 centre = [(v["x"][0] + v["x"][1]) / 2, (v["y"][0] + v["y"][1]) / 2]
                 self._point = list(start) if start else centre
+            if self.compiled and fresh and not self._from_front_end:
+                self._runs = []  # balls dropped on another gallery surface, cleared as there
             self.compiled = compiled
             self.error = ""
             self.error_column = None

@@ -91,7 +91,7 @@ export function compileInPython(model, text) {
  * @param {{model: AnyModel, el: HTMLElement}} args
  * @returns {() => void} cleanup
  */
-export function render({ model, el }) {
+function render({ model, el }) {
   const card = document.createElement("div");
   card.className = "gs-widget";
   el.appendChild(card);
@@ -102,4 +102,5 @@ export function render({ model, el }) {
   };
 }
 
+// Only the default export: anywidget prefers a named `render` and warns that it is deprecated.
 export default { render };
