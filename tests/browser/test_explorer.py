@@ -227,3 +227,19 @@ def test_screenshots_of_the_main_states(browser, server_url, screenshots, name, 
     pg.get_by_test_id("formula-error").wait_for(state="visible")
     pg.screenshot(path=screenshots / f"explorer-{name}-error.png", full_page=True)
     ctx.close()
+
+
+def test_gradient_check_shows_central_differences_beside_the_exact_partials(page, server_url):
+    from gradscape import numeric_gradient
+
+    open_explorer(page, f"{server_url}/?f=sin(x)%20cos(y)%20%2B%20x%5E3")
+    table = page.get_by_test_id("gradient-check-table")
+    assert table.is_hidden()
+    page.get_by_test_id("gradient-check").check()
+    point, grad = hover(page, 0.62, 0.37)
+    assert table.is_visible()
+    numeric = _numbers(table.get_attribute("data-numeric"))
+    s = Surface("sin(x) cos(y) + x^3")
+    np.testing.assert_allclose(numeric, numeric_gradient(s, point), rtol=1e-9)
+    np.testing.assert_allclose(numeric, grad, rtol=1e-6, atol=1e-8)  # close, never exact
+    assert "difference" in table.inner_text()

@@ -175,6 +175,22 @@ export function evalValue(program, point) {
   return finite(runScalar(p, point)[program.value]);
 }
 
+/**
+ * Central differences exactly as gradscape.surface.numeric_gradient computes them:
+ * h_i = 1e-6 max(1, |w_i|), (L(w + h_i e_i) - L(w - h_i e_i)) / (2 h_i).
+ * @param {Program} program @param {number[]} p
+ */
+export function centralDifferences(program, p) {
+  return p.map((_, i) => {
+    const h = 1e-6 * Math.max(1, Math.abs(p[i]));
+    const up = p.slice();
+    const down = p.slice();
+    up[i] += h;
+    down[i] -= h;
+    return (evalValue(program, up) - evalValue(program, down)) / (2 * h);
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Grid evaluation: registers are either a number (constants, and ops on constants only) or a
 // Float64Array over the whole grid. Arrays are recycled once their last reader has run.

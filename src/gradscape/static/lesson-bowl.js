@@ -2,7 +2,7 @@
 // point; the figure shows the gradient, its opposite, the contour's tangent with the right angle,
 // and, on request, the exact partials beside central finite differences.
 
-import { evalPoint, evalValue } from "./evaluator.js";
+import { evalPoint, centralDifferences } from "./evaluator.js";
 import { fmt, varHtml } from "./format.js";
 import { createFieldPlot, arrowKeyMove, contourTangent, dot, haloText, GRAD, DESC } from "./lesson-plot.js";
 import { arrow } from "./plot2d.js";
@@ -13,22 +13,6 @@ const NOTES = {
   "0,1": "Flat along <var>w</var><sub>1</sub> (it is already at its best), rising along <var>w</var><sub>2</sub>: the gradient points straight along the <var>w</var><sub>2</sub> axis.",
   "0,0": "Every partial is zero: the bottom of the bowl, flat in every direction. There is no downhill, and descent stops here.",
 };
-
-/**
- * Central differences exactly as gradscape.surface.numeric_gradient computes them:
- * h_i = 1e-6 max(1, |w_i|), (L(w + h_i e_i) - L(w - h_i e_i)) / (2 h_i).
- * @param {import("./evaluator.js").Program} program @param {number[]} p
- */
-export function centralDifferences(program, p) {
-  return p.map((_, i) => {
-    const h = 1e-6 * Math.max(1, Math.abs(p[i]));
-    const up = p.slice();
-    const down = p.slice();
-    up[i] += h;
-    down[i] -= h;
-    return (evalValue(program, up) - evalValue(program, down)) / (2 * h);
-  });
-}
 
 /**
  * @param {HTMLElement} fig @param {any} bowl the compiled bowl (payload with program)

@@ -2,10 +2,11 @@
 // formula and value, the gradient and its length; and the same in words for screen readers.
 
 import { fmt, varHtml, toward, fullPrecision, tidyMath } from "./format.js";
+import { centralDifferences } from "./evaluator.js";
 
 /**
  * @typedef {{variable: string, html?: string, text?: string}} Partial
- * @typedef {{variables: string[], partials: Partial[]}} Described
+ * @typedef {{variables: string[], partials: Partial[], program?: import("./evaluator.js").Program}} Described
  */
 
 /** @param {string} html */
@@ -31,6 +32,12 @@ export function createReadout(host) {
 
   /** @type {{at: HTMLElement, value: HTMLElement, partials: HTMLElement[], grad: HTMLElement, norm: HTMLElement, undef: HTMLElement, names: string[]}|null} */
   let rows = null;
+  /** the gradient check: exact partials beside central differences, while the box is ticked */
+  let checking = false;
+  /** @type {{table: HTMLElement, cells: HTMLElement[][], program: any}|null} */
+  let check = null;
+  /** @type {[number[], number, number[]]|null} */
+  let last = null;
 
   /**
    * Rebuild for a new surface: rows whose formulas do not change while hovering.
@@ -75,6 +82,39 @@ export function createReadout(host) {
     const norm = span("", "gs-math gs-num gs-norm");
     grow.append(norm);
     rows = { at, value, partials, grad, norm, undef, names };
+    check = d.program ? gradientCheck(names, d.program) : null;
+  }
+
+  /** The toggle and the table of the gradient check. @param {string[]} names @param {any} program */
+  function gradientCheck(names, program) {
+    const toggle = document.createElement("label");
+    toggle.className = "gs-ro-check";
+    toggle.innerHTML = '<input type="checkbox" data-testid="gradient-check"> Check against finite differences';
+    const box = /** @type {HTMLInputElement} */ (toggle.querySelector("input"));
+    box.checked = checking;
+    const table = document.createElement("table");
+    table.className = "gs-check-table";
+    table.dataset.testid = "gradient-check-table";
+    table.hidden = !checking;
+    table.innerHTML = "<thead><tr><th></th><th>exact</th><th>central difference</th><th>difference</th></tr></thead>";
+    const body = document.createElement("tbody");
+    const cells = names.map((v) => {
+      const tr = document.createElement("tr");
+      tr.innerHTML = `<th scope="row">∂<i>L</i>/∂${varHtml(v)}</th><td></td><td></td><td></td>`;
+      body.appendChild(tr);
+      return /** @type {HTMLElement[]} */ ([...tr.querySelectorAll("td")]);
+    });
+    table.appendChild(body);
+    const note = document.createElement("caption");
+    note.textContent = "(L(w + h) − L(w − h)) / 2h with h = 10⁻⁶·max(1, |w|): close, never exact.";
+    table.appendChild(note);
+    el.append(toggle, table);
+    box.addEventListener("change", () => {
+      checking = box.checked;
+      table.hidden = !checking;
+      if (last) update(...last);
+    });
+    return { table, cells, program };
   }
 
   /**
@@ -84,7 +124,17 @@ export function createReadout(host) {
   function update(p, value, g) {
     el.dataset.point = fullPrecision(p);
     el.dataset.gradient = fullPrecision(g);
+    last = [p, value, g];
     if (!rows) return;
+    if (check && checking) {
+      const numeric = centralDifferences(check.program, p);
+      check.table.dataset.numeric = fullPrecision(numeric);
+      check.cells.forEach(([exact, approx, diff], i) => {
+        exact.textContent = fmt(g[i], 13);
+        approx.textContent = fmt(numeric[i], 13); // enough digits to show it is not exact
+        diff.textContent = numeric[i] === numeric[i] && g[i] === g[i] ? (numeric[i] - g[i]).toExponential(1) : "undefined";
+      });
+    }
     const undefinedHere = value !== value;
     el.classList.toggle("gs-undefined", undefinedHere);
     rows.at.textContent = `(${p.map((c) => fmt(c)).join(", ")})`;
