@@ -217,3 +217,13 @@ def test_widget_screenshot(page, screenshots):
     page.locator("[data-testid=runs] li").first.wait_for()
     page.wait_for_timeout(1500)
     page.screenshot(path=screenshots / "widget.png", full_page=True)
+
+
+def test_a_new_view_of_a_widget_whose_last_formula_was_refused_shows_the_refusal(page):
+    widget = Explorer("w1^2 + 3w2^2")
+    widget.formula = "w1^^2"  # refused in Python: the bowl stays, the error is kept
+    assert widget.error
+    mount(page, widget)
+    error = page.get_by_test_id("formula-error")
+    error.wait_for(state="visible")
+    assert error.inner_text().startswith(widget.error.split(";")[0][:20])

@@ -606,6 +606,12 @@ export function render({ model, el }) {
       point = [Number(initialPoint[0]), Number(initialPoint[1])];
     }
     if (!box.text) box.setText(initial.formula);
+    // a host that keeps the last refusal (the widget) shows it in a new view too
+    const refused = model.get("error");
+    if (typeof refused === "string" && refused && box.text !== initial.formula) {
+      const column = model.get("error_column");
+      box.setError(refused, typeof column === "number" ? column : null);
+    }
     runsFromModel();
     renderAll();
     if (point) hoverAt(point, "model");
