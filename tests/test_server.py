@@ -162,3 +162,42 @@ def test_hessian_must_be_a_boolean(client):
 def test_powers_of_four_and_up_compile(client):
     r = client.post("/api/compile", json={"formula": "x^2^2 + y^10"})
     assert r.status_code == 200
+
+
+def test_a_worker_killed_from_outside_is_replaced_and_close_never_waits():
+    compiler = Compiler()
+    try:
+        assert compiler.compile("x^2", None, False)["variables"] == ["x", "y"]
+        compiler._worker.kill()  # as `timeout` or the OOM killer would
+        compiler._worker.join()
+        assert compiler.compile("x^3 + y", None, False)["variables"] == ["x", "y"]
+        start = time.monotonic()
+        compiler.close()
+        assert time.monotonic() - start < 3
+    finally:
+        compiler.close()
+
+
+def test_the_server_exits_on_sigterm_sent_to_its_whole_process_group(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from gradscape.server import free_port
+
+    port = free_port("127.0.0.1", 0)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gradscape.cli", "serve", "--no-browser", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        assert b"gradscape explorer at" in proc.stdout.readline()
+        time.sleep(1.5)  # the compile worker is starting: the moment shutdown once hung
+        os.killpg(proc.pid, signal.SIGTERM)
+        assert proc.wait(timeout=15) is not None
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)

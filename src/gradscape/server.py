@@ -19,7 +19,8 @@ import webbrowser
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from importlib import resources
-from multiprocessing.pool import Pool
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from typing import Any
 
 from starlette.applications import Starlette
@@ -69,12 +70,24 @@ def _compile_job(formula: str, variables: list[str] | None, hessian: bool) -> di
         }
 
 
+def _serve_jobs(conn: Connection, job: Callable[..., dict[str, Any]]) -> None:
+    """The worker's loop: one job's arguments in, its result out, until the pipe closes."""
+    while True:
+        try:
+            args = conn.recv()
+        except (EOFError, OSError):
+            return
+        conn.send(job(*args))
+
+
 class Compiler:
-    """A one-process pool that compiles formulas with a deadline, and an LRU cache in front.
+    """One worker process that compiles formulas with a deadline, and an LRU cache in front.
 
     Formulas are compiled one at a time, so each deadline measures that formula's own work, not
     a queue behind a slow one. A formula that overruns is refused (not cached: a retry gets a
-    fresh worker and a fresh clock) and its worker is killed.
+    fresh worker and a fresh clock) and its worker is killed. A worker that dies (killed from
+    outside, out of memory) is noticed at once and replaced by the next request. `close` kills
+    the worker without waiting for anything, so the server always shuts down.
     """
 
     def __init__(
@@ -83,7 +96,8 @@ class Compiler:
         self.seconds = seconds
         self._job = job or _compile_job
         self._ctx = multiprocessing.get_context("spawn")
-        self._pool: Pool | None = None
+        self._worker: BaseProcess | None = None
+        self._conn: Connection | None = None
         self._run = threading.Lock()  # held while the worker compiles
         self._cache_lock = threading.Lock()
         self._cache: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
@@ -95,6 +109,14 @@ class Compiler:
                 return self._cache[key]
         return None
 
+    def _start(self) -> Connection:
+        ours, theirs = self._ctx.Pipe()
+        worker = self._ctx.Process(target=_serve_jobs, args=(theirs, self._job), daemon=True)
+        worker.start()
+        theirs.close()
+        self._worker, self._conn = worker, ours
+        return ours
+
     def compile(self, formula: str, variables: list[str] | None, hessian: bool) -> dict[str, Any]:
         key = (formula, None if variables is None else tuple(variables), hessian)
         result = self._cached(key)
@@ -104,16 +126,21 @@ class Compiler:
             result = self._cached(key)  # compiled meanwhile by the request ahead of this one
             if result is not None:
                 return result
-            if self._pool is None:
-                self._pool = self._ctx.Pool(1)
-            pending = self._pool.apply_async(self._job, (formula, variables, hessian))
+            alive = self._worker is not None and self._worker.is_alive()
+            conn = self._conn if alive and self._conn is not None else self._start()
             try:
-                result = pending.get(self.seconds)
-            except multiprocessing.TimeoutError:
-                self._terminate()
+                conn.send((formula, variables, hessian))
+                answered = conn.poll(self.seconds)
+                result = conn.recv() if answered else None
+            except (EOFError, OSError):  # the worker died under this formula
+                answered, result = True, None
+            if result is None:
+                self.close()
                 return {
                     "error": f"This formula took over {self.seconds:g} s to differentiate; "
-                    "try a simpler one",
+                    "try a simpler one"
+                    if not answered
+                    else "The compiler stopped while working on this formula; try again",
                     "column": None,
                 }
         with self._cache_lock:
@@ -126,14 +153,15 @@ class Compiler:
         """Start the worker and import SymPy in it now, so the first formula is quick."""
         self.compile("x", None, False)
 
-    def _terminate(self) -> None:
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool = None
-
     def close(self) -> None:
-        with self._run:
-            self._terminate()
+        """Kill the worker now (a compile under way gets an error); the next request starts one."""
+        worker, conn = self._worker, self._conn
+        self._worker = self._conn = None
+        if worker is not None:
+            worker.kill()
+            worker.join(2)
+        if conn is not None:
+            conn.close()
 
 
 # ---------------------------------------------------------------------------------------------
