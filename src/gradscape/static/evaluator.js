@@ -196,6 +196,20 @@ export function centralDifferences(program, p) {
 // Float64Array over the whole grid. Arrays are recycled once their last reader has run.
 
 /**
+ * The program on an nx-by-ny grid spanning a view (corners included): what every plot draws.
+ * @param {Program} program @param {{x: number[], y: number[]}} view
+ * @param {number} nx @param {number} ny
+ * @returns {GridResult & {xs: Float64Array, ys: Float64Array}} with the grid's own axes
+ */
+export function evalView(program, view, nx, ny) {
+  const xs = new Float64Array(nx);
+  const ys = new Float64Array(ny);
+  for (let i = 0; i < nx; i++) xs[i] = view.x[0] + ((view.x[1] - view.x[0]) * i) / (nx - 1);
+  for (let j = 0; j < ny; j++) ys[j] = view.y[0] + ((view.y[1] - view.y[0]) * j) / (ny - 1);
+  return { ...evalGrid(program, xs, ys), xs, ys };
+}
+
+/**
  * @param {Program} program
  * @param {Float64Array|number[]} xs  nx abscissae (first variable)
  * @param {Float64Array|number[]} ys  ny ordinates (second variable); rows of the result follow y

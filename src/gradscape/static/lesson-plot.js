@@ -6,7 +6,7 @@
 //   plot.redraw()                 redraw the overlay (calls draw(ctx, plot))
 //   plot.sx(x), plot.sy(y)        data -> CSS px;  plot.toData(px, py) -> [x, y]
 
-import { evalGrid } from "./evaluator.js";
+import { evalView } from "./evaluator.js";
 import { chooseLevels } from "./contours.js";
 import { makeNormalizer } from "./colormap.js";
 import { paintField } from "./plot2d.js";
@@ -100,11 +100,7 @@ export function createFieldPlot(el, program, view, on) {
     const cell = Math.max(2, Math.sqrt((w * h) / 60000));
     const nx = Math.max(8, Math.round(w / cell) + 1);
     const ny = Math.max(8, Math.round(h / cell) + 1);
-    const xs = new Float64Array(nx);
-    const ys = new Float64Array(ny);
-    for (let i = 0; i < nx; i++) xs[i] = shown.x[0] + ((shown.x[1] - shown.x[0]) * i) / (nx - 1);
-    for (let j = 0; j < ny; j++) ys[j] = shown.y[0] + ((shown.y[1] - shown.y[0]) * j) / (ny - 1);
-    const grid = evalGrid(program, xs, ys);
+    const grid = evalView(program, shown, nx, ny);
     const lv = chooseLevels(grid.value, h < 300 ? 7 : 9);
     const normalize = makeNormalizer(lv.levels, lv.lo, lv.hi);
     paintField(bctx, off, grid, nx, ny, w, h, lv, normalize, {

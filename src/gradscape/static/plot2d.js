@@ -2,7 +2,7 @@
 // second canvas, and the hover point with its arrows on a third, so a hover redraws only the top
 // layer. Also turns pointer, wheel and keyboard input into hover / click / zoom / pan requests.
 
-import { evalGrid } from "./evaluator.js";
+import { evalView } from "./evaluator.js";
 import { chooseLevels, contourLines, placeLabels, drawContours } from "./contours.js";
 import { paintHeatmap, makeNormalizer, hatchPattern } from "./colormap.js";
 import { fitView, niceTicks } from "./view.js";
@@ -128,11 +128,7 @@ export function createPlot2d(host, on) {
       const cell = Math.max(2, Math.sqrt((w * h) / 70000), 3 * Math.min(1, Math.sqrt((w * h) / 250000)));
       const nx = Math.max(8, Math.round(w / cell) + 1);
       const ny = Math.max(8, Math.round(h / cell) + 1);
-      const xs = new Float64Array(nx);
-      const ys = new Float64Array(ny);
-      for (let i = 0; i < nx; i++) xs[i] = shown.x[0] + ((shown.x[1] - shown.x[0]) * i) / (nx - 1);
-      for (let j = 0; j < ny; j++) ys[j] = shown.y[0] + ((shown.y[1] - shown.y[0]) * j) / (ny - 1);
-      const grid = evalGrid(program, xs, ys);
+      const grid = evalView(program, shown, nx, ny);
       const lv = chooseLevels(grid.value, h < 400 ? 8 : 10);
       const normalize = makeNormalizer(lv.levels, lv.lo, lv.hi);
       scale = { ...lv, normalize, gradScale: medianNorm(grid.gx, grid.gy) };

@@ -2,7 +2,7 @@
 // (painter's algorithm), turned by dragging or the arrow keys. The hover point and its
 // steepest-descent direction are drawn on a separate overlay canvas, linked to the 2D view.
 
-import { evalGrid, evalValue } from "./evaluator.js";
+import { evalView, evalValue } from "./evaluator.js";
 import { LUT } from "./colormap.js";
 import { varText } from "./format.js";
 import { COLORS, arrow } from "./plot2d.js";
@@ -121,21 +121,15 @@ export function createSurface3d(host, on = {}) {
     if (!program || !scale) { data = null; mesh = null; draw(); return; }
     data = { program, view, scale, names };
     box = frameOf();
-    const xs = new Float64Array(N);
-    const ys = new Float64Array(N);
-    for (let i = 0; i < N; i++) {
-      xs[i] = view.x[0] + ((view.x[1] - view.x[0]) * i) / (N - 1);
-      ys[i] = view.y[0] + ((view.y[1] - view.y[0]) * i) / (N - 1);
-    }
-    const g = evalGrid(program, xs, ys);
+    const g = evalView(program, view, N, N);
     const X = new Float64Array(N * N);
     const Y = new Float64Array(N * N);
     const Z = new Float64Array(N * N);
     const T = new Float64Array(N * N);
     for (let j = 0; j < N; j++) for (let i = 0; i < N; i++) {
       const k = j * N + i;
-      X[k] = wx(xs[i]);
-      Y[k] = wy(ys[j]);
+      X[k] = wx(g.xs[i]);
+      Y[k] = wy(g.ys[j]);
       const v = g.value[k];
       T[k] = v === v ? scale.normalize(v) : NaN;
       Z[k] = v === v ? wz(v) : NaN;
