@@ -63,10 +63,12 @@ export function createFormulaBox(host, on, uid) {
   };
   const onScroll = () => { mirror.scrollLeft = input.scrollLeft; };
   const onSelect = () => { if (select.value) on.gallery(select.value); };
-  input.addEventListener("input", onInput);
-  input.addEventListener("keydown", onKey);
-  input.addEventListener("scroll", onScroll);
-  select.addEventListener("change", onSelect);
+  const listening = new AbortController(); // destroy() removes every listener at once
+  const { signal } = listening;
+  input.addEventListener("input", onInput, { signal });
+  input.addEventListener("keydown", onKey, { signal });
+  input.addEventListener("scroll", onScroll, { signal });
+  select.addEventListener("change", onSelect, { signal });
 
   /** Underline the character at the error's column (or a caret at the end). */
   function paintMirror() {
@@ -143,11 +145,8 @@ export function createFormulaBox(host, on, uid) {
       rhs.innerHTML = c.html ? tidyMath(c.html) : escapeHtml(c.text || "");
     },
     destroy() {
+      listening.abort();
       if (timer) clearTimeout(timer);
-      input.removeEventListener("input", onInput);
-      input.removeEventListener("keydown", onKey);
-      input.removeEventListener("scroll", onScroll);
-      select.removeEventListener("change", onSelect);
       box.remove();
     },
   };

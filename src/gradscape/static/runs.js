@@ -115,15 +115,17 @@ export function createRunsPanel(host, on, uid) {
     const b = /** @type {HTMLElement} */ (e.target).closest("button[data-index]");
     if (b) on.remove(Number(/** @type {HTMLElement} */ (b).dataset.index));
   };
-  opt.addEventListener("change", onOpt);
-  slider.addEventListener("input", onSlider);
-  lrBox.addEventListener("input", onBox);
-  lrBox.addEventListener("change", onBox);
-  lrBox.addEventListener("blur", onBoxBlur);
-  play.addEventListener("click", on.play);
-  stepBtn.addEventListener("click", on.step);
-  clear.addEventListener("click", on.clear);
-  legend.addEventListener("click", onLegendClick);
+  const listening = new AbortController(); // destroy() removes every listener at once
+  const { signal } = listening;
+  opt.addEventListener("change", onOpt, { signal });
+  slider.addEventListener("input", onSlider, { signal });
+  lrBox.addEventListener("input", onBox, { signal });
+  lrBox.addEventListener("change", onBox, { signal });
+  lrBox.addEventListener("blur", onBoxBlur, { signal });
+  play.addEventListener("click", on.play, { signal });
+  stepBtn.addEventListener("click", on.step, { signal });
+  clear.addEventListener("click", on.clear, { signal });
+  legend.addEventListener("click", onLegendClick, { signal });
 
   setLrUi(lr, false);
   showUpdate();
@@ -199,15 +201,7 @@ export function createRunsPanel(host, on, uid) {
     },
     get settings() { return { optimizer: opt.value, lr }; },
     destroy() {
-      opt.removeEventListener("change", onOpt);
-      slider.removeEventListener("input", onSlider);
-      lrBox.removeEventListener("input", onBox);
-      lrBox.removeEventListener("change", onBox);
-      lrBox.removeEventListener("blur", onBoxBlur);
-      play.removeEventListener("click", on.play);
-      stepBtn.removeEventListener("click", on.step);
-      clear.removeEventListener("click", on.clear);
-      legend.removeEventListener("click", onLegendClick);
+      listening.abort();
       panel.remove();
     },
   };

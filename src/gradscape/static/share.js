@@ -128,10 +128,12 @@ export function createShareBar(bar, panel, on, uid) {
     sel?.addRange(range);
     say("Press Ctrl+C (⌘C on a Mac) to copy the selected code");
   };
-  saveBtn.addEventListener("click", onSave);
-  linkBtn.addEventListener("click", onLink);
-  codeBtn.addEventListener("click", onCode);
-  copyCodeBtn.addEventListener("click", onCopyCode);
+  const listening = new AbortController(); // destroy() removes every listener at once
+  const { signal } = listening;
+  saveBtn.addEventListener("click", onSave, { signal });
+  linkBtn.addEventListener("click", onLink, { signal });
+  codeBtn.addEventListener("click", onCode, { signal });
+  copyCodeBtn.addEventListener("click", onCopyCode, { signal });
 
   return {
     /** Refresh the code if it is showing (after the surface, view or runs change). */
@@ -139,11 +141,8 @@ export function createShareBar(bar, panel, on, uid) {
       if (!box.hidden && !pre.hidden) showCode();
     },
     destroy() {
+      listening.abort();
       if (statusTimer) clearTimeout(statusTimer);
-      saveBtn.removeEventListener("click", onSave);
-      linkBtn.removeEventListener("click", onLink);
-      codeBtn.removeEventListener("click", onCode);
-      copyCodeBtn.removeEventListener("click", onCopyCode);
       group.remove();
       box.remove();
     },
