@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from gradscape.nd.model import DIGITS, Model, digits_model, lesson_model
+from gradscape.models.model import DIGITS, Model, digits_model, lesson_model
 
 
 @pytest.fixture(scope="module")

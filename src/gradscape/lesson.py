@@ -137,7 +137,7 @@ def fill(template: str, **values: str) -> str:
 @lru_cache(maxsize=1)
 def lesson_data() -> dict[str, Any]:
     """Everything the figures read: the bowl's compiled payload (with Hessian), the network."""
-    from .nd.model import lesson_model
+    from .models.model import lesson_model
     from .payload import compile_surface
 
     return {

@@ -14,7 +14,7 @@ import pytest
 from conftest import axe_violations
 
 from gradscape.lesson import lesson_data, lesson_html, lesson_standalone_html
-from gradscape.nd.model import Model
+from gradscape.models.model import Model
 from gradscape.surface import Surface, numeric_gradient
 
 pytestmark = pytest.mark.browser

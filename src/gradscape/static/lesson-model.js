@@ -2,7 +2,7 @@
 // weight" check: change w_i by eps and compare the loss's actual change, recomputed here from
 // scratch, with the gradient's prediction eps * dL/dw_i.
 //
-// The network is gradscape.nd.model.Model, forward pass only (the gradient comes from Python's
+// The network is gradscape.models.model.Model, forward pass only (the gradient comes from Python's
 // backpropagation): 64 pixels -> 16 tanh units -> 10 scores -> softmax cross-entropy, averaged
 // over the images shipped in the page. The loss agrees with NumPy's to about 1e-15 relative.
 
@@ -14,7 +14,7 @@ const STEP_LRS = [0.5, 0.1, 0.01]; // the training rate first, then smaller step
 
 /**
  * The network as a function of its weights.
- * @param {any} data the page's lesson-model JSON (gradscape.nd.model.Model.to_browser_json)
+ * @param {any} data the page's lesson-model JSON (gradscape.models.model.Model.to_browser_json)
  */
 export function createNetwork(data) {
   const n = data.n_samples;

@@ -1,4 +1,4 @@
-"""Gradients with many parameters: a small neural network whose gradient has 1,210 entries."""
+"""Models: loss functions of many weights (a flat vector) with exact gradients, on real data."""
 
 from .model import Model, digits_model, lesson_model
 
