@@ -2,7 +2,7 @@
 
 Every function a user may type, and every operation a compiled *program* may contain, is a row
 here. The parser (`formula.py`) reads `FUNCTIONS` to know which names may be called; the compiler
-(`surface.py`) reads `FUNCTIONS` and `OPS` to turn SymPy expressions into programs; the NumPy
+(`program/build.py`) reads `FUNCTIONS` and `OPS` to turn parse trees into programs; the NumPy
 evaluator runs `OPS`; the browser evaluator (`static/evaluator.js`) implements the same op names,
 and a test checks that both sides list exactly the same ops.
 
@@ -76,6 +76,12 @@ def _powi(x: Array, n: Array) -> Array:
     return 1.0 / result if n < 0 else result
 
 
+def _log(x: Array) -> Array:
+    """log, undefined (NaN) at 0 as everywhere else outside its domain: log(0) is not a number,
+    so exp(log(x)) is NaN at x = 0, not exp(-inf) = 0. The browser's `log` does the same."""
+    return np.log(np.where(x == 0, np.nan, x))
+
+
 OPS: dict[str, Op] = {
     op.name: op
     for op in (
@@ -99,7 +105,7 @@ OPS: dict[str, Op] = {
         Op("cosh", 1, np.cosh),
         Op("tanh", 1, np.tanh),
         Op("exp", 1, np.exp),
-        Op("log", 1, np.log),
+        Op("log", 1, _log),
         Op("sqrt", 1, np.sqrt),
         Op("abs", 1, np.abs),
         Op("sign", 1, np.sign),  # only in derivatives: d|x|/dx = sign(x)

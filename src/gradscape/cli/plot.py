@@ -77,7 +77,7 @@ def run(ns: argparse.Namespace) -> int:
 
     text, entry = formula_text(ns)
     surface = explorer_surface(text, variables(ns))  # parsed once; pads one variable, refuses 3
-    unused = surface.symbols[1] not in surface.expr.free_symbols  # padded: x alone will do
+    unused = surface.variables[1] not in surface.used  # padded: x alone will do
     starts = [
         parse_point(s if "," in s or not unused else f"{s},0", surface.variables, "--from")
         for s in ns.starts
