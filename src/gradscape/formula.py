@@ -381,10 +381,10 @@ class _Parser:
         part = _Part(arg.node, tok.col, self.close(opening).col + 1)
         value, a = None, arg.value
         if a is not None:
-            if function.op == "tan" and abs(math.cos(a)) <= 4e-16 * max(1.0, abs(a)):
-                value = self.constant(lambda: math.nan, part)  # a pole: float64 misses it
             x = np.float64(a)
-            value = self.constant(lambda: OPS[function.op].numpy(x), part)
+            # tan's poles fall between float64 numbers: tan(pi/2) would be 1.6e16, not undefined
+            pole = function.op == "tan" and abs(math.cos(a)) <= 4e-16 * max(1.0, abs(a))
+            value = self.constant(lambda: math.nan if pole else OPS[function.op].numpy(x), part)
         zero = arg.node.zero and function.op in _ZERO_AT_ZERO
         node = self.make("call", (arg.node,), name=function.name, value=value, zero=zero)
         return part._replace(node=node, coefficient=1.0 if value is None else value)

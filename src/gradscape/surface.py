@@ -28,7 +28,7 @@ from . import printing
 from .formula import Parsed, parse, symbol
 from .landscape import Grid, Point, grid_shape
 from .program import Program, build_program, run_program
-from .symbolic import SymbolicError
+from .symbolic import SymbolicError, partials, undefined
 from .tree import Node, used_variables
 
 
@@ -81,8 +81,7 @@ class Surface:
         """The partial derivatives as SymPy expressions (for reading; numbers come from the
         program, whose derivative rules give the same functions where the formula is defined).
         Raises symbolic.SymbolicError where SymPy cannot work them out quickly."""
-        real = self.expr.replace(sympy.Abs, _RealAbs)
-        return tuple(sympy.diff(real, s).replace(_RealAbs, sympy.Abs) for s in self.symbols)
+        return partials(self.expr, self.variables)
 
     @cached_property
     def _program_with_hessian(self) -> Program:
@@ -161,26 +160,15 @@ class Surface:
         only the formulas are not shown.
         """
         try:
-            partials = self.partials
+            exprs = self.partials
         except SymbolicError:
-            partials = None
-        if partials is None or any(p.has(*_UNDEFINED) for p in partials):
+            exprs = None
+        if exprs is None or any(undefined(p) for p in exprs):
             return [{"variable": v, **printing.UNAVAILABLE} for v in self.variables]
         return [
             {"variable": v, **printing.printed(p)}
-            for v, p in zip(self.variables, partials, strict=True)
+            for v, p in zip(self.variables, exprs, strict=True)
         ]
-
-
-_UNDEFINED = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
-
-
-class _RealAbs(sympy.Function):
-    """|u| for real u. SymPy's Abs allows a complex u, so its derivative brings re, im and
-    atan2 into the printed partials; for real u the derivative is sign(u), as in program/derive."""
-
-    def fdiff(self, argindex: int = 1) -> sympy.Expr:
-        return sympy.sign(self.args[0])
 
 
 __all__ = ["Surface"]

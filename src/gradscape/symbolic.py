@@ -72,6 +72,30 @@ def _log_growth(expr: sympy.Expr) -> float:
     return _growth(expr) if expr.has(sympy.log) else 1.0
 
 
+def partials(expr: sympy.Expr, variables: tuple[str, ...]) -> tuple[sympy.Expr, ...]:
+    """SymPy's partial derivatives of `expr` by each variable (real), simplified as SymPy does:
+    what a readout prints. |u|' is sign(u) u', as in program/derive.py."""
+    real = expr.replace(sympy.Abs, _RealAbs)
+    return tuple(sympy.diff(real, symbol(v)).replace(_RealAbs, sympy.Abs) for v in variables)
+
+
+def undefined(expr: sympy.Expr) -> bool:
+    """Whether SymPy's reading has an undefined or infinite part (zoo, nan, oo): it then reads
+    the formula differently from how it is typed, so it is not worth printing."""
+    return bool(expr.has(*_UNDEFINED))
+
+
+_UNDEFINED = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
+
+
+class _RealAbs(sympy.Function):
+    """|u| for real u. SymPy's Abs allows a complex u, so its derivative brings re, im and
+    atan2 into the printed partials; for real u the derivative is sign(u), as in program/derive."""
+
+    def fdiff(self, argindex: int = 1) -> sympy.Expr:
+        return sympy.sign(self.args[0])
+
+
 def to_sympy(tree: Node) -> sympy.Expr:
     """The tree as a SymPy expression (variables real), each shared part read once.
 
@@ -167,4 +191,4 @@ def _make(part: _Exact, build: object) -> _Exact:
 
 
 __all__ = ["MAX_BITS", "MAX_DEGREE", "MAX_EXACT_POWER", "MAX_ROOT", "SymbolicError", "symbol"]
-__all__ += ["to_sympy"]
+__all__ += ["partials", "to_sympy", "undefined"]

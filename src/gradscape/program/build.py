@@ -48,7 +48,7 @@ class Builder:
                 continue
             pending = [a for a in top.args if a.value is None and id(a) not in self.memo]
             if pending:
-                stack.extend(pending)
+                stack.extend(reversed(pending))  # left first: the program reads as typed
                 continue
             stack.pop()
             self.memo[id(top)] = self._build(top)
