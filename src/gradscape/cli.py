@@ -145,6 +145,9 @@ def _add_extra_commands(sub: Any) -> None:
 
     plot.add_command(sub)
     export.add_command(sub)
+    from .models import commands as model_commands  # gradscape model, gradscape slice
+
+    model_commands.add_commands(sub)
 
 
 def _port(text: str) -> int:
