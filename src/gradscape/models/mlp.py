@@ -80,6 +80,7 @@ class MLP(WeightModel):
                 f"The data has {data.classes} classes but the network has {self.sizes[-1]} outputs"
             )
         self.data = data
+        self._rows = np.arange(len(data))  # with data.y: each example's right score
         self.layouts = layouts_for(self.sizes)
         self.w = self.initial_weights(seed) if w is None else self.check_point(w)
 
@@ -106,17 +107,22 @@ class MLP(WeightModel):
         acts = [self.data.x]
         layers = self.unpack(w)
         for W, b in layers[:-1]:
-            acts.append(np.tanh(acts[-1] @ W + b))
+            z = acts[-1] @ W
+            z += b
+            acts.append(np.tanh(z, out=z))  # in place: one array a layer
         W, b = layers[-1]
-        return acts, acts[-1] @ W + b
+        z = acts[-1] @ W
+        z += b
+        return acts, z
 
     def _losses(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per-example cross-entropy, exp(z - max) and its row sums (softmax = e / total)."""
         top = z.max(axis=1, keepdims=True)  # subtract the largest score: exp cannot overflow
-        e = np.exp(z - top)
+        e = z - top
+        np.exp(e, out=e)
         total = e.sum(axis=1, keepdims=True)
         logsumexp = top[:, 0] + np.log(total[:, 0])
-        right = z[np.arange(len(self.data)), self.data.y]
+        right = z[self._rows, self.data.y]
         return logsumexp - right, e, total
 
     def value(self, point: Point, /) -> float:
@@ -129,10 +135,9 @@ class MLP(WeightModel):
         with np.errstate(all="ignore"):
             acts, z = self._forward(w)
             losses, e, total = self._losses(z)
-            n = len(self.data)
-            dz = e / total  # d logsumexp / dz = softmax(z)
-            dz[np.arange(n), self.data.y] -= 1.0  # d(-z[label]) / dz = -onehot
-            dz /= n  # the mean
+            dz = np.divide(e, total, out=e)  # d logsumexp / dz = softmax(z)
+            dz[self._rows, self.data.y] -= 1.0  # d(-z[label]) / dz = -onehot
+            dz /= len(self.data)  # the mean
             grads: list[np.ndarray] = []
             layers = self.unpack(w)
             for depth in range(len(layers) - 1, -1, -1):
@@ -141,7 +146,10 @@ class MLP(WeightModel):
                 grads.append(dz.sum(axis=0))  # z = a W + b
                 grads.append((a.T @ dz).ravel())
                 if depth:
-                    dz = (dz @ W.T) * (1.0 - a * a)  # a = tanh(z'), tanh' = 1 - tanh^2
+                    slope = np.multiply(a, a, out=a)  # a = tanh(z'), tanh' = 1 - tanh^2
+                    np.subtract(1.0, slope, out=slope)  # (a is not needed after this)
+                    dz = dz @ W.T
+                    dz *= slope
             return float(losses.mean()), np.concatenate(grads[::-1])
 
     def accuracy(self, w: Point | None = None) -> float:
@@ -194,12 +202,28 @@ class MLPPlane(Plane):
     def __init__(self, model: MLP, w0: np.ndarray, d1: np.ndarray, d2: np.ndarray):
         super().__init__(model, w0, d1, d2)
         self.mlp = model
-        x = model.data.x
-        (W0, b0), (D1, e1), (D2, e2) = (model.unpack(v)[0] for v in (self.w0, self.d1, self.d2))
-        # The first layer is affine in (a, b): three products once, for every point of the plane.
-        self.Z = (x @ W0 + b0, x @ D1 + e1, x @ D2 + e2)
-        self.rest = [model.unpack(v)[1:] for v in (self.w0, self.d1, self.d2)]
-        self.chunk = max(1, self.budget // (len(model.data) * max(model.sizes[1:])))
+        x, n = model.data.x, len(model.data)
+        layers = [model.unpack(v) for v in (self.w0, self.d1, self.d2)]  # [point][layer]
+        (W0, b0), (D1, e1), (D2, e2) = (layers[p][0] for p in range(3))
+        # The first layer is affine in (a, b): three products once, for every point of the plane,
+        # kept as rows of one matrix so a batch's pre-activations are one product [1 a b] @ Z.
+        self.Z = np.stack([(x @ W0 + b0).ravel(), (x @ D1 + e1).ravel(), (x @ D2 + e2).ravel()])
+        self.width = model.sizes[1]
+        # Each later layer as rows [W0; D1; D2] (and the biases): [1 a b] @ rows = W(a, b).
+        self.rest = [
+            (
+                np.stack([layers[p][depth][0].ravel() for p in range(3)]),
+                np.stack([layers[p][depth][1] for p in range(3)]),
+                layers[0][depth][0].shape,
+            )
+            for depth in range(1, len(layers[0]))
+        ]
+        self.right = self._rows(n) * model.sizes[-1] + model.data.y  # flat index of each label
+        self.chunk = max(1, self.budget // (n * max(model.sizes[1:])))
+
+    @staticmethod
+    def _rows(n: int) -> np.ndarray:
+        return np.arange(n)
 
     def evaluate(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         a = np.asarray(a, dtype=np.float64).ravel()
@@ -212,43 +236,43 @@ class MLPPlane(Plane):
         return values, grads
 
     def _batch(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """k points at once: arrays carry a leading axis of k."""
-        k = a.size
-        A, B = a[:, None, None], b[:, None, None]
-        Z0, Z1, Z2 = self.Z
-        y, n = self.mlp.data.y, len(self.mlp.data)
-        # Every later layer's weights at each point: W0 + a D1 + b D2, shape (k, in, out).
+        """k points at once: arrays carry a leading axis of k (in place wherever possible)."""
+        k, n = a.size, len(self.mlp.data)
+        coef = np.stack([np.ones(k), a, b], axis=1)  # (k, 3): [1, a, b]
         weights = [
-            (W0 + A * D1 + B * D2, b0 + A * e1 + B * e2)
-            for (W0, b0), (D1, e1), (D2, e2) in zip(*self.rest, strict=True)
+            ((coef @ W).reshape(k, *shape), (coef @ e)[:, None, :]) for W, e, shape in self.rest
         ]
-        z = Z0 + A * Z1 + B * Z2  # (k, n, h1)
+        z = (coef @ self.Z).reshape(k, n, self.width)  # Z0 + a Z1 + b Z2
         acts: list[np.ndarray] = []
         for W, bias in weights:
-            acts.append(np.tanh(z))
-            z = acts[-1] @ W + bias
-        top = z.max(axis=2, keepdims=True)
-        e = np.exp(z - top)
+            acts.append(np.tanh(z, out=z))
+            z = acts[-1] @ W
+            z += bias
+        classes = z.shape[2]
+        top = z.max(axis=2, keepdims=True)  # subtract the largest score: exp cannot overflow
+        e = z - top
+        np.exp(e, out=e)
         total = e.sum(axis=2, keepdims=True)
-        right = np.take_along_axis(z, np.broadcast_to(y[None, :, None], (k, n, 1)), axis=2)
-        values = (top[..., 0] + np.log(total[..., 0]) - right[..., 0]).mean(axis=1)
-        dz = e / total
-        dz[:, np.arange(n), y] -= 1.0
+        right = z.reshape(k, n * classes)[:, self.right]
+        values = (top[..., 0] + np.log(total[..., 0]) - right).mean(axis=1)
+        dz = e
+        dz /= total  # softmax
+        dz.reshape(k, n * classes)[:, self.right] -= 1.0
         dz /= n
-        ga, gb = np.zeros(k), np.zeros(k)
+        grad = np.zeros((k, 2))
         for depth in range(len(weights) - 1, -1, -1):
             W, _ = weights[depth]
-            (D1, e1), (D2, e2) = self.rest[1][depth], self.rest[2][depth]
+            rows, bias_rows, _shape = self.rest[depth]
             h = acts[depth]
             dW = h.transpose(0, 2, 1) @ dz  # (k, in, out): this layer's weight gradient
-            db = dz.sum(axis=1)
-            ga += np.einsum("kio,io->k", dW, D1) + db @ e1
-            gb += np.einsum("kio,io->k", dW, D2) + db @ e2
-            dz = (dz @ W.transpose(0, 2, 1)) * (1.0 - h * h)
+            grad += dW.reshape(k, -1) @ rows[1:].T + dz.sum(axis=1) @ bias_rows[1:].T
+            slope = np.multiply(h, h, out=h)  # tanh' = 1 - tanh^2 (h is not needed after this)
+            np.subtract(1.0, slope, out=slope)
+            dz = dz @ W.transpose(0, 2, 1)
+            dz *= slope
         # The first layer's share of grad . d is sum(dz1 * (x D + e)) = sum(dz1 * Z): no product.
-        ga += np.einsum("knh,nh->k", dz, Z1)
-        gb += np.einsum("knh,nh->k", dz, Z2)
-        return values, np.stack([ga, gb], axis=1)
+        grad += dz.reshape(k, -1) @ self.Z[1:].T
+        return values, grad
 
 
 class Minibatches(WeightModel):
