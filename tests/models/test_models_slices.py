@@ -10,6 +10,7 @@ import pytest
 from gradscape.landscape import Landscape, numeric_gradient
 from gradscape.models import (
     MLP,
+    Plane,
     Slice,
     assemble,
     axes,
@@ -85,6 +86,17 @@ def test_fast_grid_equals_brute_force_to_1e_12(sizes: tuple[int, ...]) -> None:
     brute = s.grid((-1, 1), (-0.5, 1.5), (7, 5), brute_force=True)
     np.testing.assert_allclose(fast.value, brute.value, rtol=0, atol=1e-12)
     np.testing.assert_allclose(fast.gradient, brute.gradient, rtol=0, atol=1e-12)
+
+
+def test_fast_grid_equals_brute_force_where_some_rows_scores_are_far_below_the_others() -> None:
+    model = MLP(digits(30), (64, 10), seed=1)
+    w = model.w * 2000  # scores in the thousands: a row can sit ~1000 below another row's best
+    s = random_slice(model, w0=w, seed=2)
+    fast = s.plane.evaluate(np.array([0.0, 0.1]), np.array([0.0, -0.1]))
+    brute = Plane(model, s.w0, s.d1, s.d2).evaluate(np.array([0.0, 0.1]), np.array([0.0, -0.1]))
+    assert np.all(np.isfinite(fast[0]))
+    np.testing.assert_allclose(fast[0], brute[0], rtol=1e-12)
+    np.testing.assert_allclose(fast[1], brute[1], rtol=1e-10, atol=1e-10)
 
 
 def test_tiles_in_any_order_assemble_the_same_grid(mlp: MLP) -> None:
