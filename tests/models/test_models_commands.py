@@ -14,7 +14,7 @@ from gradscape.cli import main
 def test_model_json_parses_and_the_mlp_trains_above_90_percent(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert main(["model", "--json"]) == 0
+    assert main(["model", "--json", "--samples", "500", "--train", "100"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["n_weights"] == 1210 and out["accuracy"] > 0.9
     assert out["loss"] < out["loss_before"]
