@@ -9,17 +9,18 @@ The text and the mathematics are made here. Prose is written with math markers,
 typeset to SVG by ziamath (fonts built in, so the page needs no network and no web font, and an
 exported file carries its math along): an ``<svg role="img">`` whose aria-label is the spoken form.
 
-The figures are ES modules (``static/lesson.js`` and ``static/lesson-*.js``) that reuse the
-explorer's evaluator, colour map and contours. What they need from Python, the compiled bowl
-(with its Hessian) and the digit network (weights, gradient, 200 images), is inlined as JSON in
-``<script type="application/json">`` blocks, which the CSP allows because they are not executed.
-The page has no inline script and no inline event handler.
+The figures are ES modules (``static/lesson/*.js``, entry ``lesson/lesson.js``) that reuse the
+evaluator, colour map, contours and painting of ``static/core/``. What they need from Python,
+the compiled bowl (with its Hessian) and the digit network (weights, gradient, 200 images), is
+inlined as JSON in ``<script type="application/json">`` blocks, which the CSP allows because
+they are not executed. The page has no inline script and no inline event handler.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import posixpath
 import re
 import threading
 from functools import lru_cache
@@ -29,6 +30,9 @@ BOWL = "w1^2 + 3w2^2"
 NUDGE_SAMPLES = 200  # images the browser recomputes the network's loss on
 MATH_SIZE = 20.0  # ziamath's font size; the SVG is then scaled to the surrounding text
 MATH_SCALE = 1.1  # STIX Two Math sits a little small beside most text faces
+
+ENTRY = "lesson/lesson.js"  # the figures' module, under static/
+SHEETS = ("hosts/page.css", "lesson/lesson.css")  # the page's styles, then the lesson's
 
 _ziafont_lock = threading.Lock()
 
@@ -159,7 +163,8 @@ def _json_block(element_id: str, data: Any) -> str:
 def lesson_html(static_prefix: str = "/static/", explorer_href: str = "/") -> str:
     """The whole lesson as one HTML document (cached: the first call takes a few seconds).
 
-    `static_prefix` is where style.css, lesson.css and the modules are (ending in "/");
+    `static_prefix` is where the static/ folders are (hosts/page.css, lesson/lesson.css, the
+    modules), ending in "/";
     `explorer_href` is where the links to the full explorer point.
     """
     return _page(static_prefix, explorer_href)
@@ -180,15 +185,15 @@ def _standalone(explorer_href: str) -> str:
     from .bundle import STATIC, bundle
 
     page = _page("", explorer_href)
-    script = bundle("lesson.js")
+    script = bundle(ENTRY)
     if "</script" in script.lower():
         raise ValueError("a module contains '</script' and cannot be inlined")
     page = page.replace(
-        '<script type="module" src="lesson.js"></script>',
+        f'<script type="module" src="{ENTRY}"></script>',
         f'<script type="module">\n{script}</script>',
     )
-    for sheet in ("style.css", "lesson.css"):
-        css = _inline_imports((STATIC / sheet).read_text(encoding="utf-8"), STATIC)
+    for sheet in SHEETS:
+        css = _inline_imports((STATIC / sheet).read_text(encoding="utf-8"), sheet)
         if "</style" in css.lower():
             raise ValueError(f"{sheet} contains '</style'")
         page = page.replace(f'<link rel="stylesheet" href="{sheet}">', f"<style>\n{css}</style>")
@@ -197,13 +202,16 @@ def _standalone(explorer_href: str) -> str:
     return page
 
 
-def _inline_imports(css: str, folder: Any) -> str:
-    """Replace `@import url("./x.css");` by the file's text (one level is all gradscape uses)."""
+def _inline_imports(css: str, sheet: str) -> str:
+    """Replace `@import url("../folder/x.css");` (relative to `sheet`, a path under static/) by
+    the file's text (one level is all gradscape uses)."""
+    from .bundle import STATIC
 
     def read(m: re.Match[str]) -> str:
-        return str((folder / m[1]).read_text(encoding="utf-8"))
+        path = posixpath.normpath(posixpath.join(posixpath.dirname(sheet), m[1]))
+        return str((STATIC / path).read_text(encoding="utf-8"))
 
-    return re.sub(r'@import\s+url\(\s*"\./([\w.-]+\.css)"\s*\)\s*;', read, css)
+    return re.sub(r'@import\s+url\(\s*"(\.\.?/(?:[\w.-]+/)*[\w.-]+\.css)"\s*\)\s*;', read, css)
 
 
 @lru_cache(maxsize=8)
@@ -240,9 +248,9 @@ def _page(static_prefix: str, explorer_href: str) -> str:
 <meta name="description" content="What the gradient is, how to read it, and why stepping
 against it trains a model: a lesson with live figures.">
 <link rel="icon" href="data:,">
-<link rel="stylesheet" href="{prefix}style.css">
-<link rel="stylesheet" href="{prefix}lesson.css">
-<script type="module" src="{prefix}lesson.js"></script>
+<link rel="stylesheet" href="{prefix}{SHEETS[0]}">
+<link rel="stylesheet" href="{prefix}{SHEETS[1]}">
+<script type="module" src="{prefix}{ENTRY}"></script>
 </head>
 <body class="lesson">
 <a class="skip" href="#main">Skip to the lesson</a>

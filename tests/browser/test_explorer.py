@@ -77,7 +77,7 @@ def test_browser_evaluator_matches_numpy_to_1e12_on_every_gallery_surface(page, 
         points = [[float(rng.uniform(x0, x1)), float(rng.uniform(y0, y1))] for _ in range(20)]
         got = page.evaluate(
             """async ([program, points]) => {
-                 const ev = await import('/static/evaluator.js');
+                 const ev = await import('/static/core/evaluator.js');
                  return points.map((p) => {
                    const r = ev.evalPoint(program, p);
                    return [r.value, ...r.gradient];

@@ -6,12 +6,12 @@
 //   plot.redraw()                 redraw the overlay (calls draw(ctx, plot))
 //   plot.sx(x), plot.sy(y)        data -> CSS px;  plot.toData(px, py) -> [x, y]
 
-import { evalView } from "./evaluator.js";
-import { chooseLevels } from "./contours.js";
-import { makeNormalizer } from "./colormap.js";
-import { paintField } from "./plot2d.js";
-import { fitView, niceTicks } from "./view.js";
-import { formatTick } from "./format.js";
+import { evalView } from "../core/evaluator.js";
+import { chooseLevels } from "../core/contours.js";
+import { makeNormalizer } from "../core/colormap.js";
+import { paintField } from "../core/paint.js";
+import { fitView, niceTicks } from "../core/view.js";
+import { formatTick } from "../core/format.js";
 
 export const INK = "#1d2129";
 export const GRAD = "#c0392b"; // uphill, warm (as in the explorer)
@@ -22,8 +22,8 @@ const CONTOUR_TEXT = "rgba(28, 32, 48, 0.82)";
 const FONT = `11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif`;
 
 /**
- * @typedef {import("./evaluator.js").Program} Program
- * @typedef {import("./view.js").View} View
+ * @typedef {import("../core/evaluator.js").Program} Program
+ * @typedef {import("../core/view.js").View} View
  * @typedef {{
  *   draw: (ctx: CanvasRenderingContext2D, plot: FieldPlot) => void,
  *   pointer?: (kind: "down"|"move"|"up"|"leave", p: number[], px: {x: number, y: number}, e: PointerEvent) => void,

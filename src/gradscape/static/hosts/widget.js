@@ -11,7 +11,7 @@
 //   - lists the gallery from the `_gallery` trait.
 // There is no URL in a notebook, so the explorer shows no "Copy link".
 
-import { render as renderExplorer } from "./explorer.js";
+import { render as renderExplorer } from "../explorer/explorer.js";
 
 /** How long to wait for Python before saying the kernel did not answer. */
 export const ANSWER_MS = 20_000;

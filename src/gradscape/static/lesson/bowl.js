@@ -2,10 +2,10 @@
 // point; the figure shows the gradient, its opposite, the contour's tangent with the right angle,
 // and, on request, the exact partials beside central finite differences.
 
-import { evalPoint, centralDifferences } from "./evaluator.js";
-import { fmt, varHtml } from "./format.js";
-import { createFieldPlot, arrowKeyMove, contourTangent, dot, haloText, GRAD, DESC } from "./lesson-plot.js";
-import { arrow } from "./plot2d.js";
+import { evalPoint, centralDifferences } from "../core/evaluator.js";
+import { fmt, varHtml } from "../core/format.js";
+import { createFieldPlot, arrowKeyMove, contourTangent, dot, haloText, GRAD, DESC } from "./plot.js";
+import { arrow } from "../core/paint.js";
 
 /** What each of the lesson's three points means (shown under the buttons). */
 const NOTES = {

@@ -2,16 +2,16 @@
 // lr < 2 / lambda_max is computed live from the Hessian at the start (the compiled program has
 // it), and a run of STEPS steps shows the zig-zag settle or grow.
 
-import { evalPoint } from "./evaluator.js";
-import { fmt, varHtml } from "./format.js";
-import { createFieldPlot, arrowKeyMove, dot, GRAD, DESC } from "./lesson-plot.js";
+import { evalPoint } from "../core/evaluator.js";
+import { fmt, varHtml } from "../core/format.js";
+import { createFieldPlot, arrowKeyMove, dot, GRAD, DESC } from "./plot.js";
 
 export const STEPS = 40;
 const RUNAWAY = 1e8;
 
 /**
  * Plain gradient descent: w <- w - lr * grad L(w), STEPS times (or until it runs away).
- * @param {import("./evaluator.js").Program} program @param {number[]} start @param {number} lr
+ * @param {import("../core/evaluator.js").Program} program @param {number[]} start @param {number} lr
  * @param {number} [steps]
  */
 export function descend(program, start, lr, steps = STEPS) {

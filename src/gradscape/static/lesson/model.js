@@ -6,7 +6,7 @@
 // backpropagation): 64 pixels -> 16 tanh units -> 10 scores -> softmax cross-entropy, averaged
 // over the images shipped in the page. The loss agrees with NumPy's to about 1e-15 relative.
 
-import { fmt } from "./format.js";
+import { fmt } from "../core/format.js";
 
 const PIXEL_DIGITS = "0123456789abcdefg"; // pixel value v is written as PIXEL_DIGITS[v]
 const TOP = 6; // how many of the largest entries to outline and list

@@ -1,6 +1,6 @@
 // Figure 1: f(w) = w^2 with its tangent at a point the reader moves (slider or drag).
 
-import { fmt } from "./format.js";
+import { fmt } from "../core/format.js";
 
 const W_RANGE = [-2.3, 2.3];
 const F_RANGE = [-0.7, 5.2];

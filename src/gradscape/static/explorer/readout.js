@@ -1,12 +1,12 @@
 // The readout beside the plot: the hovered point, the loss there, each partial derivative as
 // formula and value, the gradient and its length; and the same in words for screen readers.
 
-import { fmt, varHtml, toward, fullPrecision, tidyMath } from "./format.js";
-import { centralDifferences } from "./evaluator.js";
+import { fmt, varHtml, toward, fullPrecision, tidyMath } from "../core/format.js";
+import { centralDifferences } from "../core/evaluator.js";
 
 /**
  * @typedef {{variable: string, html?: string, text?: string}} Partial
- * @typedef {{variables: string[], partials: Partial[], program?: import("./evaluator.js").Program}} Described
+ * @typedef {{variables: string[], partials: Partial[], program?: import("../core/evaluator.js").Program}} Described
  */
 
 /** @param {string} html */

@@ -3,12 +3,12 @@
 // says so in place; the others still work. Only static imports, so gradscape.bundle can join
 // everything into one module for the one-file lesson.
 
-import { mountSlope } from "./lesson-slope.js";
-import { mountBowl } from "./lesson-bowl.js";
-import { mountCompass } from "./lesson-compass.js";
-import { mountDescent } from "./lesson-descent.js";
-import { mountModel } from "./lesson-model.js";
-import { mountExplorer } from "./lesson-explore.js";
+import { mountSlope } from "./slope.js";
+import { mountBowl } from "./bowl.js";
+import { mountCompass } from "./compass.js";
+import { mountDescent } from "./descent.js";
+import { mountModel } from "./model.js";
+import { mountExplorer } from "../hosts/lesson-explorer.js";
 
 /** @param {string} id */
 function readJson(id) {

@@ -2,8 +2,8 @@
 // the local server's /api/compile and /api/gallery; then the explorer renders into #app.
 // The URL's query is host.js's state format (g= or f=, v=, p=, r=...).
 
-import { render } from "./explorer.js";
-import { MemoryModel, stateToQuery, queryToState, serverCompile, serverGallery } from "./host.js";
+import { render } from "../explorer/explorer.js";
+import { MemoryModel, stateToQuery, queryToState, serverCompile, serverGallery } from "./model.js";
 
 const URL_DELAY_MS = 300;
 const DEFAULT_SURFACE = "bowl";

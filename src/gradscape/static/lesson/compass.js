@@ -2,10 +2,10 @@
 // every unit direction u = (cos t, sin t), drawn as a polar curve around the point (distance =
 // |slope|, red where positive, blue where negative); a draggable handle picks one direction.
 
-import { evalPoint } from "./evaluator.js";
-import { fmt, varHtml } from "./format.js";
-import { createFieldPlot, arrowKeyMove, contourTangent, dot, haloText, GRAD, DESC, INK } from "./lesson-plot.js";
-import { arrow } from "./plot2d.js";
+import { evalPoint } from "../core/evaluator.js";
+import { fmt, varHtml } from "../core/format.js";
+import { createFieldPlot, arrowKeyMove, contourTangent, dot, haloText, GRAD, DESC, INK } from "./plot.js";
+import { arrow } from "../core/paint.js";
 
 const SAMPLES = 3600; // directions on the curve (every tenth of a degree)
 const DEG = Math.PI / 180;

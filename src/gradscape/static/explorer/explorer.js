@@ -9,26 +9,26 @@
 // Optional host extras: link() -> the URL that reproduces the state (shows "Copy link");
 // formulaHelp, a sentence shown under the formula box (e.g. what an exported file can compile).
 
-import { evalPoint } from "./evaluator.js";
+import { evalPoint } from "../core/evaluator.js";
 import { createPlot2d } from "./plot2d.js";
 import { createSurface3d } from "./surface3d.js";
 import { createReadout, describe } from "./readout.js";
 import { createRunsPanel, RUN_COLORS, roundLr } from "./runs.js";
 import { createFormulaBox } from "./formulabox.js";
-import { descend, MAX_STEPS, optimizerInfo } from "./optimizers.js";
-import { validView, zoomAt, panBy, sameView } from "./view.js";
-import { varHtml, fmt } from "./format.js";
+import { descend, MAX_STEPS, optimizerInfo } from "../core/optimizers.js";
+import { validView, zoomAt, panBy, sameView } from "../core/view.js";
+import { varHtml, fmt } from "../core/format.js";
 import { createShareBar, composeFigure, pythonCode, fileName } from "./share.js";
 
 /**
- * @typedef {import("./view.js").View} View
+ * @typedef {import("../core/view.js").View} View
  * @typedef {import("./runs.js").Run} Run
  * @typedef {import("./runs.js").RunSpec} RunSpec
  * @typedef {{error: string, column: number|null}} CompileError
  * @typedef {{formula: string, text?: string, name?: string|null, title?: string|null, blurb?: string|null,
  *   variables: string[], html?: string, latex?: string,
  *   partials: Array<{variable: string, text?: string, html?: string, latex?: string}>,
- *   program: import("./evaluator.js").Program, view?: View, minima?: number[][],
+ *   program: import("../core/evaluator.js").Program, view?: View, minima?: number[][],
  *   start?: number[]|null, lr?: number|null}} Compiled
  * @typedef {{
  *   get: (name: string) => any, set: (name: string, value: any) => void, save_changes: () => void,

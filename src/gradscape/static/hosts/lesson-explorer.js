@@ -2,8 +2,8 @@
 // anywidget's interface (get / set / on / off / save_changes); when the page is served by
 // gradscape, compile() and gallery() use the server's API, otherwise the surface is fixed.
 
-import { render } from "./explorer.js";
-import { MemoryModel, serverCompile, serverGallery } from "./host.js";
+import { render } from "../explorer/explorer.js";
+import { MemoryModel, serverCompile, serverGallery } from "./model.js";
 
 /**
  * @param {HTMLElement} el the mount point @param {any} bowl the compiled bowl

@@ -7,8 +7,8 @@
 // (spaces ignored), and keeps the state in the address's #hash (host.js's query format), so
 // "Copy link" works from file:// too. Then the explorer renders into #app.
 
-import { render } from "./explorer.js";
-import { MemoryModel, stateToQuery, queryToState } from "./host.js";
+import { render } from "../explorer/explorer.js";
+import { MemoryModel, stateToQuery, queryToState } from "./model.js";
 
 const HASH_DELAY_MS = 300;
 

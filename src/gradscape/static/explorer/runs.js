@@ -1,8 +1,8 @@
 // The descent panel: optimizer and learning-rate controls, play / pause / step / clear, and the
 // legend of runs (optimizer, lr, steps, final loss, status), one colour each.
 
-import { OPTIMIZERS, MAX_STEPS, optimizerInfo } from "./optimizers.js";
-import { fmt, escapeHtml } from "./format.js";
+import { OPTIMIZERS, MAX_STEPS, optimizerInfo } from "../core/optimizers.js";
+import { fmt, escapeHtml } from "../core/format.js";
 
 /** Colour-blind-safe categorical colours (Okabe & Ito), darkest first; vermilion is kept for ∇L. */
 export const RUN_COLORS = ["#0072B2", "#CC79A7", "#009E73", "#E69F00", "#3d3d3d", "#56B4E9"];
@@ -12,7 +12,7 @@ export const LR_MAX = 10;
 
 /**
  * @typedef {{optimizer: string, lr: number, start: number[], [k: string]: unknown}} RunSpec
- * @typedef {{spec: RunSpec, traj: import("./optimizers.js").Trajectory, shown: number,
+ * @typedef {{spec: RunSpec, traj: import("../core/optimizers.js").Trajectory, shown: number,
  *            color: string}} Run
  * @typedef {{
  *   settings: (optimizer: string, lr: number) => void,

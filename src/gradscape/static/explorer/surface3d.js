@@ -2,14 +2,14 @@
 // (painter's algorithm), turned by dragging or the arrow keys. The hover point and its
 // steepest-descent direction are drawn on a separate overlay canvas, linked to the 2D view.
 
-import { evalView, evalValue } from "./evaluator.js";
-import { LUT } from "./colormap.js";
-import { varText } from "./format.js";
-import { COLORS, arrow } from "./plot2d.js";
+import { evalView, evalValue } from "../core/evaluator.js";
+import { LUT } from "../core/colormap.js";
+import { varText } from "../core/format.js";
+import { COLORS, arrow } from "../core/paint.js";
 
 /**
- * @typedef {import("./view.js").View} View
- * @typedef {import("./evaluator.js").Program} Program
+ * @typedef {import("../core/view.js").View} View
+ * @typedef {import("../core/evaluator.js").Program} Program
  * @typedef {{normalize: (v: number) => number, lo: number, hi: number}} Scale
  */
 

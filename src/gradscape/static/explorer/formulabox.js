@@ -1,7 +1,7 @@
 // The formula box: type a loss, see it typeset; a bad formula shows its message with the column
 // underlined in the box (the last good surface stays on screen). Plus the gallery menu.
 
-import { varHtml, escapeHtml, tidyMath } from "./format.js";
+import { varHtml, escapeHtml, tidyMath } from "../core/format.js";
 
 export const DEBOUNCE_MS = 150;
 

@@ -7,7 +7,7 @@
 //   copyText(text) -> Promise<boolean>                     the clipboard, where the page may use it
 //   fileName(compiled) -> "gradscape-bowl.png"
 
-import { optimizerInfo, MAX_STEPS } from "./optimizers.js";
+import { optimizerInfo, MAX_STEPS } from "../core/optimizers.js";
 
 /**
  * @typedef {{
