@@ -267,3 +267,33 @@ def test_lesson_modules_keep_to_the_csp() -> None:
             assert spec.startswith(("./", "../")) and spec.endswith(".js"), (name, spec)
         for url in re.findall(r'fetch\(\s*"([^"]+)"', source):
             assert url.startswith("/api/"), (name, url)
+
+
+def test_the_prose_lives_in_template_files_in_section_order() -> None:
+    from gradscape.lesson.page import PROSE, SECTIONS
+
+    files = {p.name for p in PROSE.iterdir()}
+    assert {f"{name}.html" for name in (*SECTIONS, "header", "page")} <= files
+    html = lesson_html()
+    starts = [html.index(f'<section id="{sid}"') for sid in ("one", "bowl", "explore-section")]
+    assert starts == sorted(starts)
+
+
+def test_the_table_of_contents_follows_the_section_headings() -> None:
+    from gradscape.lesson.page import contents
+
+    sections = ['<section id="a" x><h2 id="a-h"><span class="num">1</span> First</h2>', "<p>"]
+    with pytest.raises(ValueError, match="no <section id>"):
+        contents(sections)
+    assert contents(sections[:1]) == [("a", "First")]
+    assert '<li><a href="#uphill">The gradient points uphill</a></li>' in lesson_html()
+
+
+def test_a_misspelt_placeholder_in_the_page_template_is_an_error(monkeypatch) -> None:
+    from gradscape.lesson import page
+
+    monkeypatch.setattr(page, "read_prose", lambda name: "<p>%HEADR%</p>")
+    with pytest.raises(KeyError, match="HEADR"):
+        page._document(HEADER="x")
+    with pytest.raises(KeyError, match="Unfilled placeholders"):
+        fill("<p>%NOPE%</p>", N="1")
