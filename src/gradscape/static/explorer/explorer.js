@@ -17,8 +17,9 @@ import { createRunsPanel, RUN_COLORS, roundLr } from "./runs.js";
 import { createFormulaBox } from "./formulabox.js";
 import { descend, MAX_STEPS, optimizerInfo } from "../core/optimizers.js";
 import { validView, zoomAt, panBy, sameView } from "../core/view.js";
-import { varHtml, fmt } from "../core/format.js";
+import { fmt } from "../core/format.js";
 import { createShareBar, composeFigure, pythonCode, fileName } from "./share.js";
+import { createVisits } from "./visits.js";
 
 /**
  * @typedef {import("../core/view.js").View} View
@@ -54,25 +55,6 @@ const FALLBACK_GALLERY = [
   { name: "(x^2 + y - 11)^2 + (x + y^2 - 7)^2", title: "Himmelblau's four valleys", formula: "(x^2 + y - 11)^2 + (x + y^2 - 7)^2" },
 ];
 
-/** The lesson's worked example: three points on the bowl w1^2 + 3w2^2. */
-const VISITS = [
-  {
-    id: "visit-3-1", p: [3, 1], label: "(3, 1)",
-    text: "∇L = (6, 6): both weights push uphill equally hard, yet the bowl is steeper per unit in w2 — so the arrow does not point at the minimum.",
-    speech: "The gradient is (6, 6): both weights push uphill equally hard, yet the bowl is steeper per unit in w2, so the gradient does not point at the minimum.",
-  },
-  {
-    id: "visit-0-1", p: [0, 1], label: "(0, 1)",
-    text: "∇L = (0, 6): flat in w1, steep in w2 — the gradient points straight up the w2 axis.",
-    speech: "The gradient is (0, 6): flat in w1, steep in w2. It points straight along the w2 axis.",
-  },
-  {
-    id: "visit-0-0", p: [0, 0], label: "(0, 0)",
-    text: "∇L = (0, 0): the minimum. No direction is downhill, so descent stops here.",
-    speech: "The gradient is (0, 0): this is the minimum. No direction is downhill.",
-  },
-];
-
 let instances = 0;
 
 /**
@@ -103,7 +85,6 @@ export function render({ model, el }) {
   left.appendChild(figure);
   const plot = createPlot2d(figure, {
     hover: (p, source) => hoverAt(p, source),
-    leave: () => {},
     click: (p) => { hoverAt(p, "click"); dropBall(p); },
     zoom: (c, f) => setView(zoomAt(plot.shown, c[0], c[1], f), true),
     pan: (dx, dy) => setView(panBy(plot.shown, dx, dy), true),
@@ -140,11 +121,14 @@ export function render({ model, el }) {
 
   const readoutCard = div("gs-card gs-readout-card", sideA);
   const readout = createReadout(readoutCard);
-  const examples = div("gs-examples", readoutCard);
-  examples.innerHTML = `<div class="gs-examples-row"><span class="gs-examples-label">Visit</span>${VISITS.map(
-    (v) => `<button type="button" data-testid="${v.id}" data-visit="${v.id}">${v.label}</button>`).join("")}</div>
-    <p class="gs-example-text" aria-live="off"></p>`;
-  const exampleText = /** @type {HTMLElement} */ (examples.querySelector(".gs-example-text"));
+  const visits = createVisits(readoutCard, (p, speech) => {
+    hoverAt(p, "visit");
+    // on a phone the buttons sit below the plot: bring the plot (and its arrows) into view
+    const r = plot.element.getBoundingClientRect();
+    if (r.top < 0 || r.bottom > window.innerHeight) plot.element.scrollIntoView({ block: "nearest" });
+    if (announceTimer) { clearTimeout(announceTimer); announceTimer = 0; }
+    live.textContent = `${describe(names(), p, here.value, here.gradient)} ${speech}`;
+  });
 
   const runsCard = div("gs-card", sideB);
   const panel = createRunsPanel(runsCard, {
@@ -178,8 +162,6 @@ export function render({ model, el }) {
   let runs = [];
   let playing = true;
   let settings = { optimizer: "gd", lr: 0.1 };
-  /** @type {number[]|null} the worked-example point whose explanation is showing */
-  let visited = null;
   let compileSeq = 0;
   let renderFrame = 0;
   /** @type {ReturnType<typeof setTimeout>|0} */
@@ -263,10 +245,7 @@ export function render({ model, el }) {
     performance.clearMarks(HOVER_MARK);
     if (source !== "model") model.set("point", [point[0], point[1]]);
     if (source !== "model") write({});
-    if (visited && (visited[0] !== point[0] || visited[1] !== point[1])) { // the example no longer applies
-      visited = null;
-      exampleText.textContent = "";
-    }
+    visits.moved(point);
     if (source !== "visit") announceLater();
   }
 
@@ -425,9 +404,7 @@ export function render({ model, el }) {
     blurb.textContent = c.blurb ? `${c.title ? `${c.title}. ` : ""}${c.blurb}` : "";
     blurb.hidden = !c.blurb;
     readout.setSurface(c);
-    const bowl = isBowl(c);
-    examples.hidden = !bowl;
-    if (!bowl) exampleText.textContent = "";
+    visits.setSurface(c);
     if (opts.resetView || (c.name && c.name !== prevName)) {
       view = validView(c.view) || DEFAULT_VIEW;
       const start = Array.isArray(c.start) && c.start.length >= 2 ? c.start : null;
@@ -503,16 +480,6 @@ export function render({ model, el }) {
     if (point) hoverAt(point, "compile");
   }
 
-  /** Is this the lesson's bowl w1^2 + 3w2^2? (checked by value, so any spelling counts) @param {Compiled} c */
-  function isBowl(c) {
-    if (c.variables[0] !== "w1" || c.variables[1] !== "w2") return false;
-    return [[3, 1], [0, 1], [1.5, -2], [-0.7, 0.3]].every(([a, b]) => {
-      const r = evalPoint(c.program, [a, b]);
-      const want = a * a + 3 * b * b;
-      return Math.abs(r.value - want) <= 1e-9 * Math.max(1, want);
-    });
-  }
-
   // --- controls --------------------------------------------------------------------------------
   /** @param {Event} e */
   const onToolbar = (e) => {
@@ -532,24 +499,9 @@ export function render({ model, el }) {
     }
   };
   const onEqual = () => { equal = equalBox.checked; scheduleRender(); };
-  /** @param {Event} e */
-  const onVisit = (e) => {
-    const b = /** @type {HTMLElement} */ (e.target).closest("[data-visit]");
-    if (!b) return;
-    const v = VISITS.find((x) => x.id === /** @type {HTMLElement} */ (b).dataset.visit);
-    if (!v) return;
-    hoverAt(v.p, "visit");
-    // on a phone the buttons sit below the plot: bring the plot (and its arrows) into view
-    const r = plot.element.getBoundingClientRect();
-    if (r.top < 0 || r.bottom > window.innerHeight) plot.element.scrollIntoView({ block: "nearest" });
-    exampleText.innerHTML = `<strong>At (${v.p.join(", ")}):</strong> ${v.text.replace("∇L", "∇<i>L</i>").replace(/w([12])/g, (_, d) => varHtml(`w${d}`))}`;
-    visited = v.p;
-    if (announceTimer) { clearTimeout(announceTimer); announceTimer = 0; }
-    live.textContent = `${describe(names(), v.p, here.value, here.gradient)} ${v.speech}`;
-  };
-  toolbar.addEventListener("click", onToolbar);
-  equalBox.addEventListener("change", onEqual);
-  examples.addEventListener("click", onVisit);
+  const listening = new AbortController(); // cleanup() removes every DOM listener at once
+  toolbar.addEventListener("click", onToolbar, { signal: listening.signal });
+  equalBox.addEventListener("change", onEqual, { signal: listening.signal });
 
   // --- model events ----------------------------------------------------------------------------
   const onCompiled = () => {
@@ -649,9 +601,8 @@ export function render({ model, el }) {
     if (animFrame) cancelAnimationFrame(animFrame);
     if (announceTimer) clearTimeout(announceTimer);
     if (saveTimer) { clearTimeout(saveTimer); model.save_changes(); }
-    toolbar.removeEventListener("click", onToolbar);
-    equalBox.removeEventListener("change", onEqual);
-    examples.removeEventListener("click", onVisit);
+    listening.abort();
+    visits.destroy();
     plot.destroy();
     surface.destroy();
     panel.destroy();

@@ -1,26 +1,20 @@
-// The 2D figure: heatmap, labelled contour lines and axes on a base canvas, descent paths on a
-// second canvas, and the hover point with its arrows on a third, so a hover redraws only the top
-// layer. Also turns pointer, wheel and keyboard input into hover / click / zoom / pan requests.
+// The 2D figure's drawing: heatmap, labelled contour lines and axes on a base canvas, descent
+// paths on a second canvas, and the hover point with its arrows on a third, so a hover redraws
+// only the top layer. Input (pointer, wheel, keys) is plot2d-input.js's, attached here.
 
 import { evalView } from "../core/evaluator.js";
 import { chooseLevels } from "../core/contours.js";
 import { makeNormalizer, hatchPattern } from "../core/colormap.js";
 import { COLORS, paintField, arrow } from "../core/paint.js";
-import { fitView, niceTicks } from "../core/view.js";
+import { niceTicks } from "../core/view.js";
+import { createPlane } from "../core/plane.js";
+import { attachPlotInput } from "./plot2d-input.js";
 import { formatTick, varHtml } from "../core/format.js";
 
 /**
  * @typedef {import("../core/view.js").View} View
  * @typedef {import("../core/evaluator.js").Program} Program
- * @typedef {{x: number, y: number}} Px
- * @typedef {{
- *   hover: (p: number[], source: string) => void,
- *   leave: () => void,
- *   click: (p: number[]) => void,
- *   zoom: (center: number[], factor: number) => void,
- *   pan: (dx: number, dy: number) => void,
- *   key: (e: KeyboardEvent) => boolean,
- * }} PlotHandlers
+ * @typedef {import("./plot2d-input.js").PlotHandlers} PlotHandlers
  * @typedef {{points: number[][], shown: number, color: string, done: boolean}} RunDrawing
  * @typedef {{levels: number[], lo: number, hi: number, log: boolean, normalize: (v: number) => number,
  *            gradScale: number}} Scale
@@ -48,56 +42,33 @@ export function createPlot2d(host, on) {
   plot.tabIndex = 0;
   plot.setAttribute("role", "application");
   plot.setAttribute("aria-roledescription", "loss surface plot");
-  const base = /** @type {HTMLCanvasElement} */ (make("canvas", "gs-layer", plot));
-  const paths = /** @type {HTMLCanvasElement} */ (make("canvas", "gs-layer", plot));
-  const hover = /** @type {HTMLCanvasElement} */ (make("canvas", "gs-layer", plot));
-  for (const c of [base, paths, hover]) c.setAttribute("aria-hidden", "true");
+  const plane = createPlane(plot, 3, "gs-layer"); // base, paths, hover
+  const base = plane.canvases[0];
+  const [bctx, pctx, hctx] = plane.contexts;
   const ticksX = make("div", "gs-ticks gs-ticks-x", frame);
   const ticksY = make("div", "gs-ticks gs-ticks-y", frame);
   const nameX = make("div", "gs-axis-name gs-axis-name-x", frame);
   const nameY = make("div", "gs-axis-name gs-axis-name-y", frame);
-  const bctx = /** @type {CanvasRenderingContext2D} */ (base.getContext("2d"));
-  const pctx = /** @type {CanvasRenderingContext2D} */ (paths.getContext("2d"));
-  const hctx = /** @type {CanvasRenderingContext2D} */ (hover.getContext("2d"));
   const offscreen = document.createElement("canvas");
+  const { sx, sy } = plane;
 
+  // the drawing below reads the size as plain numbers; measure() keeps them current
   let w = 0;
   let h = 0;
   let dpr = 1;
   /** @type {View} */
-  let shown = { x: [-1, 1], y: [-1, 1] };
+  let shown = plane.shown;
   /** @type {Scale|null} */
   let scale = null;
   /** @type {CanvasPattern|string} */
   let hatch = "#e6e4e0";
   let hatchDpr = 0;
 
-  // --- coordinates ---------------------------------------------------------------------------
-  /** @param {number} x */
-  const sx = (x) => ((x - shown.x[0]) / (shown.x[1] - shown.x[0])) * w;
-  /** @param {number} y */
-  const sy = (y) => h - ((y - shown.y[0]) / (shown.y[1] - shown.y[0])) * h;
-  /** @param {number} px @param {number} py @returns {number[]} */
-  const toData = (px, py) => [
-    shown.x[0] + (px / w) * (shown.x[1] - shown.x[0]),
-    shown.y[0] + ((h - py) / h) * (shown.y[1] - shown.y[0]),
-  ];
-
   /** Size the canvases to the plot's box; returns true if it changed. */
   function measure() {
-    const r = plot.getBoundingClientRect();
-    const nw = Math.max(1, Math.round(r.width));
-    const nh = Math.max(1, Math.round(r.height));
-    const nd = Math.min(3, window.devicePixelRatio || 1);
-    if (nw === w && nh === h && nd === dpr) return false;
-    w = nw; h = nh; dpr = nd;
-    for (const c of [base, paths, hover]) {
-      c.width = Math.round(w * dpr);
-      c.height = Math.round(h * dpr);
-      c.style.width = `${w}px`;
-      c.style.height = `${h}px`;
-    }
-    return true;
+    const changed = plane.measure();
+    w = plane.width; h = plane.height; dpr = plane.dpr;
+    return changed;
   }
 
   /**
@@ -110,7 +81,7 @@ export function createPlot2d(host, on) {
   function render(program, view, equal, names, minima = []) {
     const t0 = performance.now();
     measure();
-    shown = fitView(view, w, h, equal);
+    shown = plane.fit(view, equal);
     bctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     bctx.clearRect(0, 0, w, h);
     if (hatchDpr !== dpr) { hatch = hatchPattern(bctx, dpr); hatchDpr = dpr; }
@@ -312,128 +283,19 @@ export function createPlot2d(host, on) {
     }
   }
 
-  // --- input ---------------------------------------------------------------------------------
-
-  /** @type {Map<number, {x: number, y: number, x0: number, y0: number, t: number}>} */
-  const pointers = new Map();
-  let panning = false;
-  let panMode = false;
-  let moved = 0;
-  /** @type {{dist: number, cx: number, cy: number}|null} */
-  let pinch = null;
-
-  /** @param {PointerEvent|WheelEvent|MouseEvent} e @returns {Px} */
-  const local = (e) => {
-    const r = plot.getBoundingClientRect();
-    return { x: e.clientX - r.left, y: e.clientY - r.top };
-  };
-
-  /** @param {PointerEvent} e */
-  function onPointerDown(e) {
-    if (e.button !== 0 && e.pointerType === "mouse") return;
-    const p = local(e);
-    pointers.set(e.pointerId, { x: p.x, y: p.y, x0: p.x, y0: p.y, t: performance.now() });
-    plot.setPointerCapture(e.pointerId);
-    moved = 0;
-    panning = e.shiftKey || panMode;
-    if (pointers.size === 2) pinch = pinchState();
-    if (e.pointerType !== "mouse" && pointers.size === 1 && !panning) on.hover(toData(p.x, p.y), "touch");
-  }
-
-  function pinchState() {
-    const [a, b] = [...pointers.values()];
-    return { dist: Math.hypot(a.x - b.x, a.y - b.y), cx: (a.x + b.x) / 2, cy: (a.y + b.y) / 2 };
-  }
-
-  /** @param {PointerEvent} e */
-  function onPointerMove(e) {
-    const p = local(e);
-    const rec = pointers.get(e.pointerId);
-    if (rec) {
-      const dx = p.x - rec.x;
-      const dy = p.y - rec.y;
-      moved = Math.max(moved, Math.hypot(p.x - rec.x0, p.y - rec.y0));
-      rec.x = p.x;
-      rec.y = p.y;
-      if (pointers.size === 2 && pinch) {
-        const now = pinchState();
-        const factor = pinch.dist > 0 && now.dist > 0 ? pinch.dist / now.dist : 1;
-        const c = toData(now.cx, now.cy);
-        const ux = (shown.x[1] - shown.x[0]) / w;
-        const uy = (shown.y[1] - shown.y[0]) / h;
-        on.pan(-(now.cx - pinch.cx) * ux, (now.cy - pinch.cy) * uy);
-        on.zoom(c, factor);
-        pinch = now;
-        return;
-      }
-      if (panning) {
-        const ux = (shown.x[1] - shown.x[0]) / w;
-        const uy = (shown.y[1] - shown.y[0]) / h;
-        on.pan(-dx * ux, dy * uy);
-        return;
-      }
-    }
-    if (pointers.size > 1) return;
-    on.hover(toData(p.x, p.y), e.pointerType);
-  }
-
-  /** @param {PointerEvent} e */
-  function onPointerUp(e) {
-    const rec = pointers.get(e.pointerId);
-    pointers.delete(e.pointerId);
-    if (pointers.size < 2) pinch = null;
-    if (!rec) return;
-    const wasPanning = panning;
-    if (pointers.size === 0) panning = false;
-    const tap = moved < (e.pointerType === "mouse" ? 4 : 10) && !wasPanning;
-    if (tap && e.type === "pointerup") {
-      const p = local(e);
-      on.click(toData(p.x, p.y));
-    }
-  }
-
-  /** @param {WheelEvent} e */
-  function onWheel(e) {
-    e.preventDefault();
-    const p = local(e);
-    const dy = e.deltaMode === 1 ? e.deltaY * 16 : e.deltaMode === 2 ? e.deltaY * 400 : e.deltaY;
-    on.zoom(toData(p.x, p.y), Math.exp(Math.max(-1, Math.min(1, dy * 0.0015))));
-  }
-
-  /** @param {KeyboardEvent} e */
-  function onKeyDown(e) {
-    if (on.key(e)) e.preventDefault();
-  }
-
-  plot.addEventListener("pointerdown", onPointerDown);
-  plot.addEventListener("pointermove", onPointerMove);
-  plot.addEventListener("pointerup", onPointerUp);
-  plot.addEventListener("pointercancel", onPointerUp);
-  plot.addEventListener("pointerleave", on.leave);
-  plot.addEventListener("wheel", onWheel, { passive: false });
-  plot.addEventListener("keydown", onKeyDown);
+  const input = attachPlotInput(plot, plane, on);
 
   return {
     element: plot,
-    frame,
     render,
     drawHover,
     drawRuns,
-    measure,
-    toData,
     /** @returns {View} */
     get shown() { return shown; },
-    get size() { return { w, h }; },
     /** @param {boolean} v drag pans instead of hovering */
-    setPanMode(v) { panMode = v; plot.classList.toggle("gs-panmode", v); },
+    setPanMode(v) { input.setPanMode(v); plot.classList.toggle("gs-panmode", v); },
     destroy() {
-      plot.removeEventListener("pointerdown", onPointerDown);
-      plot.removeEventListener("pointermove", onPointerMove);
-      plot.removeEventListener("pointerup", onPointerUp);
-      plot.removeEventListener("pointercancel", onPointerUp);
-      plot.removeEventListener("pointerleave", on.leave);
-      plot.removeEventListener("wheel", onWheel);
-      plot.removeEventListener("keydown", onKeyDown);
+      input.detach();
       frame.remove();
     },
   };

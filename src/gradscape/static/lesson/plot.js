@@ -1,6 +1,7 @@
-// The lesson's 2D figure base: a loss surface as a heatmap with labelled contours (the explorer's
-// evaluator, colour map and contour code), an overlay canvas the figure draws on, equal scales,
-// and pointer / keyboard input turned into data coordinates.
+// The lesson's 2D figure base: a loss surface as a heatmap with labelled contours, on the same
+// plane (core/plane.js: canvases, equal scales, data <-> px) and field painting (core/paint.js) as
+// the explorer's plot; an overlay canvas the figure draws on; pointer / keyboard input turned
+// into data coordinates.
 //
 //   const plot = createFieldPlot(el, program, view, { draw, pointer, key })
 //   plot.redraw()                 redraw the overlay (calls draw(ctx, plot))
@@ -10,7 +11,8 @@ import { evalView } from "../core/evaluator.js";
 import { chooseLevels } from "../core/contours.js";
 import { makeNormalizer } from "../core/colormap.js";
 import { paintField } from "../core/paint.js";
-import { fitView, niceTicks } from "../core/view.js";
+import { niceTicks } from "../core/view.js";
+import { createPlane } from "../core/plane.js";
 import { formatTick } from "../core/format.js";
 
 export const INK = "#1d2129";
@@ -37,66 +39,41 @@ const FONT = `11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif`;
  * @param {Program} program @param {View} view @param {Handlers} on
  */
 export function createFieldPlot(el, program, view, on) {
-  const base = document.createElement("canvas");
-  const over = document.createElement("canvas");
-  for (const c of [base, over]) {
-    c.className = "plot-layer";
-    c.setAttribute("aria-hidden", "true");
-    el.appendChild(c);
-  }
-  const bctx = /** @type {CanvasRenderingContext2D} */ (base.getContext("2d"));
-  const octx = /** @type {CanvasRenderingContext2D} */ (over.getContext("2d"));
+  const plane = createPlane(el, 2, "plot-layer"); // the field, and the figure's overlay
+  const [bctx, octx] = plane.contexts;
   const off = document.createElement("canvas");
-  let w = 0;
-  let h = 0;
-  let dpr = 1;
-  /** @type {View} */
-  let shown = view;
 
   const api = {
     el,
-    /** @param {number} x */
-    sx: (x) => ((x - shown.x[0]) / (shown.x[1] - shown.x[0])) * w,
-    /** @param {number} y */
-    sy: (y) => h - ((y - shown.y[0]) / (shown.y[1] - shown.y[0])) * h,
-    /** @param {number} px @param {number} py @returns {number[]} */
-    toData: (px, py) => [
-      shown.x[0] + (px / w) * (shown.x[1] - shown.x[0]),
-      shown.y[0] + ((h - py) / h) * (shown.y[1] - shown.y[0]),
-    ],
+    sx: plane.sx,
+    sy: plane.sy,
+    toData: plane.toData,
     /** pixels per data unit (equal on both axes) */
-    get scale() { return w / (shown.x[1] - shown.x[0]); },
-    get shown() { return shown; },
-    get width() { return w; },
-    get height() { return h; },
+    get scale() { return plane.width / (plane.shown.x[1] - plane.shown.x[0]); },
+    get shown() { return plane.shown; },
+    get width() { return plane.width; },
+    get height() { return plane.height; },
     redraw,
     /** Clamp a data point into the shown window. @param {number[]} p */
-    clamp: (p) => [
-      Math.min(shown.x[1], Math.max(shown.x[0], p[0])),
-      Math.min(shown.y[1], Math.max(shown.y[0], p[1])),
-    ],
+    clamp: (p) => {
+      const shown = plane.shown;
+      return [
+        Math.min(shown.x[1], Math.max(shown.x[0], p[0])),
+        Math.min(shown.y[1], Math.max(shown.y[0], p[1])),
+      ];
+    },
+    destroy() {
+      listening.abort();
+      ro.disconnect();
+      plane.remove();
+    },
   };
 
-  function measure() {
-    const r = el.getBoundingClientRect();
-    const nw = Math.max(1, Math.round(r.width));
-    const nh = Math.max(1, Math.round(r.height));
-    const nd = Math.min(3, window.devicePixelRatio || 1);
-    if (nw === w && nh === h && nd === dpr) return false;
-    w = nw; h = nh; dpr = nd;
-    for (const c of [base, over]) {
-      c.width = Math.round(w * dpr);
-      c.height = Math.round(h * dpr);
-      c.style.width = `${w}px`;
-      c.style.height = `${h}px`;
-    }
-    return true;
-  }
-
   function renderBase() {
-    shown = fitView(view, w, h, true);
-    bctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    bctx.clearRect(0, 0, w, h);
+    const shown = plane.fit(view, true);
+    const w = plane.width;
+    const h = plane.height;
+    plane.begin(bctx);
     const cell = Math.max(2, Math.sqrt((w * h) / 60000));
     const nx = Math.max(8, Math.round(w / cell) + 1);
     const ny = Math.max(8, Math.round(h / cell) + 1);
@@ -112,6 +89,7 @@ export function createFieldPlot(el, program, view, on) {
   }
 
   function drawAxes() {
+    const { shown, width: w, height: h } = plane;
     const names = program.variables.slice(0, 2).map((v) => v.replace(/(\d+)$/, (d) => [...d].map((c) => "₀₁₂₃₄₅₆₇₈₉"[Number(c)]).join("")));
     const tx = niceTicks(shown.x[0], shown.x[1], w, 70);
     const ty = niceTicks(shown.y[0], shown.y[1], h, 56);
@@ -146,15 +124,8 @@ export function createFieldPlot(el, program, view, on) {
   }
 
   function redraw() {
-    octx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    octx.clearRect(0, 0, w, h);
+    plane.begin(octx);
     on.draw(octx, api);
-  }
-
-  function full() {
-    measure();
-    renderBase();
-    redraw();
   }
 
   // --- input ---------------------------------------------------------------------------------
@@ -174,18 +145,19 @@ export function createFieldPlot(el, program, view, on) {
     }
     on.pointer(kind, api.toData(px.x, px.y), px, e);
   };
-  const handlers = /** @type {Array<[string, (e: any) => void]>} */ ([
-    ["pointerdown", pointer("down")],
-    ["pointermove", pointer("move")],
-    ["pointerup", pointer("up")],
-    ["pointercancel", pointer("up")],
-    ["pointerleave", pointer("leave")],
-    ["keydown", (/** @type {KeyboardEvent} */ e) => { if (on.key && on.key(e)) e.preventDefault(); }],
-  ]);
-  for (const [ev, fn] of handlers) el.addEventListener(ev, fn);
-  const ro = new ResizeObserver(() => { if (measure()) { renderBase(); redraw(); } });
+  const listening = new AbortController(); // destroy() removes every listener at once
+  const { signal } = listening;
+  el.addEventListener("pointerdown", pointer("down"), { signal });
+  el.addEventListener("pointermove", pointer("move"), { signal });
+  el.addEventListener("pointerup", pointer("up"), { signal });
+  el.addEventListener("pointercancel", pointer("up"), { signal });
+  el.addEventListener("pointerleave", pointer("leave"), { signal });
+  el.addEventListener("keydown", (e) => { if (on.key && on.key(e)) e.preventDefault(); }, { signal });
+  const ro = new ResizeObserver(() => { if (plane.measure()) { renderBase(); redraw(); } });
   ro.observe(el);
-  full();
+  plane.measure();
+  renderBase();
+  redraw();
   return api;
 }
 
