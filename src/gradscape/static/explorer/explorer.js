@@ -13,9 +13,10 @@ import { evalPoint } from "../core/evaluator.js";
 import { createPlot2d } from "./plot2d.js";
 import { createSurface3d } from "./surface3d.js";
 import { createReadout, describe } from "./readout.js";
-import { createRunsPanel, RUN_COLORS, roundLr } from "./runs.js";
+import { createRunsPanel, roundLr } from "./runs.js";
+import { createRunsPlayer } from "./runs-player.js";
 import { createFormulaBox } from "./formulabox.js";
-import { descend, MAX_STEPS, optimizerInfo } from "../core/optimizers.js";
+import { optimizerInfo } from "../core/optimizers.js";
 import { validView, zoomAt, panBy, sameView } from "../core/view.js";
 import { fmt } from "../core/format.js";
 import { createShareBar, composeFigure, pythonCode, fileName } from "./share.js";
@@ -114,7 +115,7 @@ export function render({ model, el }) {
   const share = createShareBar(toolbar, div("gs-code-slot", main), {
     image: () => ({ canvas: figureImage(), name: fileName(compiled) }),
     link: typeof model.link === "function" ? () => /** @type {() => string} */ (model.link).call(model) : null,
-    code: () => (compiled ? pythonCode({ compiled, view, runs: runs.map((r) => r.spec) }) : "# The surface is still loading."),
+    code: () => (compiled ? pythonCode({ compiled, view, runs: player.runs.map((r) => r.spec) }) : "# The surface is still loading."),
   }, uid);
   // the share buttons sit beside the view tools, before the caption
   toolbar.insertBefore(/** @type {HTMLElement} */ (toolbar.querySelector(".gs-share")), toolbar.querySelector(".gs-caption"));
@@ -133,11 +134,19 @@ export function render({ model, el }) {
   const runsCard = div("gs-card", sideB);
   const panel = createRunsPanel(runsCard, {
     settings: (optimizer, lr) => { settings = { optimizer, lr }; },
-    play: () => setPlaying(!playing),
-    step: stepOnce,
-    clear: () => { runs = []; afterRunsChanged(true); },
-    remove: (i) => { runs.splice(i, 1); afterRunsChanged(true); },
+    play: () => player.setPlaying(!player.playing),
+    step: () => player.step(),
+    clear: () => player.clear(),
+    remove: (i) => player.remove(i),
   }, uid);
+
+  const player = createRunsPlayer(panel, {
+    draw: (drawings) => plot.drawRuns(drawings),
+    changed: (specs, toModel) => {
+      if (toModel) write({ runs: specs }, true);
+      share.refresh();
+    },
+  });
 
   const fig3d = document.createElement("figure");
   fig3d.className = "gs-card gs-figure3d";
@@ -158,9 +167,6 @@ export function render({ model, el }) {
   let point = null;
   /** @type {{value: number, gradient: number[]}} */
   let here = { value: NaN, gradient: [NaN, NaN] };
-  /** @type {Run[]} */
-  let runs = [];
-  let playing = true;
   let settings = { optimizer: "gd", lr: 0.1 };
   let compileSeq = 0;
   let renderFrame = 0;
@@ -169,8 +175,6 @@ export function render({ model, el }) {
   /** @type {{program: any, shown: View, scale: any}|null} */
   let pending3d = null;
   let interacting = false;
-  let animFrame = 0;
-  let lastTime = 0;
   /** @type {ReturnType<typeof setTimeout>|0} */
   let announceTimer = 0;
   /** @type {ReturnType<typeof setTimeout>|0} */
@@ -202,7 +206,7 @@ export function render({ model, el }) {
     if (surfaceTimer) clearTimeout(surfaceTimer);
     if (interacting) surfaceTimer = setTimeout(render3d, 90);
     else render3d();
-    drawRuns();
+    player.draw();
     if (point) redrawHover();
     performance.measure("gradscape:render", RENDER_MARK);
     performance.clearMarks(RENDER_MARK);
@@ -303,90 +307,13 @@ export function render({ model, el }) {
     if (!compiled) return;
     /** @type {RunSpec} */
     const spec = { optimizer: settings.optimizer, lr: settings.lr, start: [p[0], p[1]] };
-    const run = makeRun(spec, runs.length, true);
-    if (run.traj.stopped === "invalid") {
-      live.textContent = run.traj.reason;
-    }
-    runs.push(run);
-    afterRunsChanged(true); // paused: the ball waits at its start for Step or Play
-  }
-
-  /** @param {RunSpec} spec @param {number} index @param {boolean} animate @returns {Run} */
-  function makeRun(spec, index, animate) {
-    const { optimizer, lr, start, steps, ...rest } = spec;
-    const program = /** @type {Compiled} */ (compiled).program;
-    const cap = Number.isInteger(steps) && Number(steps) >= 0 ? Math.min(Number(steps), MAX_STEPS) : MAX_STEPS;
-    const traj = optimizerInfo(optimizer)
-      ? descend(program, start.map(Number), optimizer, { lr, ...rest }, cap)
-      : { optimizer, settings: {}, points: [start], values: [NaN], gradients: [[NaN, NaN]], stopped: /** @type {const} */ ("invalid"), reason: `Unknown optimizer '${optimizer}'`, steps: 0 };
-    return { spec, traj, shown: animate ? 0 : traj.steps, color: RUN_COLORS[index % RUN_COLORS.length] };
-  }
-
-  /** @param {boolean} toModel */
-  function afterRunsChanged(toModel) {
-    runs.forEach((r, i) => { r.color = RUN_COLORS[i % RUN_COLORS.length]; });
-    panel.setRuns(runs);
-    drawRuns();
-    if (toModel) write({ runs: runs.map((r) => ({ ...r.spec, start: [...r.spec.start] })) }, true);
-    share.refresh();
-    ensureAnimating();
-  }
-
-  function drawRuns() {
-    plot.drawRuns(runs.map((r) => ({ points: r.traj.points, shown: Math.floor(r.shown), color: r.color, done: r.shown >= r.traj.steps })));
-  }
-
-  /** @param {boolean} v */
-  function setPlaying(v) {
-    playing = v;
-    panel.setPlaying(v);
-    ensureAnimating();
-  }
-
-  function ensureAnimating() {
-    if (playing && !animFrame && runs.some((r) => r.shown < r.traj.steps)) {
-      lastTime = 0;
-      animFrame = requestAnimationFrame(animate);
-    }
-  }
-
-  /** A few steps per frame, speeding up as a run gets longer (the first steps are the lesson). @param {number} now */
-  function animate(now) {
-    animFrame = 0;
-    if (destroyed || !playing) return;
-    const dt = lastTime ? Math.min(0.1, (now - lastTime) / 1000) : 1 / 60;
-    lastTime = now;
-    let busy = false;
-    for (const r of runs) {
-      if (r.shown >= r.traj.steps) continue;
-      r.shown = Math.min(r.traj.steps, r.shown + dt * (10 + 1.3 * r.shown));
-      if (r.shown < r.traj.steps) busy = true;
-    }
-    drawRuns();
-    panel.tick(runs);
-    if (busy) animFrame = requestAnimationFrame(animate);
-  }
-
-  function stepOnce() {
-    if (playing) setPlaying(false);
-    for (const r of runs) if (r.shown < r.traj.steps) r.shown = Math.floor(r.shown) + 1;
-    drawRuns();
-    panel.tick(runs);
+    const run = player.add(spec, compiled.program); // it waits at its start for Step or Play
+    if (run.traj.stopped === "invalid") live.textContent = run.traj.reason;
   }
 
   /** Runs from the model (a link, or the host): keep matching ones, compute the rest at once. */
   function runsFromModel() {
-    const specs = model.get("runs");
-    if (!Array.isArray(specs) || !compiled) return;
-    const same = specs.length === runs.length && specs.every((s, i) => JSON.stringify(s) === JSON.stringify(runs[i].spec));
-    if (same) return;
-    runs = specs
-      .filter((s) => s && Array.isArray(s.start) && s.start.length >= 2 && typeof s.optimizer === "string")
-      .map((s, i) => {
-        const keep = runs[i] && JSON.stringify(runs[i].spec) === JSON.stringify(s) ? runs[i] : null;
-        return keep || makeRun({ ...s, lr: Number(s.lr) || optimizerInfo(s.optimizer)?.defaults.lr || 0.1 }, i, false);
-      });
-    afterRunsChanged(false);
+    if (compiled) player.fromSpecs(model.get("runs"), compiled.program);
   }
 
   // --- surfaces --------------------------------------------------------------------------------
@@ -419,15 +346,14 @@ export function render({ model, el }) {
       const start = Array.isArray(c.start) && c.start.length >= 2 ? c.start : null;
       point = start ? [start[0], start[1]] : [(view.x[0] + view.x[1]) / 2, (view.y[0] + view.y[1]) / 2];
     }
-    if (opts.keepRuns) runs = runs.map((r, i) => makeRun(r.spec, i, false));
-    else runs = [];
-    afterRunsChanged(false);
+    if (opts.keepRuns) player.recompute(c.program);
+    else player.reset();
     renderAll();
   }
 
   /** The 2D figure as one picture: the typeset formula, the plot, its axes and a legend. */
   function figureImage() {
-    const legend = runs.map((r) => {
+    const legend = player.runs.map((r) => {
       const t = r.traj;
       const info = optimizerInfo(t.optimizer);
       const last = t.values[t.values.length - 1];
@@ -476,7 +402,7 @@ export function render({ model, el }) {
     box.clearError();
     if (fromGallery) box.setText(res.formula);
     applyCompiled(res, { resetView: fromGallery, keepRuns: !fromGallery });
-    write({ compiled: res, formula: fromGallery ? res.formula : text, view: { x: [...view.x], y: [...view.y] }, runs: runs.map((r) => r.spec) }, true);
+    write({ compiled: res, formula: fromGallery ? res.formula : text, view: { x: [...view.x], y: [...view.y] }, runs: player.runs.map((r) => r.spec) }, true);
     if (point) hoverAt(point, "compile");
   }
 
@@ -598,7 +524,7 @@ export function render({ model, el }) {
     resize.disconnect();
     if (renderFrame) cancelAnimationFrame(renderFrame);
     if (surfaceTimer) clearTimeout(surfaceTimer);
-    if (animFrame) cancelAnimationFrame(animFrame);
+    player.destroy();
     if (announceTimer) clearTimeout(announceTimer);
     if (saveTimer) { clearTimeout(saveTimer); model.save_changes(); }
     listening.abort();
