@@ -68,12 +68,6 @@ function buildLut() {
 /** The ramp as 256 RGB triples. */
 export const LUT = buildLut();
 
-/** @param {number} t 0..1 @returns {string} a CSS colour on the ramp */
-export function rampCss(t) {
-  const i = 3 * Math.max(0, Math.min(255, Math.round(t * 255)));
-  return `rgb(${LUT[i]},${LUT[i + 1]},${LUT[i + 2]})`;
-}
-
 /**
  * How values map to 0..1 on the ramp: piecewise linear through the contour levels, which are
  * evenly spaced on the ramp, so each band between two contour lines gets its share of colour

@@ -9,10 +9,8 @@
 // Rules: IEEE float64; domain errors give NaN; after evaluation any non-finite value or partial is
 // NaN, and wherever the value is NaN every partial is NaN too.
 
-export const OP_NAMES = ["x","c","add","sub","mul","div","neg","pow","powi","sin","cos","tan","asin","acos","atan","sinh","cosh","tanh","exp","log","sqrt","abs","sign"];
-
 /** The op names, in functions.OPS order. */
-export const OPS = OP_NAMES;
+export const OP_NAMES = ["x","c","add","sub","mul","div","neg","pow","powi","sin","cos","tan","asin","acos","atan","sinh","cosh","tanh","exp","log","sqrt","abs","sign"];
 
 /**
  * @typedef {{variables: string[], ops: Array<Array<string|number>>, value: number,

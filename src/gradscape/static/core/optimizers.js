@@ -13,12 +13,13 @@
 // A run stops "converged" when |grad| < tol at a recorded point (the start included),
 // "diverged" when a point, its value or its gradient is not finite or it runs away
 // (|value| > 1e6 max(1, |value at start|), or a |coordinate| > 1e6 max(1, max |start|)),
-// or "max_steps". The explorer caps runs at MAX_STEPS = 2000 steps.
+// or "max_steps". The explorer caps runs at EXPLORER_STEPS = 2000 steps.
 
 import { evalPoint } from "./evaluator.js";
 
-/** The most steps the explorer runs (Python's descend allows more; its default is 100). */
-export const MAX_STEPS = 2000;
+/** The most steps the explorer runs (widget.EXPLORER_STEPS; Python's descend allows up to
+ * descent.MAX_STEPS, its default is 100). tests/test_front_end_facts.py holds the two equal. */
+export const EXPLORER_STEPS = 2000;
 /** Runaway factor, as descent.RUNAWAY. */
 export const RUNAWAY = 1e6;
 export const TOL = 1e-6;
@@ -153,7 +154,7 @@ const pointText = (p) => `(${p.map((c) => Number(c.toPrecision(6))).join(", ")})
  * @param {number} [steps] @param {number} [tol]
  * @returns {Trajectory}
  */
-export function descend(program, start, optimizer = "gd", given = {}, steps = MAX_STEPS, tol = TOL) {
+export function descend(program, start, optimizer = "gd", given = {}, steps = EXPLORER_STEPS, tol = TOL) {
   const settings = settingsFor(optimizer, given);
   const d = start.length;
   /** @param {number[]} x @returns {{value: number, gradient: number[]}} */

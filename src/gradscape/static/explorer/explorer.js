@@ -3,7 +3,7 @@
 //   render({ model, el }) -> cleanup
 //
 // `model` follows anywidget's interface: get(name), set(name, value), save_changes(),
-// on("change:name", cb), off("change:name", cb); a host may add compile(formula) ->
+// on("change:name", cb), off("change:name", cb); a host may add requestSurface(formula) ->
 // Promise<compiled | {error, column}> and gallery() -> Promise<[{name, title, formula, blurb}]>.
 // Keys read and written: compiled, formula, view, point, runs (see docs/ARCHITECTURE.md).
 // Optional host extras: link() -> the URL that reproduces the state (shows "Copy link");
@@ -35,7 +35,7 @@ import { createVisits } from "./visits.js";
  * @typedef {{
  *   get: (name: string) => any, set: (name: string, value: any) => void, save_changes: () => void,
  *   on: (event: string, cb: (...args: any[]) => void) => void, off: (event: string, cb?: (...args: any[]) => void) => void,
- *   compile?: (formula: string) => Promise<Compiled|CompileError>,
+ *   requestSurface?: (formula: string) => Promise<Compiled|CompileError>,
  *   gallery?: () => Promise<import("./formulabox.js").GalleryEntry[]>,
  *   link?: () => string, formulaHelp?: string,
  * }} Model
@@ -46,15 +46,6 @@ const HOVER_MARK = "gradscape:hover-start";
 const RENDER_MARK = "gradscape:render-start";
 const ANNOUNCE_MS = 600;
 const SAVE_MS = 250;
-
-/** Built-in gallery used when the host offers none (compiled through model.compile by formula). */
-const FALLBACK_GALLERY = [
-  { name: "w1^2 + 3w2^2", title: "The lesson's bowl", formula: "w1^2 + 3w2^2" },
-  { name: "x^2 + y^2", title: "A round bowl", formula: "x^2 + y^2" },
-  { name: "x^2 - y^2", title: "A saddle", formula: "x^2 - y^2" },
-  { name: "(1 - x)^2 + 100(y - x^2)^2", title: "Rosenbrock's banana valley", formula: "(1 - x)^2 + 100(y - x^2)^2" },
-  { name: "(x^2 + y - 11)^2 + (x + y^2 - 7)^2", title: "Himmelblau's four valleys", formula: "(x^2 + y - 11)^2 + (x + y^2 - 7)^2" },
-];
 
 let instances = 0;
 
@@ -79,7 +70,7 @@ export function render({ model, el }) {
   live.setAttribute("aria-live", "polite");
   live.setAttribute("role", "status");
 
-  const box = createFormulaBox(top, { formula: (t) => compileText(t, false), gallery: (n) => compileText(n, true) }, uid);
+  const box = createFormulaBox(top, { formula: (t) => loadFormula(t, false), gallery: (n) => loadFormula(n, true) }, uid);
 
   const figure = document.createElement("figure");
   figure.className = "gs-figure";
@@ -168,7 +159,7 @@ export function render({ model, el }) {
   /** @type {{value: number, gradient: number[]}} */
   let here = { value: NaN, gradient: [NaN, NaN] };
   let settings = { optimizer: "gd", lr: 0.1 };
-  let compileSeq = 0;
+  let loadSeq = 0;
   let renderFrame = 0;
   /** @type {ReturnType<typeof setTimeout>|0} */
   let surfaceTimer = 0;
@@ -376,9 +367,9 @@ export function render({ model, el }) {
    * Compile typed text (or a gallery name) through the host; errors leave the last surface.
    * @param {string} text @param {boolean} fromGallery
    */
-  async function compileText(text, fromGallery) {
-    const seq = ++compileSeq;
-    if (!model.compile) {
+  async function loadFormula(text, fromGallery) {
+    const seq = ++loadSeq;
+    if (!model.requestSurface) {
       box.setError("This page shows a fixed surface; editing the formula needs the gradscape server (run: gradscape serve).", null);
       return;
     }
@@ -389,11 +380,11 @@ export function render({ model, el }) {
     /** @type {Compiled|CompileError} */
     let res;
     try {
-      res = await model.compile(text);
+      res = await model.requestSurface(text);
     } catch (err) {
       res = { error: `Could not reach the gradscape server (${err instanceof Error ? err.message : String(err)}).`, column: null };
     }
-    if (destroyed || seq !== compileSeq) return; // a newer request is on its way
+    if (destroyed || seq !== loadSeq) return; // a newer request is on its way
     if ("error" in res) {
       box.setError(res.error, typeof res.column === "number" ? res.column : null);
       write({ formula: text });
@@ -403,7 +394,7 @@ export function render({ model, el }) {
     if (fromGallery) box.setText(res.formula);
     applyCompiled(res, { resetView: fromGallery, keepRuns: !fromGallery });
     write({ compiled: res, formula: fromGallery ? res.formula : text, view: { x: [...view.x], y: [...view.y] }, runs: player.runs.map((r) => r.spec) }, true);
-    if (point) hoverAt(point, "compile");
+    if (point) hoverAt(point, "load");
   }
 
   // --- controls --------------------------------------------------------------------------------
@@ -443,7 +434,7 @@ export function render({ model, el }) {
     const f = model.get("formula");
     if (typeof f === "string" && f !== box.text) {
       box.setText(f);
-      if (!compiled || f !== compiled.formula) compileText(f, false);
+      if (!compiled || f !== compiled.formula) loadFormula(f, false);
     }
   };
   const onView = () => {
@@ -473,7 +464,7 @@ export function render({ model, el }) {
   if (typeof model.formulaHelp === "string" && model.formulaHelp) {
     /** @type {HTMLElement} */ (box.element.querySelector(".gs-formula-help")).textContent = model.formulaHelp;
   }
-  if (!model.compile) box.setEditable(false, "This page shows fixed surfaces; to type your own formula, run gradscape serve.");
+  if (!model.requestSurface) box.setEditable(false, "This page shows fixed surfaces; to type your own formula, run gradscape serve.");
   loadGallery();
   const initial = model.get("compiled");
   const initialView = validView(model.get("view"));
@@ -498,7 +489,7 @@ export function render({ model, el }) {
     renderAll();
     readout.element.textContent = "Loading the surface…";
     const f = model.get("formula");
-    if (typeof f === "string" && f.trim()) compileText(f, false);
+    if (typeof f === "string" && f.trim()) loadFormula(f, false);
   }
 
   async function loadGallery() {
@@ -511,7 +502,7 @@ export function render({ model, el }) {
     }
     if (!Array.isArray(entries) || !entries.length) {
       const fromModel = model.get("gallery");
-      entries = Array.isArray(fromModel) && fromModel.length ? fromModel : model.compile ? FALLBACK_GALLERY : [];
+      entries = Array.isArray(fromModel) ? fromModel : []; // the gallery is Python's (gallery.py)
     }
     if (destroyed) return;
     box.setGallery(/** @type {import("./formulabox.js").GalleryEntry[]} */ (entries));

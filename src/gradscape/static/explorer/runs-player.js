@@ -8,7 +8,7 @@
 //   player.fromSpecs(specs, program) runs from a link or the host, drawn complete
 //   player.recompute(program)       the same runs on a new surface;  player.reset(): none
 
-import { descend, MAX_STEPS, optimizerInfo } from "../core/optimizers.js";
+import { descend, EXPLORER_STEPS, optimizerInfo } from "../core/optimizers.js";
 import { RUN_COLORS } from "./runs.js";
 
 /**
@@ -19,13 +19,13 @@ import { RUN_COLORS } from "./runs.js";
  */
 
 /**
- * One run of `spec` on `program`, capped at MAX_STEPS (or at the spec's own smaller `steps`).
+ * One run of `spec` on `program`, capped at EXPLORER_STEPS (or at the spec's own smaller `steps`).
  * @param {RunSpec} spec @param {Program} program @param {number} index @param {boolean} animate
  * @returns {Run}
  */
 export function makeRun(spec, program, index, animate) {
   const { optimizer, lr, start, steps, ...rest } = spec;
-  const cap = Number.isInteger(steps) && Number(steps) >= 0 ? Math.min(Number(steps), MAX_STEPS) : MAX_STEPS;
+  const cap = Number.isInteger(steps) && Number(steps) >= 0 ? Math.min(Number(steps), EXPLORER_STEPS) : EXPLORER_STEPS;
   const traj = optimizerInfo(optimizer)
     ? descend(program, start.map(Number), optimizer, { lr, ...rest }, cap)
     : { optimizer, settings: {}, points: [start], values: [NaN], gradients: [[NaN, NaN]], stopped: /** @type {const} */ ("invalid"), reason: `Unknown optimizer '${optimizer}'`, steps: 0 };

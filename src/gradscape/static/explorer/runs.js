@@ -1,7 +1,7 @@
 // The descent panel: optimizer and learning-rate controls, play / pause / step / clear, and the
 // legend of runs (optimizer, lr, steps, final loss, status), one colour each.
 
-import { OPTIMIZERS, MAX_STEPS, optimizerInfo } from "../core/optimizers.js";
+import { OPTIMIZERS, EXPLORER_STEPS, optimizerInfo } from "../core/optimizers.js";
 import { fmt, escapeHtml } from "../core/format.js";
 
 /** Colour-blind-safe categorical colours (Okabe & Ito), darkest first; vermilion is kept for ∇L. */
@@ -76,7 +76,7 @@ export function createRunsPanel(host, on, uid) {
   controls.append(optLabel, opt, lrLabel, lrRow, lrHelp);
   const legend = el("ol", { class: "gs-legend", "data-testid": "runs", "aria-label": "Runs" });
   const empty = el("p", { class: "gs-empty" }, "Click the plot, or press Enter on it, to drop a ball and watch it descend.");
-  const rule = el("p", { class: "gs-footnote" }, `A run stops when |∇L| < 10⁻⁶ (converged), when it runs away or lands where L is undefined (diverged), or after ${MAX_STEPS} steps.`);
+  const rule = el("p", { class: "gs-footnote" }, `A run stops when |∇L| < 10⁻⁶ (converged), when it runs away or lands where L is undefined (diverged), or after ${EXPLORER_STEPS} steps.`);
   panel.append(head, controls, update, legend, empty, rule);
 
   let lr = 0.1;

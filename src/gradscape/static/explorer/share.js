@@ -7,7 +7,7 @@
 //   copyText(text) -> Promise<boolean>                     the clipboard, where the page may use it
 //   fileName(compiled) -> "gradscape-bowl.png"
 
-import { optimizerInfo, MAX_STEPS } from "../core/optimizers.js";
+import { optimizerInfo, EXPLORER_STEPS } from "../core/optimizers.js";
 
 /**
  * @typedef {{
@@ -348,7 +348,7 @@ export function pythonCode({ compiled, view, runs }) {
     const info = optimizerInfo(r.optimizer);
     if (!info || !Array.isArray(r.start) || r.start.length < 2) continue;
     const lr = Number(r.lr) > 0 ? Number(r.lr) : info.defaults.lr;
-    const steps = Number.isInteger(r.steps) && Number(r.steps) >= 0 ? Math.min(Number(r.steps), MAX_STEPS) : MAX_STEPS;
+    const steps = Number.isInteger(r.steps) && Number(r.steps) >= 0 ? Math.min(Number(r.steps), EXPLORER_STEPS) : EXPLORER_STEPS;
     const extra = Object.keys(info.defaults)
       .filter((k) => k !== "lr" && typeof r[k] === "number" && Number.isFinite(r[k]))
       .map((k) => `, ${k}=${pyNum(/** @type {number} */ (r[k]))}`)

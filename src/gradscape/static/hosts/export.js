@@ -3,7 +3,7 @@
 //
 //   {"surfaces": [compiled, ...], "initial": 0, "gallery": [{name, title, formula, blurb}]}
 //
-// The model answers compile(text) from those surfaces, by gallery name or by formula text
+// The model answers requestSurface(text) from those surfaces, by gallery name or by formula text
 // (spaces ignored), and keeps the state in the address's #hash (host.js's query format), so
 // "Copy link" works from file:// too. Then the explorer renders into #app.
 
@@ -18,7 +18,7 @@ const squeeze = (s) => s.replace(/\s+/g, "");
 const key = (s) => s.normalize("NFKD").toLowerCase().replace(/[^a-z0-9]/g, "");
 
 /**
- * The exported file's model: state in memory and in location.hash; compile() and gallery()
+ * The exported file's model: state in memory and in location.hash; requestSurface() and gallery()
  * answer from the surfaces compiled into the file.
  */
 class FileModel extends MemoryModel {
@@ -50,7 +50,7 @@ class FileModel extends MemoryModel {
   }
 
   /** @param {string} text */
-  async compile(text) {
+  async requestSurface(text) {
     const found = this.find(text);
     if (found) return found;
     return {

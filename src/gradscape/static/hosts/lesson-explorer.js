@@ -1,9 +1,9 @@
 // Section 7: the full explorer, embedded, with the bowl loaded. The host model follows
 // anywidget's interface (get / set / on / off / save_changes); when the page is served by
-// gradscape, compile() and gallery() use the server's API, otherwise the surface is fixed.
+// gradscape, requestSurface() and gallery() use the server's API, otherwise the surface is fixed.
 
 import { render } from "../explorer/explorer.js";
-import { MemoryModel, serverCompile, serverGallery } from "./model.js";
+import { MemoryModel, serverSurface, serverGallery } from "./model.js";
 
 /**
  * @param {HTMLElement} el the mount point @param {any} bowl the compiled bowl
@@ -18,6 +18,6 @@ export function mountExplorer(el, bowl) {
     point: [3, 1],
     runs: [],
   });
-  if (served) Object.assign(model, { compile: serverCompile, gallery: serverGallery });
+  if (served) Object.assign(model, { requestSurface: serverSurface, gallery: serverGallery });
   return render({ model, el });
 }

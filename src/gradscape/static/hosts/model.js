@@ -3,7 +3,7 @@
 // file's #hash).
 //
 //   new MemoryModel(state)            get / set / on / off / save_changes over a plain object
-//   serverCompile(formula), serverGallery()   the serving gradscape server's API
+//   serverSurface(formula), serverGallery()   the serving gradscape server's API
 //   stateToQuery(state) -> "g=bowl&v=-4,4,-3,3&p=3,1&r=gd_0.1_3_1"
 //   queryToState("g=bowl&...") -> {name, formula, view, point, runs}   (missing parts are null)
 //
@@ -60,7 +60,7 @@ export class MemoryModel {
  * surface or {error, column}; rejects only when the server cannot be reached.
  * @param {string} formula
  */
-export async function serverCompile(formula) {
+export async function serverSurface(formula) {
   const res = await fetch("/api/compile", {
     method: "POST",
     headers: { "Content-Type": "application/json" },

@@ -3,14 +3,14 @@
 // The URL's query is host.js's state format (g= or f=, v=, p=, r=...).
 
 import { render } from "../explorer/explorer.js";
-import { MemoryModel, stateToQuery, queryToState, serverCompile, serverGallery } from "./model.js";
+import { MemoryModel, stateToQuery, queryToState, serverSurface, serverGallery } from "./model.js";
 
 const URL_DELAY_MS = 300;
 const DEFAULT_SURFACE = "bowl";
 
 /**
  * The explorer's model for the web page: state in memory and, on save_changes, in the page's
- * URL; compile() and gallery() ask the server.
+ * URL; requestSurface() and gallery() ask the server.
  */
 class UrlModel extends MemoryModel {
   /** @param {Record<string, any>} state */
@@ -25,7 +25,7 @@ class UrlModel extends MemoryModel {
     this.timer = setTimeout(() => { this.timer = 0; writeUrl(this.state); }, URL_DELAY_MS);
   }
 
-  compile = serverCompile;
+  requestSurface = serverSurface;
   gallery = serverGallery;
 
   /** The URL that reproduces the current state (written to the address bar at once). */
@@ -51,10 +51,10 @@ async function main() {
   render({ model, el: app });
 
   const wanted = name || formula || DEFAULT_SURFACE;
-  let res = await model.compile(wanted).catch((err) => ({ error: `Could not reach the gradscape server (${err.message}).`, column: null }));
+  let res = await model.requestSurface(wanted).catch((err) => ({ error: `Could not reach the gradscape server (${err.message}).`, column: null }));
   if ("error" in res) {
     // show the message against the text in the box, and the bowl meanwhile
-    const fallback = await model.compile(DEFAULT_SURFACE).catch(() => null);
+    const fallback = await model.requestSurface(DEFAULT_SURFACE).catch(() => null);
     if (fallback && !("error" in fallback)) model.set("compiled", fallback);
     model.set("formula", formula || wanted);
     return;

@@ -5,7 +5,7 @@
 // save_changes). The adapter only
 //   - maps the explorer's keys to the widget's traits: view -> _view, point -> _point,
 //     runs -> _runs (Python exposes friendlier properties under the plain names);
-//   - compiles typed formulas in Python: compile(text) sets the `formula` trait and resolves when
+//   - compiles typed formulas in Python: requestSurface(text) sets the `formula` trait and resolves when
 //     Python has answered that text (the `_answered` trait), with `compiled`, or with
 //     {error, column} from the `error` and `error_column` traits;
 //   - lists the gallery from the `_gallery` trait.
@@ -47,7 +47,7 @@ export function adapt(model) {
     /** @param {string} ev @param {(...a: any[]) => void} [cb] */
     off: (ev, cb) => model.off(traitEvent(ev), cb),
     /** @param {string} text */
-    compile: (text) => compileInPython(model, text),
+    requestSurface: (text) => surfaceFromPython(model, text),
     gallery: async () => {
       const list = model.get("_gallery");
       return Array.isArray(list) ? list : [];
@@ -60,7 +60,7 @@ export function adapt(model) {
  * @param {AnyModel} model @param {string} text
  * @returns {Promise<any>} the compiled surface, or {error, column}
  */
-export function compileInPython(model, text) {
+export function surfaceFromPython(model, text) {
   const answer = () => {
     const error = model.get("error");
     if (error) return { error, column: typeof model.get("error_column") === "number" ? model.get("error_column") : null };
