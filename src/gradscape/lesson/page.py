@@ -80,10 +80,10 @@ def slider(
 def lesson_data() -> dict[str, Any]:
     """Everything the figures read: the bowl's compiled payload (with Hessian), the network."""
     from ..models.model import lesson_model
-    from ..payload import compile_surface
+    from ..payload import surface_payload
 
     return {
-        "bowl": compile_surface(BOWL, hessian=True),
+        "bowl": surface_payload(BOWL, hessian=True),
         "model": lesson_model().to_browser_json(n_samples=NUDGE_SAMPLES),
     }
 
