@@ -92,7 +92,7 @@ def test_ctrl_c_exits_130_without_a_traceback(
 def test_progress_bar_draws_only_on_a_terminal() -> None:
     import io
 
-    from gradscape.models.commands import progress_bar
+    from gradscape.cli.models import progress_bar
 
     assert progress_bar("x", io.StringIO()) is None
 
