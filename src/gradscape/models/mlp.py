@@ -219,6 +219,7 @@ class MLPPlane(Plane):
             for depth in range(1, len(layers[0]))
         ]
         self.right = self._rows(n) * model.sizes[-1] + model.data.y  # flat index of each label
+        self.ones = np.ones(n)
         self.chunk = max(1, self.budget // (n * max(model.sizes[1:])))
 
     @staticmethod
@@ -271,7 +272,7 @@ class MLPPlane(Plane):
         classes = z.shape[2]
         e, top, total = self._exp_scores(z)
         right = z.reshape(k, n * classes)[:, self.right]
-        values = (top[..., 0] + np.log(total[..., 0]) - right).mean(axis=1)
+        values = (top[..., 0] + np.log(total[..., 0]) - right) @ self.ones / n
         dz = e
         dz *= 1.0 / (n * total)  # softmax, and the mean's 1/n
         dz.reshape(k, n * classes)[:, self.right] -= 1.0 / n
@@ -281,7 +282,8 @@ class MLPPlane(Plane):
             rows, bias_rows, _shape = self.rest[depth]
             h = acts[depth]
             dW = h.transpose(0, 2, 1) @ dz  # (k, in, out): this layer's weight gradient
-            grad += dW.reshape(k, -1) @ rows[1:].T + dz.sum(axis=1) @ bias_rows[1:].T
+            db = self.ones @ dz  # (k, out): sums over examples as a product, far faster here
+            grad += dW.reshape(k, -1) @ rows[1:].T + db @ bias_rows[1:].T
             slope = np.multiply(h, h, out=h)  # tanh' = 1 - tanh^2 (h is not needed after this)
             np.subtract(1.0, slope, out=slope)
             dz = dz @ W.transpose(0, 2, 1)
