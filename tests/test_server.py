@@ -77,7 +77,7 @@ def test_responses_have_no_nan(client):
 
 
 def test_every_response_carries_the_csp(client):
-    for path in ("/", "/static/style.css", "/api/gallery"):
+    for path in ("/", "/static/hosts/page.css", "/api/gallery"):
         r = client.get(path)
         assert r.headers["content-security-policy"] == CSP
     assert "script-src 'self'" in CSP and "unsafe-eval" not in CSP
@@ -85,7 +85,7 @@ def test_every_response_carries_the_csp(client):
 
 def test_index_page_loads_the_explorer_module(client):
     html = client.get("/").text
-    assert 'src="/static/page.js"' in html and 'type="module"' in html
+    assert 'src="/static/hosts/page.js"' in html and 'type="module"' in html
 
 
 def test_gallery_lists_the_bowl_first(client):

@@ -11,13 +11,14 @@ Contract
 --------
 The file needs no server and no network and opens from ``file://``:
 
-- the page styles (``style.css`` with ``explorer.css``) are inlined in one ``<style>``;
+- the page styles (``hosts/page.css`` with ``explorer/explorer.css``) are inlined in one
+  ``<style>``;
 - the surfaces are compiled here, in Python, and inlined as JSON in
   ``<script type="application/json" id="gradscape-data">`` (every ``<`` written ``\\u003c``, so
   nothing in the data can close the element): the formula, each ``--also`` formula and every
   gallery surface, without the fields the explorer does not read (LaTeX);
-- the code is ONE inline ``<script type="module">``: ``bundle("export-host.js")``, the explorer
-  and a small host (static/export-host.js) whose model answers the formula box from the compiled
+- the code is ONE inline ``<script type="module">``: ``bundle("hosts/export.js")``, the explorer
+  and a small host (static/hosts/export.js) whose model answers the formula box from the compiled
   surfaces, by gallery name or by formula text (spaces ignored), and says so for anything else;
 - a ``<meta http-equiv="Content-Security-Policy">`` allows exactly that script, by its SHA-256
   hash: ``default-src 'none'; script-src 'sha256-…'; style-src 'unsafe-inline';
@@ -123,10 +124,11 @@ def _module_code(entry: str) -> str:
 
 
 def _css() -> str:
-    """style.css with its @import of explorer.css resolved (explorer.css first, as @import does)."""
-    page = (STATIC / "style.css").read_text(encoding="utf-8")
-    page = re.sub(r'@import\s+url\(\s*"\./explorer\.css"\s*\)\s*;', "", page)
-    css = (STATIC / "explorer.css").read_text(encoding="utf-8") + "\n" + page
+    """hosts/page.css with its @import of explorer.css resolved (explorer.css first, as @import
+    does)."""
+    page = (STATIC / "hosts" / "page.css").read_text(encoding="utf-8")
+    page = re.sub(r'@import\s+url\(\s*"\.\./explorer/explorer\.css"\s*\)\s*;', "", page)
+    css = (STATIC / "explorer" / "explorer.css").read_text(encoding="utf-8") + "\n" + page
     if "</style" in css.lower():
         raise RuntimeError("the styles contain '</style' and cannot be inlined")
     return css
@@ -140,7 +142,7 @@ def export_html(
     """The explorer on `formula` as one self-contained HTML document (see the module doc)."""
     data = export_data(formula, also, view)
     main = data["surfaces"][0]
-    code = _module_code("export-host.js")
+    code = _module_code("hosts/export.js")
     title = html.escape(main["title"] or main["formula"])
     return f"""<!doctype html>
 <html lang="en">

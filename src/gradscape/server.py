@@ -204,7 +204,7 @@ async def lesson_route(request: Request) -> Response:
 
 
 async def index_route(request: Request) -> Response:
-    return HTMLResponse((STATIC / "index.html").read_text(encoding="utf-8"))
+    return HTMLResponse((STATIC / "hosts" / "index.html").read_text(encoding="utf-8"))
 
 
 async def _read(request: Request) -> bytes:

@@ -33,7 +33,7 @@ from .tree import Node, used_variables
 
 
 class Surface:
-    """A loss given as text, with exact partial derivatives and compiled evaluators.
+    """A loss given as text, with exact partial derivatives and a program that evaluates both.
 
     `variables` names the order of the variables (and may add ones the formula does not use);
     by default they are the formula's, in natural order. Bad text raises FormulaError; a formula

@@ -10,7 +10,7 @@
 
 Contract
 --------
-The front end is the same explorer module as the web page (``bundle("widget.js")``: a thin
+The front end is the same explorer module as the web page (``bundle("hosts/widget.js")``: a thin
 adapter from anywidget's model to the explorer's). Synced traits:
 
 - ``formula`` (str): the text in the formula box. Whenever it changes, from Python or typed in
@@ -60,8 +60,8 @@ View = tuple[tuple[float, float], tuple[float, float]]
 class Explorer(anywidget.AnyWidget):
     """The gradscape explorer in a notebook: hover for the gradient, click to descend."""
 
-    _esm = bundle("widget.js")
-    _css = (STATIC / "explorer.css").read_text(encoding="utf-8") + _CARD_CSS
+    _esm = bundle("hosts/widget.js")
+    _css = (STATIC / "explorer" / "explorer.css").read_text(encoding="utf-8") + _CARD_CSS
 
     formula = traitlets.Unicode("w1^2 + 3w2^2").tag(sync=True)
     compiled = traitlets.Dict().tag(sync=True)

@@ -77,7 +77,7 @@ def test_browser_evaluator_matches_numpy_to_1e12_on_every_gallery_surface(page, 
         points = [[float(rng.uniform(x0, x1)), float(rng.uniform(y0, y1))] for _ in range(20)]
         got = page.evaluate(
             """async ([program, points]) => {
-                 const ev = await import('/static/evaluator.js');
+                 const ev = await import('/static/core/evaluator.js');
                  return points.map((p) => {
                    const r = ev.evalPoint(program, p);
                    return [r.value, ...r.gradient];
@@ -101,7 +101,7 @@ def test_browser_reads_the_formula_as_typed_like_numpy(page, server_url, formula
     xs, ys = [-1.0, 0.0, 0.5, 2.0], [0.0, 1.5]
     got = page.evaluate(
         """async ([program, xs, ys]) => {
-             const ev = await import('/static/evaluator.js');
+             const ev = await import('/static/core/evaluator.js');
              const grid = ev.evalGrid(program, xs, ys);
              const points = ys.flatMap((y) => xs.map((x) => ev.evalPoint(program, [x, y])));
              return [Array.from(grid.value), Array.from(grid.gx), points.map((r) => r.value)];

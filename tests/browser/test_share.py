@@ -188,7 +188,7 @@ def test_python_code_runs_for_every_optimizer_on_odd_surfaces(page, server_url, 
     view = {"x": [-1.23456789, 2.5], "y": [-0.5, 0.25]}
     code = page.evaluate(
         """async ([compiled, view, runs]) => {
-             const share = await import('/static/share.js');
+             const share = await import('/static/explorer/share.js');
              return share.pythonCode({ compiled, view, runs });
            }""",
         [compiled, view, runs],

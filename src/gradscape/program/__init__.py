@@ -5,9 +5,9 @@
 
 A program is JSON (docs/ARCHITECTURE.md gives the op forms): register ``i`` is op ``i``, which
 reads only registers below ``i``; ``value`` and ``gradient`` (and on request ``hessian``) name
-the output registers. NumPy runs it here (`run.py`) and ``static/evaluator.js`` runs the very same
-program in the browser, so the two agree to rounding. Three steps build it, one module each,
-each in time linear in its input, with no SymPy:
+the output registers. NumPy runs it here (`run.py`) and ``static/core/evaluator.js`` runs the
+very same program in the browser, so the two agree to rounding. Three steps build it, one module
+each, each in time linear in its input, with no SymPy:
 
 1. `build.py`: ops for the parse tree (formula.py), every repeated part emitted once;
 2. `derive.py`: the partials, by one exact rule per op applied in reverse (adjoint) order,
