@@ -21,7 +21,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 
-from . import gallery
+from . import gallery, server  # server's own imports are paid for only when it runs
 from .descent import OPTIMIZERS, descend
 from .formula import FormulaError
 from .payload import jsonable
@@ -106,6 +106,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=_port, default=8000, help="port (a free one if taken; 0: any)")
     s.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     s.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    server.add_arguments(s)
     s.set_defaults(run=_serve)
 
     g = sub.add_parser("grad", help="the gradient of FORMULA at a point")
@@ -294,12 +295,11 @@ def _gallery(ns: argparse.Namespace) -> int:
 
 
 def _serve(ns: argparse.Namespace) -> int:
-    from .server import serve  # the server's imports are only paid for when it runs
-
-    serve(
+    server.serve(
         host=getattr(ns, "host", "127.0.0.1"),
         port=getattr(ns, "port", 8000),
         open_browser=not getattr(ns, "no_browser", False),
+        **server.options(ns),
     )
     return 0
 

@@ -1,0 +1,476 @@
+"""Compiling user formulas in a pool of worker processes, fairly, with a deadline and a memory cap.
+
+The server's event loop never blocks on a compile: a request awaits a future that the pool
+resolves when a worker answers (the loop watches each worker's pipe), so pages, static files,
+the lesson and cached formulas are served while every worker is busy.
+
+Limits (each documented in the README under "Serving a class"):
+- `workers` processes (default: one per core, at least 2). Each runs one job at a time.
+- a deadline per job (`seconds`, measured from when a worker takes the job, not from the queue):
+  a worker that overruns is killed and a fresh one started, and the formula is refused.
+- a memory cap per worker (`memory_mb`, RLIMIT_AS, the address space): a formula that needs more
+  gets a refusal, and the worker is replaced.
+- a bounded queue (`queue` jobs in all): beyond it a request is answered 503 with Retry-After.
+- fairness per client, where a client is the peer address of the connection: each client has at
+  most `per_client` jobs running and `per_client_queue` waiting (beyond that: 429 with
+  Retry-After); a free worker takes the waiting job of the client that has used the least worker
+  time lately (a decaying sum, half-life HALF_LIFE seconds), so a burst from one student does
+  not delay the others; and "heavy" jobs (from a client who used over HEAVY_SECONDS of worker
+  time lately, or a formula that ran into a deadline or took over SLOW_SECONDS before) may
+  hold at most `workers - 1` workers between them, so at least one worker is always left for
+  everyone else however many attackers there are. A light job is given LIGHT_SECONDS; one that
+  runs longer is stopped (its worker replaced) and queued again as heavy, with the full
+  deadline, so a slow formula from a new address holds a light worker for a second at most.
+Identical jobs waiting or running at the same time are compiled once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+import multiprocessing
+import os
+import time
+import traceback
+from collections import OrderedDict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+from ..formula import FormulaError
+from ..payload import compile_surface
+
+COMPILE_SECONDS = 5.0  # a formula whose compile takes longer is refused
+WORKER_MEMORY_MB = 1024  # address space per worker
+QUEUE_SIZE = 64  # compile jobs waiting, all clients together
+PER_CLIENT_QUEUE = 4  # compile jobs waiting, one client
+QUEUE_SECONDS = 15.0  # a job not started by then is answered 503
+HALF_LIFE = 60.0  # seconds for a client's recent worker time to halve
+HEAVY_SECONDS = 0.5  # recent worker time that makes a client's jobs heavy
+SLOW_SECONDS = 1.0  # a formula that took this long is heavy the next time
+LIGHT_SECONDS = 1.0  # a light job running longer is stopped and queued again as heavy
+RETRY_AFTER = 2  # seconds, in the Retry-After of a 503 or 429
+
+Job = Callable[[str, "list[str] | None", bool], dict[str, Any]]
+
+
+def default_workers() -> int:
+    """One worker per core this process may use, at least 2."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 2
+    return max(2, cores)
+
+
+# ---------------------------------------------------------------------------------------------
+# In the worker process
+
+
+def compile_job(formula: str, variables: list[str] | None, hessian: bool) -> dict[str, Any]:
+    """Runs in a worker: the payload, or {'error', 'column'}; it never raises."""
+    try:
+        return compile_surface(formula, variables, hessian)
+    except FormulaError as err:
+        return {"error": err.message, "column": err.column}
+    except MemoryError:
+        return {
+            "error": "This formula needs more memory than the server allows; try a simpler one",
+            "column": None,
+            "retire": True,  # the worker may be fragmented: the pool replaces it
+        }
+    except (ValueError, RecursionError) as err:
+        return {
+            "error": str(err).splitlines()[0] or "This formula cannot be compiled",
+            "column": None,
+        }
+    except Exception as err:  # a gradscape bug: say so plainly, and keep serving
+        traceback.print_exc()
+        return {
+            "error": f"gradscape could not compile this formula (internal error: "
+            f"{type(err).__name__}); please report it",
+            "column": None,
+        }
+
+
+def _limit_memory(memory_mb: int | None) -> None:
+    if memory_mb is None:
+        return
+    import resource
+
+    limit = memory_mb * 1024 * 1024
+    with contextlib.suppress(ValueError, OSError):  # a hard limit lower still is kept
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def serve_jobs(conn: Connection, job: Job, memory_mb: int | None) -> None:
+    """The worker's loop: one job's arguments in, its result out, until the pipe closes."""
+    # One thread for the numeric libraries: their thread pools would reserve address space
+    # against the memory cap and compete with the other workers for the cores.
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = "1"
+    _limit_memory(memory_mb)
+    while True:
+        try:
+            args = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            result = job(*args)
+        except MemoryError:
+            result = {
+                "error": "This formula needs more memory than the server allows; try a simpler one",
+                "column": None,
+                "retire": True,
+            }
+        conn.send(result)
+
+
+# ---------------------------------------------------------------------------------------------
+# In the server process
+
+
+class Busy(Exception):
+    """The pool cannot take this job now: answer `status` with Retry-After."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass
+class _Job:
+    key: tuple[Any, ...]
+    args: tuple[str, list[str] | None, bool]
+    client: str
+    heavy: bool
+    future: asyncio.Future[dict[str, Any]]
+    queued: float = field(default_factory=time.monotonic)
+
+
+class _Worker:
+    """One worker process and our end of its pipe."""
+
+    def __init__(self, ctx: Any, job: Job, memory_mb: int | None) -> None:
+        ours, theirs = ctx.Pipe()
+        self.process: BaseProcess = ctx.Process(
+            target=serve_jobs, args=(theirs, job, memory_mb), daemon=True
+        )
+        self.process.start()
+        theirs.close()
+        self.conn: Connection = ours
+
+    def kill(self) -> None:
+        """Kill now; never waits for more than a moment (SIGKILL cannot be ignored)."""
+        with contextlib.suppress(Exception):
+            self.process.kill()
+            self.process.join(1)
+        with contextlib.suppress(Exception):
+            self.conn.close()
+
+
+class CompilePool:
+    """Workers compiling formulas for many clients: fair, bounded, and never blocking the loop.
+
+    Use from one asyncio event loop: `await pool.compile(key, args, client)`. `start` begins
+    warming the workers (each imports the compiler before it takes a job, so no job pays for
+    that inside its deadline); `close` kills every worker at once and answers what was waiting.
+    """
+
+    def __init__(
+        self,
+        workers: int | None = None,
+        seconds: float = COMPILE_SECONDS,
+        memory_mb: int | None = WORKER_MEMORY_MB,
+        queue: int = QUEUE_SIZE,
+        per_client: int = 1,
+        per_client_queue: int = PER_CLIENT_QUEUE,
+        light_seconds: float = LIGHT_SECONDS,
+        job: Job | None = None,
+    ) -> None:
+        self.size = workers or default_workers()
+        self.seconds = seconds
+        self.memory_mb = memory_mb
+        self.queue_limit = queue
+        self.per_client = per_client
+        self.per_client_queue = per_client_queue
+        self.heavy_limit = max(1, self.size - 1)
+        self.light_seconds = light_seconds
+        self._job = job or compile_job
+        self._ctx = multiprocessing.get_context("spawn")
+        self._idle: list[_Worker] = []
+        self._busy: dict[_Worker, _Job] = {}
+        self._starting = 0
+        self._waiting: OrderedDict[str, deque[_Job]] = OrderedDict()
+        self._queued = 0
+        self._running: dict[str, int] = {}
+        self._heavy_running = 0
+        self._usage: dict[str, tuple[float, float]] = {}  # client -> (seconds, as of when)
+        self._same: dict[tuple[Any, ...], asyncio.Future[dict[str, Any]]] = {}
+        self._slow: OrderedDict[tuple[Any, ...], None] = OrderedDict()
+        self._closed = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.replaced = 0  # workers killed and replaced (overruns, deaths): for /healthz
+
+    # -- the public side ----------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start warming the workers (call from the event loop; returns at once)."""
+        self._loop = asyncio.get_running_loop()
+        while len(self._idle) + len(self._busy) + self._starting < self.size:
+            self._spawn()
+
+    async def compile(
+        self, key: tuple[Any, ...], args: tuple[str, list[str] | None, bool], client: str
+    ) -> dict[str, Any]:
+        """The job's result: the payload or {'error', 'column'}. Raises Busy when full."""
+        if self._loop is None:
+            self.start()
+        same = self._same.get(key)
+        if same is not None:  # the same formula is already on its way: share its answer
+            return await asyncio.shield(same)
+        if self._closed:
+            raise Busy("The server is stopping; try again in a moment", 503)
+        mine = self._waiting.get(client)
+        if mine is not None and len(mine) >= self.per_client_queue:
+            raise Busy(
+                f"You have {len(mine)} formulas waiting already; wait for them, then try again",
+                429,
+            )
+        if self._queued >= self.queue_limit:
+            raise Busy("The server is busy compiling for others; try again in a moment", 503)
+        loop = asyncio.get_running_loop()
+        job = _Job(key, args, client, self._is_heavy(key, client), loop.create_future())
+        self._waiting.setdefault(client, deque()).append(job)
+        self._queued += 1
+        self._same[key] = job.future
+        job.future.add_done_callback(lambda _: self._forget(key, job.future))
+        self._dispatch()
+        try:
+            return await asyncio.wait_for(asyncio.shield(job.future), QUEUE_SECONDS + self.seconds)
+        except TimeoutError:
+            self._drop(job)
+            raise Busy(
+                "The server is busy compiling for others; try again in a moment", 503
+            ) from None
+
+    def stats(self) -> dict[str, Any]:
+        return {
+            "workers": self.size,
+            "busy": len(self._busy),
+            "queued": self._queued,
+            "replaced": self.replaced,
+        }
+
+    def close(self) -> None:
+        """Kill every worker now; jobs waiting or running get a 'server stopping' answer."""
+        self._closed = True
+        for worker in [*self._idle, *self._busy]:
+            self._unwatch(worker)
+            worker.kill()
+        for job in self._busy.values():
+            if not job.future.done():
+                job.future.set_exception(Busy("The server is stopping; try again later", 503))
+        for jobs in self._waiting.values():
+            for job in jobs:
+                if not job.future.done():
+                    job.future.set_exception(Busy("The server is stopping; try again later", 503))
+        self._idle.clear()
+        self._busy.clear()
+        self._waiting.clear()
+        self._queued = 0
+
+    # -- fairness -----------------------------------------------------------------------------
+
+    def _usage_now(self, client: str, now: float) -> float:
+        seconds, when = self._usage.get(client, (0.0, now))
+        return seconds * math.exp2(-(now - when) / HALF_LIFE)
+
+    def _charge(self, client: str, seconds: float) -> None:
+        now = time.monotonic()
+        self._usage[client] = (self._usage_now(client, now) + seconds, now)
+        if len(self._usage) > 10_000:  # forget the clients whose usage has faded the most
+            for stale in sorted(self._usage, key=lambda c: self._usage_now(c, now))[:5_000]:
+                del self._usage[stale]
+
+    def _is_heavy(self, key: tuple[Any, ...], client: str) -> bool:
+        return key in self._slow or self._usage_now(client, time.monotonic()) > HEAVY_SECONDS
+
+    def _next_job(self) -> _Job | None:
+        """The waiting job to run next: the least-served client that may run one more job."""
+        now = time.monotonic()
+        best: tuple[float, str] | None = None
+        for client, jobs in self._waiting.items():
+            if self._running.get(client, 0) >= self.per_client:
+                continue
+            if jobs[0].heavy and self._heavy_running >= self.heavy_limit:
+                continue
+            usage = self._usage_now(client, now)
+            if best is None or usage < best[0]:
+                best = (usage, client)
+        if best is None:
+            return None
+        jobs = self._waiting[best[1]]
+        job = jobs.popleft()
+        if not jobs:
+            del self._waiting[best[1]]
+        self._queued -= 1
+        return job
+
+    def _dispatch(self) -> None:
+        while self._idle and not self._closed:
+            job = self._next_job()
+            if job is None:
+                return
+            if job.future.done():  # given up on while it waited
+                continue
+            self._run(self._idle.pop(), job)
+
+    def _drop(self, job: _Job) -> None:
+        jobs = self._waiting.get(job.client)
+        if jobs is not None and job in jobs:
+            jobs.remove(job)
+            self._queued -= 1
+            if not jobs:
+                del self._waiting[job.client]
+        if not job.future.done():
+            job.future.set_exception(
+                Busy("The server is busy compiling for others; try again in a moment", 503)
+            )
+
+    def _forget(self, key: tuple[Any, ...], future: asyncio.Future[Any]) -> None:
+        if self._same.get(key) is future:
+            del self._same[key]
+        if not future.cancelled():
+            future.exception()  # retrieved, so asyncio does not log it as never retrieved
+
+    # -- workers ------------------------------------------------------------------------------
+
+    def _spawn(self) -> None:
+        """Start a worker and warm it (import the compiler) before it takes jobs."""
+        if self._closed or self._loop is None:
+            return
+        worker = _Worker(self._ctx, self._job, self.memory_mb)
+        self._starting += 1
+
+        def warmed() -> None:
+            self._unwatch(worker)
+            self._starting -= 1
+            try:
+                worker.conn.recv()
+            except (EOFError, OSError):  # it died while starting: try once more, later
+                worker.kill()
+                if not self._closed:
+                    assert self._loop is not None
+                    self._loop.call_later(1.0, self._spawn)
+                return
+            if self._closed:
+                worker.kill()
+                return
+            self._idle.append(worker)
+            self._dispatch()
+
+        worker.conn.send(("x", None, False))
+        self._loop.add_reader(worker.conn.fileno(), warmed)
+
+    def _unwatch(self, worker: _Worker) -> None:
+        if self._loop is not None:
+            with contextlib.suppress(Exception):
+                self._loop.remove_reader(worker.conn.fileno())
+
+    def _release(self, worker: _Worker, job: _Job, elapsed: float) -> None:
+        self._busy.pop(worker, None)
+        self._charge(job.client, elapsed)
+        self._running[job.client] -= 1
+        if not self._running[job.client]:
+            del self._running[job.client]
+        if job.heavy:
+            self._heavy_running -= 1
+
+    def _replace(self, worker: _Worker) -> None:
+        worker.kill()
+        self.replaced += 1
+        self._spawn()
+
+    def _requeue(self, job: _Job) -> None:
+        """Put a job back at the head of its client's queue (it was not its fault, or it must
+        now run as heavy)."""
+        self._waiting.setdefault(job.client, deque()).appendleft(job)
+        self._waiting.move_to_end(job.client, last=False)
+        self._queued += 1
+
+    def _remember_slow(self, key: tuple[Any, ...]) -> None:
+        self._slow[key] = None
+        if len(self._slow) > 1024:
+            self._slow.popitem(last=False)
+
+    def _run(self, worker: _Worker, job: _Job) -> None:
+        assert self._loop is not None
+        loop = self._loop
+        self._busy[worker] = job
+        self._running[job.client] = self._running.get(job.client, 0) + 1
+        if job.heavy:
+            self._heavy_running += 1
+        started = time.monotonic()
+        limit = self.seconds if job.heavy else min(self.seconds, self.light_seconds)
+
+        def overran() -> None:
+            self._unwatch(worker)
+            self._release(worker, job, time.monotonic() - started)
+            self._replace(worker)
+            self._remember_slow(job.key)
+            if job.future.done():
+                pass
+            elif not job.heavy and limit < self.seconds:  # a second chance, as a heavy job
+                job.heavy = True
+                self._requeue(job)
+            else:
+                job.future.set_result(
+                    {
+                        "error": f"This formula took over {self.seconds:g} s to "
+                        "differentiate; try a simpler one",
+                        "column": None,
+                        "transient": True,  # not cached: a retry gets a fresh clock
+                    }
+                )
+            self._dispatch()
+
+        def answered() -> None:
+            timer.cancel()
+            self._unwatch(worker)
+            elapsed = time.monotonic() - started
+            self._release(worker, job, elapsed)
+            try:
+                result: dict[str, Any] = worker.conn.recv()
+            except (EOFError, OSError):  # the worker died under this formula
+                self._replace(worker)
+                result = {
+                    "error": "The compiler stopped while working on this formula; try again",
+                    "column": None,
+                    "transient": True,
+                    "crashed": True,
+                }
+            else:
+                if result.pop("retire", False):
+                    self._replace(worker)
+                else:
+                    self._idle.append(worker)
+            if elapsed > SLOW_SECONDS:
+                self._remember_slow(job.key)
+            if not job.future.done():
+                job.future.set_result(result)
+            self._dispatch()
+
+        try:
+            worker.conn.send(job.args)
+        except (OSError, ValueError):  # it died while idle: replace it, and this job waits
+            self._release(worker, job, 0.0)
+            self._replace(worker)
+            self._requeue(job)
+            return
+        loop.add_reader(worker.conn.fileno(), answered)
+        timer = loop.call_later(limit, overran)
