@@ -108,10 +108,6 @@ def _limit_memory(memory_mb: int | None) -> None:
 
 def serve_jobs(conn: Connection, job: Job, memory_mb: int | None) -> None:
     """The worker's loop: one job's arguments in, its result out, until the pipe closes."""
-    # One thread for the numeric libraries: their thread pools would reserve address space
-    # against the memory cap and compete with the other workers for the cores.
-    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[var] = "1"
     _limit_memory(memory_mb)
     while True:
         try:
@@ -131,6 +127,22 @@ def serve_jobs(conn: Connection, job: Job, memory_mb: int | None) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # In the server process
+
+
+def _context() -> Any:
+    """Workers are forked from a fork server that has imported the compiler once, so a worker
+    killed for overrunning is replaced in milliseconds, not the seconds a fresh interpreter
+    takes to import SymPy (which would leave the pool a worker short after every kill).
+    Where there is no fork server (not POSIX), each worker is a fresh interpreter."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    # the fork server imports NumPy for every worker: one thread for its numeric libraries,
+    # whose thread pools would otherwise reserve address space against the memory cap
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
+    ctx.set_forkserver_preload(["gradscape.server.pool"])
+    return ctx
 
 
 class Busy(Exception):
@@ -201,7 +213,7 @@ class CompilePool:
         self.heavy_limit = max(1, self.size - 1)
         self.light_seconds = light_seconds
         self._job = job or compile_job
-        self._ctx = multiprocessing.get_context("spawn")
+        self._ctx = _context()
         self._idle: list[_Worker] = []
         self._busy: dict[_Worker, _Job] = {}
         self._starting = 0

@@ -1,0 +1,191 @@
+"""The compile pool: deadlines, replacement, memory cap, bounded queue and fairness per client."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from gradscape.server import pool as pool_module
+from gradscape.server.pool import Busy, CompilePool, compile_job
+
+
+def _sleepy_job(formula, variables, hessian):
+    """Stands in for a formula that takes forever ("slow") or a while ("sleep 0.4") to compile."""
+    if formula == "slow":
+        time.sleep(60)
+    if formula.startswith("sleep "):
+        time.sleep(float(formula.split()[1]))
+    return {"formula": formula}
+
+
+def _greedy_job(formula, variables, hessian):
+    """Stands in for a formula whose compile wants ever more memory."""
+    if formula == "greedy":
+        hog = [bytearray(2**20) for _ in range(4096)]  # 4 GiB
+        return {"formula": str(len(hog))}
+    return {"formula": formula}
+
+
+def run(pool: CompilePool, body):
+    """Run `body(pool)` in an event loop with the pool started, and close the pool after."""
+
+    async def main():
+        pool.start()
+        try:
+            while len(pool._idle) < pool.size:  # warmed up: each test times only its own jobs
+                await asyncio.sleep(0.05)
+            return await body(pool)
+        finally:
+            pool.close()
+
+    return asyncio.run(main())
+
+
+def job(formula: str) -> tuple:
+    return ((formula, None, False), (formula, None, False))
+
+
+def test_slow_compile_is_cut_off_and_the_next_one_works():
+    async def body(pool):
+        start = time.monotonic()
+        result = await pool.compile(*job("slow"), "a")
+        assert "took over 1 s" in result["error"]
+        assert time.monotonic() - start < 10
+        assert (await pool.compile(*job("x^2 + y^2"), "a"))["formula"] == "x^2 + y^2"
+        assert pool.replaced == 1
+
+    run(CompilePool(2, seconds=1.0, job=_sleepy_job), body)
+
+
+def test_a_queued_formula_is_not_blamed_for_a_slow_one_ahead_of_it():
+    async def body(pool):
+        slow = asyncio.ensure_future(pool.compile(*job("slow"), "a"))
+        await asyncio.sleep(0.2)
+        quick = await pool.compile(*job("x^2 + y^2"), "b")
+        assert "took over" in (await slow)["error"]
+        assert quick == {"formula": "x^2 + y^2"}
+
+    run(CompilePool(1, seconds=1.0, job=_sleepy_job), body)
+
+
+def test_an_internal_error_is_a_400_with_a_message_not_a_500(monkeypatch):
+    def broken(*args):
+        raise IndexError("boom")
+
+    monkeypatch.setattr(pool_module, "compile_surface", broken)
+    result = compile_job("x", None, False)
+    assert "internal error: IndexError" in result["error"]
+
+
+def test_a_worker_killed_from_outside_is_replaced_and_close_never_waits():
+    async def body(pool):
+        result = await pool.compile(*job("x^2"), "a")
+        assert result["variables"] == ["x", "y"]
+        worker = pool._idle[0]
+        worker.process.kill()  # as `timeout` or the OOM killer would
+        worker.process.join()
+        assert (await pool.compile(*job("x^3 + y"), "a"))["variables"] == ["x", "y"]
+        start = time.monotonic()
+        pool.close()
+        assert time.monotonic() - start < 3
+
+    run(CompilePool(1), body)
+
+
+def test_a_formula_that_needs_more_memory_than_the_cap_is_refused_and_the_worker_replaced():
+    async def body(pool):
+        result = await pool.compile(*job("greedy"), "a")
+        assert "more memory than the server allows" in result["error"]
+        assert "retire" not in result
+        assert (await pool.compile(*job("x"), "a")) == {"formula": "x"}
+        assert pool.replaced == 1
+
+    run(CompilePool(1, memory_mb=512, job=_greedy_job), body)
+
+
+def test_identical_formulas_waiting_at_once_are_compiled_once():
+    async def body(pool):
+        results = await asyncio.gather(*(pool.compile(*job("sleep 0.3"), c) for c in "abcdef"))
+        assert all(r == {"formula": "sleep 0.3"} for r in results)
+        assert pool._usage.keys() == {"a"}  # only the first asker's job ran
+
+    run(CompilePool(2, job=_sleepy_job), body)
+
+
+def test_a_full_queue_answers_busy_with_503():
+    async def body(pool):
+        running = [
+            asyncio.ensure_future(pool.compile(*job(f"sleep {1 + i / 10}"), f"c{i}"))
+            for i in range(3)
+        ]  # one runs, two wait: the queue is full
+        await asyncio.sleep(0.2)
+        with pytest.raises(Busy) as busy:
+            await pool.compile(*job("x"), "another")
+        assert busy.value.status == 503 and "try again" in busy.value.message
+        await asyncio.gather(*running)
+
+    run(CompilePool(1, queue=2, job=_sleepy_job), body)
+
+
+def test_one_client_may_not_queue_more_than_its_share():
+    async def body(pool):
+        mine = [
+            asyncio.ensure_future(pool.compile(*job(f"sleep 0.{i + 1}"), "me")) for i in range(3)
+        ]  # one runs, two wait
+        await asyncio.sleep(0.05)
+        with pytest.raises(Busy) as busy:
+            await pool.compile(*job("sleep 0.5"), "me")
+        assert busy.value.status == 429
+        assert (await pool.compile(*job("x"), "someone else")) == {"formula": "x"}
+        await asyncio.gather(*mine)
+
+    run(CompilePool(2, per_client_queue=2, job=_sleepy_job), body)
+
+
+def test_ten_attackers_cannot_take_every_worker():
+    """Ten clients hammering formulas that run into the deadline; a student still gets quick
+    answers, because heavy jobs hold at most workers - 1 workers and a light job that turns out
+    slow is moved to the heavy lane after LIGHT_SECONDS."""
+
+    async def attacker(pool, name, stop):
+        while not stop.is_set():
+            try:
+                await pool.compile(*job(f"slow {name} {time.monotonic()}"), name)
+            except Busy:
+                await asyncio.sleep(0.05)
+
+    async def body(pool):
+        stop = asyncio.Event()
+        attackers = [asyncio.ensure_future(attacker(pool, f"bad{i}", stop)) for i in range(10)]
+        # each new address gets one light try (0.5 s here): ten of them on two workers, 2.5 s
+        await asyncio.sleep(3.5)
+        waits = []
+        for i in range(10):
+            start = time.monotonic()
+            result = await pool.compile(*job(f"sleep 0.0{i}"), "student")
+            waits.append(time.monotonic() - start)
+            assert result == {"formula": f"sleep 0.0{i}"}
+            await asyncio.sleep(0.2)
+        stop.set()
+        pool.close()
+        await asyncio.gather(*attackers, return_exceptions=True)
+        assert max(waits) < 1.0, waits
+
+    run(CompilePool(2, seconds=3.0, light_seconds=0.5, job=_slow_prefix_job), body)
+
+
+def _slow_prefix_job(formula, variables, hessian):
+    if formula.startswith("slow"):
+        time.sleep(60)
+    return _sleepy_job(formula, variables, hessian)
+
+
+def test_a_light_job_that_overruns_its_second_is_run_again_as_heavy_with_the_full_deadline():
+    async def body(pool):
+        result = await pool.compile(*job("sleep 0.8"), "a")
+        assert result == {"formula": "sleep 0.8"}
+        assert ("sleep 0.8", None, False) in pool._slow  # next time it starts heavy
+
+    run(CompilePool(2, seconds=3.0, light_seconds=0.3, job=_sleepy_job), body)
