@@ -34,7 +34,7 @@ import os
 import time
 import traceback
 from collections import OrderedDict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -137,12 +137,28 @@ def _context() -> Any:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     ctx = multiprocessing.get_context("forkserver")
-    # the fork server imports NumPy for every worker: one thread for its numeric libraries,
-    # whose thread pools would otherwise reserve address space against the memory cap
-    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(var, "1")
     ctx.set_forkserver_preload(["gradscape.server.pool"])
     return ctx
+
+
+@contextlib.contextmanager
+def _one_thread() -> Iterator[None]:
+    """The fork server (started with the first worker) imports NumPy for every worker: give its
+    numeric libraries one thread, as their thread pools would reserve address space against
+    the memory cap. Only the child's environment is changed; ours is put back."""
+    saved = {var: os.environ.get(var) for var in _THREAD_VARS}
+    os.environ.update(dict.fromkeys(_THREAD_VARS, "1"))
+    try:
+        yield
+    finally:
+        for var, value in saved.items():
+            if value is None:
+                os.environ.pop(var, None)
+            else:
+                os.environ[var] = value
+
+
+_THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 class Busy(Exception):
@@ -172,7 +188,8 @@ class _Worker:
         self.process: BaseProcess = ctx.Process(
             target=serve_jobs, args=(theirs, job, memory_mb), daemon=True
         )
-        self.process.start()
+        with _one_thread():
+            self.process.start()
         theirs.close()
         self.conn: Connection = ours
 
