@@ -171,7 +171,7 @@ def test_ten_attackers_cannot_take_every_worker():
         stop.set()
         pool.close()
         await asyncio.gather(*attackers, return_exceptions=True)
-        assert max(waits) < 1.0, waits
+        assert max(waits) < 1.5, waits  # without the heavy lane: the 3 s deadline, or more
 
     run(CompilePool(2, seconds=3.0, light_seconds=0.5, job=_slow_prefix_job), body)
 
