@@ -73,3 +73,17 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     live = start_server(tmp_path_factory.mktemp("live") / "server.log", "--header-timeout", "2")
     yield live
     live.stop()
+
+
+@pytest.fixture
+def serve_process() -> Iterator[object]:
+    """`serve_process(log, *args, port=0)` starts a server this test owns (stopped after it)."""
+    started: list[Live] = []
+
+    def start(log: Path, *args: str, port: int = 0) -> Live:
+        started.append(start_server(log, *args, port=port))
+        return started[-1]
+
+    yield start
+    for live in started:
+        live.stop()
