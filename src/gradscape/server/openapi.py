@@ -20,10 +20,9 @@ _ERROR = {
 }
 _NUMBERS = {"type": "array", "items": {"type": "number"}}
 _PAIR = {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}
-_OP = {
+_OP = {  # an op name, then its registers (integers) or constant (a number)
     "type": "array",
     "minItems": 1,
-    "prefixItems": [{"type": "string"}],
     "items": {"type": ["number", "string"]},
 }
 _PROGRAM = {
