@@ -10,6 +10,8 @@ Limits (each documented in the README under "Serving a class"):
   a worker that overruns is killed and a fresh one started, and the formula is refused.
 - a memory cap per worker (`memory_mb`, RLIMIT_AS, the address space): a formula that needs more
   gets a refusal, and the worker is replaced.
+- workers run at nice WORKER_NICE, so on a busy machine the server process (pages, static
+  files, cached answers) gets the CPU before compiles do.
 - a bounded queue (`queue` jobs in all): beyond it a request is answered 503 with Retry-After.
 - fairness per client, where a client is the peer address of the connection: each client has at
   most `per_client` jobs running and `per_client_queue` waiting (beyond that: 429 with
@@ -45,6 +47,7 @@ from ..payload import compile_surface
 
 COMPILE_SECONDS = 5.0  # a formula whose compile takes longer is refused
 WORKER_MEMORY_MB = 1024  # address space per worker
+WORKER_NICE = 5  # workers run at a lower CPU priority than the server process
 QUEUE_SIZE = 64  # compile jobs waiting, all clients together
 PER_CLIENT_QUEUE = 4  # compile jobs waiting, one client
 QUEUE_SECONDS = 15.0  # a job not started by then is answered 503
@@ -109,6 +112,8 @@ def _limit_memory(memory_mb: int | None) -> None:
 def serve_jobs(conn: Connection, job: Job, memory_mb: int | None) -> None:
     """The worker's loop: one job's arguments in, its result out, until the pipe closes."""
     _limit_memory(memory_mb)
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICE)  # the server's event loop (pages, cached answers) goes first
     while True:
         try:
             args = conn.recv()
