@@ -159,8 +159,13 @@ def test_ten_attackers_cannot_take_every_worker():
     async def body(pool):
         stop = asyncio.Event()
         attackers = [asyncio.ensure_future(attacker(pool, f"bad{i}", stop)) for i in range(10)]
-        # each new address gets one light try (0.5 s here): ten of them on two workers, 2.5 s
-        await asyncio.sleep(3.5)
+        # each new address gets one light try (0.5 s here): ten of them on two workers take
+        # about 2.5 s, after which every attacker is known as heavy
+        names = [f"bad{i}" for i in range(10)]
+        deadline = time.monotonic() + 30
+        while not all(pool._is_heavy((), name) for name in names):
+            assert time.monotonic() < deadline, "the attackers were not found out in 30 s"
+            await asyncio.sleep(0.1)
         waits = []
         for i in range(10):
             start = time.monotonic()

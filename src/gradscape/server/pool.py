@@ -19,10 +19,12 @@ Limits (each documented in the README under "Serving a class"):
   time lately (a decaying sum, half-life HALF_LIFE seconds), so a burst from one student does
   not delay the others; and "heavy" jobs (from a client who used over HEAVY_SECONDS of worker
   time lately, or a formula that ran into a deadline or took over SLOW_SECONDS before) may
-  hold at most `workers - 1` workers between them, so at least one worker is always left for
-  everyone else however many attackers there are. A light job is given LIGHT_SECONDS; one that
-  runs longer is stopped (its worker replaced) and queued again as heavy, with the full
-  deadline, so a slow formula from a new address holds a light worker for a second at most.
+  hold at most `workers - 1` workers between them, and start only when another worker is idle,
+  so a worker is always left for everyone else however many attackers there are (heavy jobs
+  wait for a quiet moment; if none comes within QUEUE_SECONDS they get 503 with Retry-After).
+  A light job is given LIGHT_SECONDS; one that runs longer is stopped (its worker replaced)
+  and queued again as heavy, with the full deadline, so a slow formula from a new address
+  holds a light worker for a second at most.
 Identical jobs waiting or running at the same time are compiled once.
 """
 
@@ -338,10 +340,15 @@ class CompilePool:
         """The waiting job to run next: the least-served client that may run one more job."""
         now = time.monotonic()
         best: tuple[float, str] | None = None
+        # a heavy job starts only while another worker stays idle for everyone else (a worker
+        # being replaced after a kill is not there to take a light job)
+        heavy_may_start = self._heavy_running < self.heavy_limit and (
+            self.size == 1 or len(self._idle) >= 2
+        )
         for client, jobs in self._waiting.items():
             if self._running.get(client, 0) >= self.per_client:
                 continue
-            if jobs[0].heavy and self._heavy_running >= self.heavy_limit:
+            if jobs[0].heavy and not heavy_may_start:
                 continue
             usage = self._usage_now(client, now)
             if best is None or usage < best[0]:
