@@ -134,3 +134,33 @@ def test_binding_to_all_interfaces_warns():
     assert url == "http://localhost:8000/"
     assert any("bound to all interfaces" in n for n in notes)
     assert startup_notes("127.0.0.1", 8000, 8000) == ("http://127.0.0.1:8000/", [])
+
+
+def test_the_serve_options_reach_the_server(monkeypatch):
+    from gradscape import cli, server
+
+    seen = {}
+    monkeypatch.setattr(server, "serve", lambda **kw: seen.update(kw), raising=False)
+    cli.main(
+        [
+            "serve",
+            "--no-browser",
+            "--workers",
+            "3",
+            "--cors-origin",
+            "https://c.example",
+            "--quiet",
+            "--compile-seconds",
+            "2.5",
+        ]
+    )
+    assert seen["workers"] == 3 and seen["compile_seconds"] == 2.5
+    assert seen["cors_origin"] == "https://c.example" and seen["access_log"] is False
+
+
+def test_a_bad_serve_option_is_one_line_saying_what_is_wrong(capsys):
+    from gradscape import cli
+
+    with pytest.raises(SystemExit):
+        cli.main(["serve", "--workers", "0"])
+    assert "must be over 0" in capsys.readouterr().err
