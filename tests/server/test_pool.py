@@ -54,7 +54,7 @@ def test_slow_compile_is_cut_off_and_the_next_one_works():
         assert "took over 1 s" in result["error"]
         assert time.monotonic() - start < 10
         assert (await pool.compile(*job("x^2 + y^2"), "a"))["formula"] == "x^2 + y^2"
-        assert pool.replaced == 1
+        assert pool.replaced == 2  # stopped after its light try, then after the deadline
 
     run(CompilePool(2, seconds=1.0, job=_sleepy_job), body)
 
@@ -100,7 +100,7 @@ def test_a_formula_that_needs_more_memory_than_the_cap_is_refused_and_the_worker
         assert "more memory than the server allows" in result["error"]
         assert "retire" not in result
         assert (await pool.compile(*job("x"), "a")) == {"formula": "x"}
-        assert pool.replaced == 1
+        assert pool.replaced >= 1  # (twice if filling the memory outlasted the light try)
 
     run(CompilePool(1, memory_mb=512, job=_greedy_job), body)
 
@@ -159,11 +159,10 @@ def test_ten_attackers_cannot_take_every_worker():
     async def body(pool):
         stop = asyncio.Event()
         attackers = [asyncio.ensure_future(attacker(pool, f"bad{i}", stop)) for i in range(10)]
-        # each new address gets one light try (0.5 s here): ten of them on two workers take
-        # about 2.5 s, after which every attacker is known as heavy
+        # each new address gets light tries (0.25 s) until it is known as heavy
         names = [f"bad{i}" for i in range(10)]
         deadline = time.monotonic() + 30
-        while not all(pool._is_heavy((), name) for name in names):
+        while not all(pool._is_heavy(name) for name in names):
             assert time.monotonic() < deadline, "the attackers were not found out in 30 s"
             await asyncio.sleep(0.1)
         waits = []
@@ -176,9 +175,9 @@ def test_ten_attackers_cannot_take_every_worker():
         stop.set()
         pool.close()
         await asyncio.gather(*attackers, return_exceptions=True)
-        assert max(waits) < 1.5, waits  # without the heavy lane: the 3 s deadline, or more
+        assert max(waits) < 1.0, waits  # without the lanes: the 3 s deadline, or more
 
-    run(CompilePool(2, seconds=3.0, light_seconds=0.5, job=_slow_prefix_job), body)
+    run(CompilePool(2, seconds=3.0, light_seconds=0.25, job=_slow_prefix_job), body)
 
 
 def _slow_prefix_job(formula, variables, hessian):

@@ -17,14 +17,14 @@ Limits (each documented in the README under "Serving a class"):
   most `per_client` jobs running and `per_client_queue` waiting (beyond that: 429 with
   Retry-After); a free worker takes the waiting job of the client that has used the least worker
   time lately (a decaying sum, half-life HALF_LIFE seconds), so a burst from one student does
-  not delay the others; and "heavy" jobs (from a client who used over HEAVY_SECONDS of worker
-  time lately, or a formula that ran into a deadline or took over SLOW_SECONDS before) may
-  hold at most `workers - 1` workers between them, and start only when another worker is idle,
-  so a worker is always left for everyone else however many attackers there are (heavy jobs
-  wait for a quiet moment; if none comes within QUEUE_SECONDS they get 503 with Retry-After).
-  A light job is given LIGHT_SECONDS; one that runs longer is stopped (its worker replaced)
-  and queued again as heavy, with the full deadline, so a slow formula from a new address
-  holds a light worker for a second at most.
+  not delay the others.
+- two lanes, so that however many attackers there are a worker is left for everyone else.
+  A job first gets LIGHT_SECONDS; one that runs longer is stopped (its worker replaced) and
+  queued again as *slow*, with the full deadline, as is a formula that took over SLOW_SECONDS
+  before. Slow jobs hold at most `workers - 1` workers and start only while another worker is
+  idle (they wait for a quiet moment; if none comes within QUEUE_SECONDS, 503). Jobs of a
+  *heavy* client (over HEAVY_SECONDS of worker time lately) also hold at most `workers - 1`
+  workers. So everyone else waits at most LIGHT_SECONDS for a worker.
 Identical jobs waiting or running at the same time are compiled once.
 """
 
@@ -54,9 +54,9 @@ QUEUE_SIZE = 64  # compile jobs waiting, all clients together
 PER_CLIENT_QUEUE = 4  # compile jobs waiting, one client
 QUEUE_SECONDS = 15.0  # a job not started by then is answered 503
 HALF_LIFE = 60.0  # seconds for a client's recent worker time to halve
-HEAVY_SECONDS = 0.5  # recent worker time that makes a client's jobs heavy
-SLOW_SECONDS = 1.0  # a formula that took this long is heavy the next time
-LIGHT_SECONDS = 1.0  # a light job running longer is stopped and queued again as heavy
+HEAVY_SECONDS = 0.5  # recent worker time that makes a client heavy
+SLOW_SECONDS = 0.25  # a formula that took this long is heavy the next time
+LIGHT_SECONDS = 0.25  # a light job running longer is stopped and queued again as heavy
 RETRY_AFTER = 2  # seconds, in the Retry-After of a 503 or 429
 
 Job = Callable[[str, "list[str] | None", bool], dict[str, Any]]
@@ -129,7 +129,10 @@ def serve_jobs(conn: Connection, job: Job, memory_mb: int | None) -> None:
                 "column": None,
                 "retire": True,
             }
-        conn.send(result)
+        try:
+            conn.send(result)
+        except OSError:  # the server is gone or gave up on this job
+            return
 
 
 # ---------------------------------------------------------------------------------------------
@@ -144,7 +147,7 @@ def _context() -> Any:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["gradscape.server.pool"])
+    ctx.set_forkserver_preload(["gradscape.server.warm"])
     return ctx
 
 
@@ -177,14 +180,15 @@ class Busy(Exception):
         self.status = status
 
 
-@dataclass
+@dataclass(eq=False)
 class _Job:
     key: tuple[Any, ...]
     args: tuple[str, list[str] | None, bool]
     client: str
-    heavy: bool
+    heavy: bool  # known to be slow: the full deadline, in the heavy lane
     future: asyncio.Future[dict[str, Any]]
     queued: float = field(default_factory=time.monotonic)
+    suspect: bool = False  # its client was heavy when it started
 
 
 class _Worker:
@@ -200,11 +204,13 @@ class _Worker:
         theirs.close()
         self.conn: Connection = ours
 
-    def kill(self) -> None:
-        """Kill now; never waits for more than a moment (SIGKILL cannot be ignored)."""
+    def kill(self, wait: float = 0.0) -> None:
+        """Kill now (SIGKILL cannot be ignored); wait up to `wait` s for it to be gone. Not
+        waiting leaves a zombie for a moment: the next worker's start reaps it."""
         with contextlib.suppress(Exception):
             self.process.kill()
-            self.process.join(1)
+            if wait:
+                self.process.join(wait)
         with contextlib.suppress(Exception):
             self.conn.close()
 
@@ -245,6 +251,7 @@ class CompilePool:
         self._queued = 0
         self._running: dict[str, int] = {}
         self._heavy_running = 0
+        self._suspect_running = 0
         self._usage: dict[str, tuple[float, float]] = {}  # client -> (seconds, as of when)
         self._same: dict[tuple[Any, ...], asyncio.Future[dict[str, Any]]] = {}
         self._slow: OrderedDict[tuple[Any, ...], None] = OrderedDict()
@@ -280,7 +287,7 @@ class CompilePool:
         if self._queued >= self.queue_limit:
             raise Busy("The server is busy compiling for others; try again in a moment", 503)
         loop = asyncio.get_running_loop()
-        job = _Job(key, args, client, self._is_heavy(key, client), loop.create_future())
+        job = _Job(key, args, client, key in self._slow, loop.create_future())
         self._waiting.setdefault(client, deque()).append(job)
         self._queued += 1
         self._same[key] = job.future
@@ -307,7 +314,7 @@ class CompilePool:
         self._closed = True
         for worker in [*self._idle, *self._busy]:
             self._unwatch(worker)
-            worker.kill()
+            worker.kill(wait=0.5)
         for job in self._busy.values():
             if not job.future.done():
                 job.future.set_exception(Busy("The server is stopping; try again later", 503))
@@ -333,8 +340,9 @@ class CompilePool:
             for stale in sorted(self._usage, key=lambda c: self._usage_now(c, now))[:5_000]:
                 del self._usage[stale]
 
-    def _is_heavy(self, key: tuple[Any, ...], client: str) -> bool:
-        return key in self._slow or self._usage_now(client, time.monotonic()) > HEAVY_SECONDS
+    def _is_heavy(self, client: str) -> bool:
+        """Whether a client has used over HEAVY_SECONDS of worker time lately."""
+        return self._usage_now(client, time.monotonic()) > HEAVY_SECONDS
 
     def _next_job(self) -> _Job | None:
         """The waiting job to run next: the least-served client that may run one more job."""
@@ -345,12 +353,15 @@ class CompilePool:
         heavy_may_start = self._heavy_running < self.heavy_limit and (
             self.size == 1 or len(self._idle) >= 2
         )
+        suspect_may_start = self._suspect_running < self.heavy_limit
         for client, jobs in self._waiting.items():
             if self._running.get(client, 0) >= self.per_client:
                 continue
             if jobs[0].heavy and not heavy_may_start:
                 continue
             usage = self._usage_now(client, now)
+            if usage > HEAVY_SECONDS and not suspect_may_start and not jobs[0].heavy:
+                continue
             if best is None or usage < best[0]:
                 best = (usage, client)
         if best is None:
@@ -360,6 +371,7 @@ class CompilePool:
         if not jobs:
             del self._waiting[best[1]]
         self._queued -= 1
+        job.suspect = not job.heavy and best[0] > HEAVY_SECONDS
         return job
 
     def _dispatch(self) -> None:
@@ -431,6 +443,8 @@ class CompilePool:
             del self._running[job.client]
         if job.heavy:
             self._heavy_running -= 1
+        if job.suspect:
+            self._suspect_running -= 1
 
     def _replace(self, worker: _Worker) -> None:
         worker.kill()
@@ -456,19 +470,21 @@ class CompilePool:
         self._running[job.client] = self._running.get(job.client, 0) + 1
         if job.heavy:
             self._heavy_running += 1
+        if job.suspect:
+            self._suspect_running += 1
         started = time.monotonic()
         limit = self.seconds if job.heavy else min(self.seconds, self.light_seconds)
 
         def overran() -> None:
             self._unwatch(worker)
-            # charged the whole deadline: the client's next jobs start heavy at once
+            # charged the whole deadline: the client is heavy at once
             self._release(worker, job, self.seconds)
             self._replace(worker)
             self._remember_slow(job.key)
             if job.future.done():
                 pass
             elif not job.heavy and limit < self.seconds:  # a second chance, as a heavy job
-                job.heavy = True
+                job.heavy, job.suspect = True, False
                 self._requeue(job)
             else:
                 job.future.set_result(
