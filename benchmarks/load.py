@@ -4,8 +4,8 @@ Starts `gradscape serve` on 127.0.0.1 (loopback only; a fresh server for each ru
 - 200 students, each from its own loopback address (127.0.0.2 ...: the server's fairness sees
   the peer address, so they are as distinct as on a real network), each acting about once a
   second: the page, the lesson, static files, the gallery, and compiles (gallery formulas,
-  which the cache answers; formulas of their own; typos, which get 400; and 5% hostile
-  formulas, the slow ones below);
+  which the cache answers; formulas of their own; typos, which get 400; and hostile
+  formulas, the slow ones below: 5% of the compiles);
 - in the second run, 10 attackers (127.0.1.x) sending the slowest accepted formulas known,
   back to back, each made distinct so no cache can help, which run into the time limit.
 Prints requests/s, p50 and p99 per kind, 5xx and failed requests, for both runs side by side,
@@ -75,6 +75,7 @@ class Client:
         self.port, self.source = port, source
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
+        self.last_body = b""
 
     async def request(self, method: str, path: str, body: bytes = b"") -> int:
         """The status, after reading the whole answer; reconnects when the server closed."""
@@ -101,7 +102,7 @@ class Client:
                         length = int(value)
                     elif name.lower() == "connection" and "close" in value.lower():
                         close = True
-                await self.reader.readexactly(length)
+                self.last_body = await self.reader.readexactly(length)
                 if close:
                     self.close()
                 return int(status_line.split()[1])
@@ -126,6 +127,7 @@ class Tally:
         self.times: dict[str, list[float]] = defaultdict(list)
         self.failed: dict[str, int] = defaultdict(int)
         self.server_errors: dict[str, int] = defaultdict(int)
+        self.samples: dict[str, set[str]] = defaultdict(set)  # a few 5xx answers per kind
 
     async def timed(
         self,
@@ -147,6 +149,8 @@ class Tally:
             self.failed[kind] += 1
         if status is not None and status >= 500:
             self.server_errors[kind] += 1
+        if status is not None and status >= 500 and len(self.samples[kind]) < 3:
+            self.samples[kind].add(client.last_body[:200].decode("utf-8", "replace"))
         return status
 
 
@@ -173,10 +177,10 @@ async def student(n: int, port: int, tally: Tally, until: float, seed: int) -> N
             elif r < 0.65:
                 body = compile_body(rng.choice(GALLERY_NAMES))
                 await tally.timed("compile cached", client, "POST", "/api/compile", body, (200,))
-            elif r < 0.87:
+            elif r < 0.89:
                 body = compile_body(own_formula(rng))
                 await tally.timed("compile new", client, "POST", "/api/compile", body, (200,))
-            elif r < 0.95:
+            elif r < 0.97:
                 body = compile_body(rng.choice(TYPOS))
                 await tally.timed("compile typo", client, "POST", "/api/compile", body, (400,))
             else:  # a hostile formula from a student: refused or slow, never a failure
@@ -209,7 +213,7 @@ async def attacker(n: int, port: int, tally: Tally, until: float) -> None:
 # The server under test
 
 
-def start_server(extra: list[str]) -> tuple[subprocess.Popen[bytes], int]:
+def start_server(extra: list[str], log: str | None = None) -> tuple[subprocess.Popen[bytes], int]:
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -225,7 +229,7 @@ def start_server(extra: list[str]) -> tuple[subprocess.Popen[bytes], int]:
             *extra,
         ],
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=open(log, "ab") if log else subprocess.DEVNULL,  # noqa: SIM115
         start_new_session=True,
     )
     assert proc.stdout is not None
@@ -271,7 +275,7 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 async def one_run(args: argparse.Namespace, attackers: int) -> tuple[Tally, float, dict]:
-    proc, port = start_server(args.server_args)
+    proc, port = start_server(args.server_args, args.server_log)
     try:
         ready = await wait_ready(port)
         tally = Tally()
@@ -391,6 +395,8 @@ async def main() -> None:
         "--distinct", type=int, default=10_000, help="formulas in the memory run (0: skip)"
     )
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--server-log", default=None, help="append the servers' stderr to this file")
+    p.add_argument("--no-attackers-run", action="store_true", help="only the run with attackers")
     p.add_argument("server_args", nargs="*", help="more `gradscape serve` options, after --")
     args = p.parse_args()
     print(
@@ -407,6 +413,10 @@ async def main() -> None:
         runs.append((name, tally, elapsed, info))
         print(f"  ran {name}: {elapsed:.0f} s", flush=True)
     report(runs)
+    for name, tally, _, _ in runs:
+        for kind, bodies in tally.samples.items():
+            for body in bodies:
+                print(f"  5xx {name}, {kind}: {body}")
     if args.distinct:
         samples = await memory_run(args)
         print(

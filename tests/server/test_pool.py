@@ -126,7 +126,22 @@ def test_a_full_queue_answers_busy_with_503():
         assert busy.value.status == 503 and "try again" in busy.value.message
         await asyncio.gather(*running)
 
-    run(CompilePool(1, queue=2, job=_sleepy_job), body)
+    run(CompilePool(1, queue=2, light_seconds=5.0, job=_sleepy_job), body)
+
+
+def test_slow_formulas_have_a_queue_of_their_own_and_cannot_fill_the_other():
+    async def body(pool):
+        slow = [
+            asyncio.ensure_future(pool.compile(*job(f"sleep 0.{5 + i}"), f"s{i}")) for i in range(4)
+        ]  # each overruns its light try and queues again as slow
+        await asyncio.sleep(1.0)
+        assert pool._slow_queued <= pool.slow_queue_limit == 2
+        assert (await pool.compile(*job("x"), "student")) == {"formula": "x"}
+        results = await asyncio.gather(*slow, return_exceptions=True)
+        refused = [r for r in results if isinstance(r, Busy)]
+        assert refused and all(r.status == 503 for r in refused)
+
+    run(CompilePool(2, queue=8, light_seconds=0.2, job=_sleepy_job), body)
 
 
 def test_one_client_may_not_queue_more_than_its_share():

@@ -12,7 +12,8 @@ Limits (each documented in the README under "Serving a class"):
   gets a refusal, and the worker is replaced.
 - workers run at nice WORKER_NICE, so on a busy machine the server process (pages, static
   files, cached answers) gets the CPU before compiles do.
-- a bounded queue (`queue` jobs in all): beyond it a request is answered 503 with Retry-After.
+- a bounded queue (`queue` jobs, and `queue // 4` slow ones besides): beyond it a request is
+  answered 503 with Retry-After.
 - fairness per client, where a client is the peer address of the connection: each client has at
   most `per_client` jobs running and `per_client_queue` waiting (beyond that: 429 with
   Retry-After); a free worker takes the waiting job of the client that has used the least worker
@@ -58,6 +59,7 @@ HEAVY_SECONDS = 0.5  # recent worker time that makes a client heavy
 SLOW_SECONDS = 0.25  # a formula that took this long is heavy the next time
 LIGHT_SECONDS = 0.25  # a light job running longer is stopped and queued again as heavy
 RETRY_AFTER = 2  # seconds, in the Retry-After of a 503 or 429
+SLOW_BUSY = "This formula is slow to compile and the server is busy; try again in a while"
 
 Job = Callable[[str, "list[str] | None", bool], dict[str, Any]]
 
@@ -238,6 +240,7 @@ class CompilePool:
         self.seconds = seconds
         self.memory_mb = memory_mb
         self.queue_limit = queue
+        self.slow_queue_limit = max(1, queue // 4)
         self.per_client = per_client
         self.per_client_queue = per_client_queue
         self.heavy_limit = max(1, self.size - 1)
@@ -248,7 +251,8 @@ class CompilePool:
         self._busy: dict[_Worker, _Job] = {}
         self._starting = 0
         self._waiting: OrderedDict[str, deque[_Job]] = OrderedDict()
-        self._queued = 0
+        self._queued = 0  # all waiting jobs
+        self._slow_queued = 0  # the slow ones among them (they do not count against `queue`)
         self._running: dict[str, int] = {}
         self._heavy_running = 0
         self._suspect_running = 0
@@ -284,12 +288,15 @@ class CompilePool:
                 f"You have {len(mine)} formulas waiting already; wait for them, then try again",
                 429,
             )
-        if self._queued >= self.queue_limit:
+        slow = key in self._slow
+        if slow and self._slow_queued >= self.slow_queue_limit:
+            raise Busy(SLOW_BUSY, 503)
+        if self._queued - self._slow_queued >= self.queue_limit:
             raise Busy("The server is busy compiling for others; try again in a moment", 503)
         loop = asyncio.get_running_loop()
-        job = _Job(key, args, client, key in self._slow, loop.create_future())
+        job = _Job(key, args, client, slow, loop.create_future())
         self._waiting.setdefault(client, deque()).append(job)
-        self._queued += 1
+        self._count(job, 1)
         self._same[key] = job.future
         job.future.add_done_callback(lambda _: self._forget(key, job.future))
         self._dispatch()
@@ -325,7 +332,7 @@ class CompilePool:
         self._idle.clear()
         self._busy.clear()
         self._waiting.clear()
-        self._queued = 0
+        self._queued = self._slow_queued = 0
 
     # -- fairness -----------------------------------------------------------------------------
 
@@ -370,7 +377,7 @@ class CompilePool:
         job = jobs.popleft()
         if not jobs:
             del self._waiting[best[1]]
-        self._queued -= 1
+        self._count(job, -1)
         job.suspect = not job.heavy and best[0] > HEAVY_SECONDS
         return job
 
@@ -387,7 +394,7 @@ class CompilePool:
         jobs = self._waiting.get(job.client)
         if jobs is not None and job in jobs:
             jobs.remove(job)
-            self._queued -= 1
+            self._count(job, -1)
             if not jobs:
                 del self._waiting[job.client]
         if not job.future.done():
@@ -451,12 +458,21 @@ class CompilePool:
         self.replaced += 1
         self._spawn()
 
+    def _count(self, job: _Job, change: int) -> None:
+        self._queued += change
+        if job.heavy:
+            self._slow_queued += change
+
     def _requeue(self, job: _Job) -> None:
         """Put a job back at the head of its client's queue (it was not its fault, or it must
-        now run as heavy)."""
+        now run as slow); a slow job finding the slow queue full is answered 503."""
+        if job.heavy and self._slow_queued >= self.slow_queue_limit:
+            if not job.future.done():
+                job.future.set_exception(Busy(SLOW_BUSY, 503))
+            return
         self._waiting.setdefault(job.client, deque()).appendleft(job)
         self._waiting.move_to_end(job.client, last=False)
-        self._queued += 1
+        self._count(job, 1)
 
     def _remember_slow(self, key: tuple[Any, ...]) -> None:
         self._slow[key] = None
