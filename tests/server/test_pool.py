@@ -12,12 +12,19 @@ from gradscape.server.pool import Busy, CompilePool, compile_job
 
 
 def _sleepy_job(formula, variables, hessian):
-    """Stands in for a formula that takes forever ("slow") or a while ("sleep 0.4") to compile."""
+    """Stands in for a formula that takes forever ("slow") or a while ("sleep 0.4": seconds of
+    CPU time, as SymPy would use) to compile."""
     if formula == "slow":
-        time.sleep(60)
+        _burn(60)
     if formula.startswith("sleep "):
-        time.sleep(float(formula.split()[1]))
+        _burn(float(formula.split()[1]))
     return {"formula": formula}
+
+
+def _burn(seconds: float) -> None:
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        pass
 
 
 def _greedy_job(formula, variables, hessian):
@@ -197,7 +204,7 @@ def test_ten_attackers_cannot_take_every_worker():
 
 def _slow_prefix_job(formula, variables, hessian):
     if formula.startswith("slow"):
-        time.sleep(60)
+        _burn(60)
     return _sleepy_job(formula, variables, hessian)
 
 

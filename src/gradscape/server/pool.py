@@ -20,12 +20,14 @@ Limits (each documented in the README under "Serving a class"):
   time lately (a decaying sum, half-life HALF_LIFE seconds), so a burst from one student does
   not delay the others.
 - two lanes, so that however many attackers there are a worker is left for everyone else.
-  A job first gets LIGHT_SECONDS; one that runs longer is stopped (its worker replaced) and
-  queued again as *slow*, with the full deadline, as is a formula that took over SLOW_SECONDS
-  before. Slow jobs hold at most `workers - 1` workers and start only while another worker is
-  idle (they wait for a quiet moment; if none comes within QUEUE_SECONDS, 503). Jobs of a
-  *heavy* client (over HEAVY_SECONDS of worker time lately) also hold at most `workers - 1`
-  workers. So everyone else waits at most LIGHT_SECONDS for a worker.
+  A job first gets LIGHT_SECONDS of CPU time (on Linux; elsewhere of the clock: on a busy
+  machine a worker may get little of the CPU, which is not the formula's fault); one that
+  needs longer is stopped (its worker replaced) and queued again as *slow*, with the full
+  deadline, as is a formula that took over SLOW_SECONDS before. Slow jobs hold at most
+  `workers - 1` workers and start only while another worker is idle (they wait for a quiet
+  moment; if none comes within QUEUE_SECONDS, 503). Jobs of a *heavy* client (over
+  HEAVY_SECONDS of worker time lately) also hold at most `workers - 1` workers. So everyone
+  else waits at most about LIGHT_SECONDS for a worker.
 Identical jobs waiting or running at the same time are compiled once.
 """
 
@@ -139,6 +141,20 @@ def serve_jobs(conn: Connection, job: Job, memory_mb: int | None) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # In the server process
+
+
+def _cpu_seconds(pid: int | None) -> float:
+    """The CPU time (user + system) a process has used, or NaN where /proc cannot tell."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+        fields = stat[stat.rindex(b")") + 2 :].split()
+        return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+    except (OSError, ValueError, IndexError):
+        return math.nan
+
+
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 def _context() -> Any:
@@ -490,6 +506,19 @@ class CompilePool:
             self._suspect_running += 1
         started = time.monotonic()
         limit = self.seconds if job.heavy else min(self.seconds, self.light_seconds)
+        cpu_start = _cpu_seconds(worker.process.pid)
+        timer: asyncio.TimerHandle | None = None
+
+        def light_over() -> None:
+            """The light try's time is up by the clock: but on a busy machine a worker may have
+            had little of the CPU, so go by the CPU time it used, and wait for the rest."""
+            nonlocal timer
+            used = _cpu_seconds(worker.process.pid) - cpu_start
+            left = self.light_seconds - used
+            if left > 0.02 and time.monotonic() - started + left < self.seconds:
+                timer = loop.call_later(left, light_over)
+            else:
+                overran()
 
         def overran() -> None:
             self._unwatch(worker)
@@ -514,7 +543,8 @@ class CompilePool:
             self._dispatch()
 
         def answered() -> None:
-            timer.cancel()
+            if timer is not None:
+                timer.cancel()
             self._unwatch(worker)
             elapsed = time.monotonic() - started
             self._release(worker, job, elapsed)
@@ -547,4 +577,5 @@ class CompilePool:
             self._requeue(job)
             return
         loop.add_reader(worker.conn.fileno(), answered)
-        timer = loop.call_later(limit, overran)
+        light = not job.heavy and limit < self.seconds and not math.isnan(cpu_start)
+        timer = loop.call_later(limit, light_over if light else overran)
