@@ -26,7 +26,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
 from .. import gallery
-from .cache import CACHE_BYTES, ByteLRU, canonical
+from .cache import CACHE_BYTES, Answer, ByteLRU, canonical, to_answer
 from .middleware import AccessLog, HostCheck, SecurityHeaders
 from .openapi import openapi
 from .pool import RETRY_AFTER, Busy, CompilePool
@@ -153,9 +153,9 @@ async def compile_route(request: Request) -> Response:
         return _error(busy.message, busy.status, retry=True)
     if result.get("crashed"):
         return _error(result["error"], 503, retry=True)
-    if not result.get("transient"):
-        cache.put(exact if "error" in result else key, result)
-    return _answer(result, formula)
+    if result.get("transient"):
+        return _answer(to_answer(result), formula)
+    return _answer(cache.put(exact if "error" in result else key, result), formula)
 
 
 def parse_request(body: bytes) -> tuple[str, list[str] | None, bool] | str:
@@ -195,12 +195,11 @@ def _no_constant(name: str) -> Any:
     raise _Constant(name)
 
 
-def _answer(result: dict[str, Any], formula: str) -> Response:
-    if "error" in result:
-        return _json({"error": result["error"], "column": result.get("column")}, 400)
-    if result.get("name") is None and result.get("formula") != formula:
-        result = {**result, "formula": formula}  # a cached twin typed with other spaces
-    return _json(result)
+def _answer(answer: Answer, formula: str) -> Response:
+    body = answer.body
+    if answer.formula is not None and answer.formula != formula:  # a twin typed with other spaces
+        body = json.dumps({**json.loads(body), "formula": formula}, separators=(",", ":")).encode()
+    return Response(body, status_code=answer.status, media_type="application/json")
 
 
 async def gallery_route(request: Request) -> Response:

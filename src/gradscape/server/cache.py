@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
-from typing import Any
+from typing import Any, NamedTuple
 
 from .. import gallery
 
@@ -27,37 +27,64 @@ def canonical(formula: str, variables: list[str] | None, hessian: bool) -> tuple
     return (text, None if variables is None else tuple(variables), hessian)
 
 
-class ByteLRU:
-    """A least-recently-used map of JSON-ready answers whose total size stays under `budget`.
+class Answer(NamedTuple):
+    """A compile answer as sent: its status, its JSON body, and the formula it echoes (None for
+    a gallery entry or a refusal)."""
 
-    The size of an entry is the length of its JSON plus its key; an answer bigger than the whole
-    budget is not kept. Not thread-safe: the server uses it from its event loop only.
+    status: int
+    body: bytes
+    formula: str | None
+
+
+class ByteLRU:
+    """A least-recently-used map of compile answers, kept as their JSON bytes, whose total size
+    stays under `budget` (so the budget is close to the memory they take).
+
+    The size of an entry is the length of its body and formula plus its key's; an answer bigger
+    than the whole budget is not kept. Not thread-safe: the server uses it from its event loop.
     """
 
     def __init__(self, budget: int = CACHE_BYTES) -> None:
         self.budget = budget
         self.bytes = 0
-        self._entries: OrderedDict[tuple[Any, ...], tuple[dict[str, Any], int]] = OrderedDict()
+        self._entries: OrderedDict[tuple[Any, ...], tuple[Answer, int]] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def get(self, key: tuple[Any, ...]) -> dict[str, Any] | None:
+    def get(self, key: tuple[Any, ...]) -> Answer | None:
         hit = self._entries.get(key)
         if hit is None:
             return None
         self._entries.move_to_end(key)
         return hit[0]
 
-    def put(self, key: tuple[Any, ...], value: dict[str, Any]) -> None:
-        size = len(json.dumps(value, separators=(",", ":"))) + len(repr(key))
+    def put(self, key: tuple[Any, ...], value: dict[str, Any]) -> Answer:
+        """Keep `value` (a payload or a refusal) and return it as an Answer."""
+        answer = to_answer(value)
+        size = len(answer.body) + len(answer.formula or "") + len(repr(key)) + ENTRY_OVERHEAD
         old = self._entries.pop(key, None)
         if old is not None:
             self.bytes -= old[1]
-        if size > self.budget:
-            return
-        self._entries[key] = (value, size)
-        self.bytes += size
-        while self.bytes > self.budget:
-            _, (_, dropped) = self._entries.popitem(last=False)
-            self.bytes -= dropped
+        if size <= self.budget:
+            self._entries[key] = (answer, size)
+            self.bytes += size
+            while self.bytes > self.budget:
+                _, (_, dropped) = self._entries.popitem(last=False)
+                self.bytes -= dropped
+        return answer
+
+
+ENTRY_OVERHEAD = 200  # bytes of Python objects around each entry (tuples, the dict's slot)
+
+
+def to_answer(value: dict[str, Any]) -> Answer:
+    if "error" in value:
+        refusal = {"error": value["error"], "column": value.get("column")}
+        return Answer(400, _dumps(refusal), None)
+    formula = value.get("formula") if value.get("name") is None else None
+    return Answer(200, _dumps(value), formula)
+
+
+def _dumps(value: Any) -> bytes:
+    return json.dumps(value, allow_nan=False, separators=(",", ":")).encode()
