@@ -45,7 +45,14 @@ SLOW = [  # accepted formulas that take seconds in SymPy (found by random search
 ]
 
 GALLERY_NAMES = ["bowl", "rosenbrock", "himmelblau", "saddle", "beale", "booth", "ackley"]
-STATIC = ["style.css", "explorer.css", "page.js", "explorer.js", "evaluator.js", "contours.js"]
+STATIC = [
+    "hosts/page.css",
+    "explorer/explorer.css",
+    "hosts/page.js",
+    "explorer/explorer.js",
+    "core/evaluator.js",
+    "core/contours.js",
+]
 TYPOS = ["x^2 + ", "sin(x", "x ** * y", "3x + foo(y)", "x^2 + y^2)", "(x + y", "x $ y", "2..5 x"]
 
 

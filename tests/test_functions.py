@@ -14,7 +14,7 @@ from gradscape.functions import FUNCTIONS, OPS, SYMPY_OPS, _powi
 
 
 def test_browser_evaluator_implements_exactly_the_python_ops():
-    js = (resources.files("gradscape") / "static" / "evaluator.js").read_text()
+    js = (resources.files("gradscape") / "static" / "core" / "evaluator.js").read_text()
     line = re.search(r"^export const OP_NAMES = (\[.*\]);$", js, re.M)
     assert line, "evaluator.js must declare OP_NAMES on one line"
     assert json.loads(line[1]) == list(OPS)

@@ -96,7 +96,7 @@ def test_responses_have_no_nan(client):
 
 
 def test_every_response_carries_the_csp(client):
-    for path in ("/", "/static/style.css", "/api/gallery", "/healthz"):
+    for path in ("/", "/static/hosts/page.css", "/api/gallery", "/healthz"):
         r = client.get(path)
         assert r.headers["content-security-policy"] == CSP
     assert "script-src 'self'" in CSP and "unsafe-eval" not in CSP
@@ -104,7 +104,7 @@ def test_every_response_carries_the_csp(client):
 
 def test_index_page_loads_the_explorer_module(client):
     html = client.get("/").text
-    assert 'src="/static/page.js"' in html and 'type="module"' in html
+    assert 'src="/static/hosts/page.js"' in html and 'type="module"' in html
 
 
 def test_gallery_lists_the_bowl_first(client):
@@ -193,7 +193,14 @@ def test_a_worker_killed_mid_request_gives_a_503_saying_retry_and_the_next_succe
         while not pool._idle:
             time.sleep(0.05)
         worker = pool._idle[0]
-        threading.Timer(0.5, lambda: os.kill(worker.process.pid, signal.SIGKILL)).start()
+
+        def kill_once_busy():
+            while worker not in pool._busy:  # the request has reached the worker
+                time.sleep(0.01)
+            time.sleep(0.2)
+            os.kill(worker.process.pid, signal.SIGKILL)
+
+        threading.Thread(target=kill_once_busy, daemon=True).start()
         r = c.post("/api/compile", json={"formula": "slow"})
         assert r.status_code == 503
         assert "try again" in r.json()["error"] and r.headers["retry-after"]

@@ -81,7 +81,7 @@ def test_an_internal_error_is_a_400_with_a_message_not_a_500(monkeypatch):
     def broken(*args):
         raise IndexError("boom")
 
-    monkeypatch.setattr(pool_module, "compile_surface", broken)
+    monkeypatch.setattr(pool_module, "surface_payload", broken)
     result = compile_job("x", None, False)
     assert "internal error: IndexError" in result["error"]
 

@@ -297,7 +297,7 @@ def create_app(
     app.state.pool = pool
     app.state.cache = ByteLRU(cache_bytes)
     app.state.lesson = lesson
-    app.state.index = (STATIC / "index.html").read_text(encoding="utf-8")
+    app.state.index = (STATIC / "hosts" / "index.html").read_text(encoding="utf-8")
     outer: ASGIApp = app
     if cors_origin:
         from starlette.middleware.cors import CORSMiddleware

@@ -47,8 +47,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from ..formula import FormulaError
-from ..payload import compile_surface
+from ..payload import error_payload, surface_payload
 
 COMPILE_SECONDS = 5.0  # a formula whose compile takes longer is refused
 WORKER_MEMORY_MB = 1024  # address space per worker
@@ -82,20 +81,15 @@ def default_workers() -> int:
 def compile_job(formula: str, variables: list[str] | None, hessian: bool) -> dict[str, Any]:
     """Runs in a worker: the payload, or {'error', 'column'}; it never raises."""
     try:
-        return compile_surface(formula, variables, hessian)
-    except FormulaError as err:
-        return {"error": err.message, "column": err.column}
+        return surface_payload(formula, variables, hessian)
     except MemoryError:
         return {
             "error": "This formula needs more memory than the server allows; try a simpler one",
             "column": None,
             "retire": True,  # the worker may be fragmented: the pool replaces it
         }
-    except (ValueError, RecursionError) as err:
-        return {
-            "error": str(err).splitlines()[0] or "This formula cannot be compiled",
-            "column": None,
-        }
+    except (ValueError, RecursionError) as err:  # a FormulaError among them
+        return error_payload(err)
     except Exception as err:  # a gradscape bug: say so plainly, and keep serving
         traceback.print_exc()
         return {

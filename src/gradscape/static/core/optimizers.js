@@ -1,0 +1,238 @@
+// Gradient descent and its cousins, run in the browser on a compiled program: the same update
+// rules, defaults and stop rules as src/gradscape/descent.py (read that module's docstring; the
+// arithmetic below is written in the same order so the two agree to rounding).
+//
+//   gd        x <- x - lr g
+//   momentum  v <- beta v + g;  x <- x - lr v
+//   nesterov  v <- beta v + grad(x - lr beta v);  x <- x - lr v   (first step: grad at x)
+//   adagrad   s <- s + g^2;  x <- x - lr g / (sqrt(s) + eps)
+//   rmsprop   s <- rho s + (1 - rho) g^2;  x <- x - lr g / (sqrt(s) + eps)
+//   adam      m <- b1 m + (1 - b1) g;  s <- b2 s + (1 - b2) g^2;
+//             x <- x - lr (m / (1 - b1^t)) / (sqrt(s / (1 - b2^t)) + eps)
+//
+// A run stops "converged" when |grad| < tol at a recorded point (the start included),
+// "diverged" when a point, its value or its gradient is not finite or it runs away
+// (|value| > 1e6 max(1, |value at start|), or a |coordinate| > 1e6 max(1, max |start|)),
+// or "max_steps". The explorer caps runs at EXPLORER_STEPS = 2000 steps.
+
+import { evalPoint } from "./evaluator.js";
+
+/** The most steps the explorer runs (widget.EXPLORER_STEPS; Python's descend allows up to
+ * descent.MAX_STEPS, its default is 100). tests/test_front_end_facts.py holds the two equal. */
+export const EXPLORER_STEPS = 2000;
+/** Runaway factor, as descent.RUNAWAY. */
+export const RUNAWAY = 1e6;
+export const TOL = 1e-6;
+
+/**
+ * @typedef {{name: string, title: string, short: string, update: string, defaults: Record<string, number>}} OptimizerInfo
+ * @typedef {"converged"|"diverged"|"max_steps"} Stopped
+ * @typedef {{optimizer: string, settings: Record<string, number>, points: number[][],
+ *            values: number[], gradients: number[][], stopped: Stopped|"invalid", reason: string,
+ *            steps: number}} Trajectory
+ */
+
+/** @type {OptimizerInfo[]} in descent.OPTIMIZERS order */
+export const OPTIMIZERS = [
+  { name: "gd", short: "Gradient descent", title: "Gradient descent", update: "x ← x − lr·g", defaults: { lr: 0.1 } },
+  { name: "momentum", short: "Momentum", title: "Momentum (heavy ball)", update: "v ← βv + g;  x ← x − lr·v", defaults: { lr: 0.02, beta: 0.9 } },
+  { name: "nesterov", short: "Nesterov momentum", title: "Nesterov momentum", update: "v ← βv + ∇L(x − lr·βv);  x ← x − lr·v", defaults: { lr: 0.02, beta: 0.9 } },
+  { name: "adagrad", short: "AdaGrad", title: "AdaGrad", update: "s ← s + g²;  x ← x − lr·g / (√s + ε)", defaults: { lr: 0.5, eps: 1e-8 } },
+  { name: "rmsprop", short: "RMSProp", title: "RMSProp", update: "s ← ρs + (1 − ρ)g²;  x ← x − lr·g / (√s + ε)", defaults: { lr: 0.1, rho: 0.9, eps: 1e-8 } },
+  { name: "adam", short: "Adam", title: "Adam", update: "m ← β₁m + (1 − β₁)g;  s ← β₂s + (1 − β₂)g²;  x ← x − lr·m̂ / (√ŝ + ε)", defaults: { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8 } },
+];
+
+/** @param {string} name */
+export function optimizerInfo(name) {
+  return OPTIMIZERS.find((o) => o.name === name);
+}
+
+/**
+ * One optimizer step, elementwise over the coordinates; returns the new point. `state` holds
+ * the arrays v / s / m (created by the caller as zeros) and is updated in place.
+ * @param {string} name @param {number[]} x @param {number[]} g
+ * @param {{v: number[], s: number[], m: number[]}} state @param {number} t 1, 2, ...
+ * @param {Record<string, number>} h @param {(p: number[]) => number[]} gradAt
+ * @returns {number[]}
+ */
+export function step(name, x, g, state, t, h, gradAt) {
+  const d = x.length;
+  const lr = h.lr;
+  const out = new Array(d);
+  switch (name) {
+    case "gd":
+      for (let i = 0; i < d; i++) out[i] = x[i] - lr * g[i];
+      return out;
+    case "momentum": {
+      const { v } = state;
+      for (let i = 0; i < d; i++) { v[i] = h.beta * v[i] + g[i]; out[i] = x[i] - lr * v[i]; }
+      return out;
+    }
+    case "nesterov": {
+      const { v } = state;
+      // on the first step v = 0, so the look-ahead point is x itself: reuse g (as Python does)
+      const anyV = v.some((vi) => vi !== 0);
+      let ga = g;
+      if (anyV) {
+        const ahead = new Array(d);
+        for (let i = 0; i < d; i++) ahead[i] = x[i] - lr * h.beta * v[i];
+        ga = gradAt(ahead);
+      }
+      for (let i = 0; i < d; i++) { v[i] = h.beta * v[i] + ga[i]; out[i] = x[i] - lr * v[i]; }
+      return out;
+    }
+    case "adagrad": {
+      const { s } = state;
+      for (let i = 0; i < d; i++) { s[i] = s[i] + g[i] * g[i]; out[i] = x[i] - lr * g[i] / (Math.sqrt(s[i]) + h.eps); }
+      return out;
+    }
+    case "rmsprop": {
+      const { s } = state;
+      const rho = h.rho;
+      for (let i = 0; i < d; i++) {
+        s[i] = rho * s[i] + (1 - rho) * g[i] * g[i];
+        out[i] = x[i] - lr * g[i] / (Math.sqrt(s[i]) + h.eps);
+      }
+      return out;
+    }
+    case "adam": {
+      const { m, s } = state;
+      const b1 = h.beta1;
+      const b2 = h.beta2;
+      const c1 = 1 - b1 ** t;
+      const c2 = 1 - b2 ** t;
+      for (let i = 0; i < d; i++) {
+        m[i] = b1 * m[i] + (1 - b1) * g[i];
+        s[i] = b2 * s[i] + (1 - b2) * g[i] * g[i];
+        const mHat = m[i] / c1;
+        const sHat = s[i] / c2;
+        out[i] = x[i] - lr * mHat / (Math.sqrt(sHat) + h.eps);
+      }
+      return out;
+    }
+    default:
+      throw new Error(`Unknown optimizer '${name}'`);
+  }
+}
+
+/**
+ * The settings a run uses: the optimizer's defaults overridden by the given ones (unknown keys
+ * and non-numbers ignored; out-of-range values fall back to the default).
+ * @param {string} name @param {Record<string, unknown>} given
+ */
+export function settingsFor(name, given) {
+  const info = optimizerInfo(name);
+  if (!info) throw new Error(`Unknown optimizer '${name}'. Use one of: ${OPTIMIZERS.map((o) => o.name).join(", ")}.`);
+  /** @type {Record<string, number>} */
+  const out = {};
+  for (const [k, def] of Object.entries(info.defaults)) {
+    const v = Number(given[k]);
+    const fraction = k === "beta" || k === "rho" || k === "beta1" || k === "beta2";
+    const ok = Number.isFinite(v) && (fraction ? v >= 0 && v < 1 : v > 0);
+    out[k] = given[k] !== undefined && given[k] !== null && ok ? v : def;
+  }
+  return out;
+}
+
+/** @param {number} x a short number for a sentence */
+function num(x) {
+  if (!Number.isFinite(x)) return String(x);
+  return String(Number(x.toPrecision(2))).replace("e+", "e");
+}
+
+/** @param {number[]} p */
+const pointText = (p) => `(${p.map((c) => Number(c.toPrecision(6))).join(", ")})`;
+
+/**
+ * Run an optimizer from `start` on the program's surface, recording every point.
+ * Never throws for anything that happens during the run; a start where the function or its
+ * gradient is undefined gives a trajectory with `stopped: "invalid"` and no steps.
+ * @param {import("./evaluator.js").Program} program
+ * @param {number[]} start
+ * @param {string} optimizer
+ * @param {Record<string, unknown>} [given] lr and other hyperparameters
+ * @param {number} [steps] @param {number} [tol]
+ * @returns {Trajectory}
+ */
+export function descend(program, start, optimizer = "gd", given = {}, steps = EXPLORER_STEPS, tol = TOL) {
+  const settings = settingsFor(optimizer, given);
+  const d = start.length;
+  /** @param {number[]} x @returns {{value: number, gradient: number[]}} */
+  const evaluate = (x) => {
+    if (!x.every(Number.isFinite)) return { value: NaN, gradient: new Array(d).fill(NaN) };
+    const r = evalPoint(program, x);
+    return { value: r.value, gradient: r.gradient.slice(0, d) };
+  };
+  const x0 = start.map(Number);
+  /** @type {Trajectory} */
+  const traj = { optimizer, settings, points: [x0], values: [], gradients: [], stopped: "max_steps", reason: "", steps: 0 };
+  if (!x0.every(Number.isFinite)) {
+    return { ...traj, stopped: "invalid", reason: `The start ${pointText(x0)} is not finite; give ordinary numbers.` };
+  }
+  const e0 = evaluate(x0);
+  traj.values.push(e0.value);
+  traj.gradients.push(e0.gradient);
+  if (!Number.isFinite(e0.value)) {
+    return { ...traj, stopped: "invalid", reason: `The function is undefined at ${pointText(x0)}; start somewhere it is defined.` };
+  }
+  if (!e0.gradient.every(Number.isFinite)) {
+    return { ...traj, stopped: "invalid", reason: `The gradient is undefined at ${pointText(x0)}; start somewhere it is defined.` };
+  }
+  const valueLimit = RUNAWAY * Math.max(1, Math.abs(e0.value));
+  const coordLimit = RUNAWAY * Math.max(1, ...x0.map(Math.abs));
+  const state = { v: new Array(d).fill(0), s: new Array(d).fill(0), m: new Array(d).fill(0) };
+  const gradAt = (/** @type {number[]} */ p) => evaluate(p).gradient;
+  let x = x0;
+  let g = e0.gradient;
+  let norm = Math.sqrt(dot(g, g));
+  if (norm < tol) {
+    traj.stopped = "converged";
+    traj.reason = `converged: |grad| = ${num(norm)} < tol = ${num(tol)} at the start (0 steps)`;
+    return traj;
+  }
+  for (let t = 1; t <= steps; t++) {
+    x = step(optimizer, x, g, state, t, settings, gradAt);
+    const e = evaluate(x);
+    g = e.gradient;
+    traj.points.push(x);
+    traj.values.push(e.value);
+    traj.gradients.push(g);
+    traj.steps = t;
+    const why = divergence(x, e.value, g, valueLimit, coordLimit);
+    if (why) {
+      traj.stopped = "diverged";
+      traj.reason = `diverged: ${why} at step ${t}`;
+      return traj;
+    }
+    norm = Math.sqrt(dot(g, g));
+    if (norm < tol) {
+      traj.stopped = "converged";
+      traj.reason = `converged: |grad| = ${num(norm)} < tol = ${num(tol)} after ${t} step${t === 1 ? "" : "s"}`;
+      return traj;
+    }
+  }
+  traj.reason = `max_steps: stopped after ${steps} steps with |grad| = ${num(norm)}, not yet below tol = ${num(tol)}`;
+  return traj;
+}
+
+/** @param {number[]} a @param {number[]} b */
+function dot(a, b) {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+/**
+ * Why the run diverged at this point (a phrase), or "" if it did not: descent._divergence.
+ * @param {number[]} x @param {number} value @param {number[]} g
+ * @param {number} valueLimit @param {number} coordLimit
+ */
+function divergence(x, value, g, valueLimit, coordLimit) {
+  if (!x.every(Number.isFinite)) return "the step produced a non-finite point (the gradient it used was undefined or huge)";
+  if (!Number.isFinite(value)) return `the function is undefined at ${pointText(x)}`;
+  if (!g.every(Number.isFinite)) return `the gradient is undefined at ${pointText(x)}`;
+  if (Math.abs(value) > valueLimit) return `|value| = ${num(Math.abs(value))} ran past ${num(valueLimit)} (1e6 x its size at the start)`;
+  const far = Math.max(...x.map(Math.abs));
+  if (far > coordLimit) return `the point ran past ${num(coordLimit)} from the origin (1e6 x the start's size), reaching ${num(far)}`;
+  return "";
+}
