@@ -47,7 +47,12 @@ def run(pool: CompilePool, body):
         finally:
             pool.close()
 
-    return asyncio.run(main())
+    # in a thread of its own: a test run elsewhere (Playwright's sync API) may leave an event
+    # loop running in this one
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, main()).result()
 
 
 def job(formula: str) -> tuple:
@@ -197,7 +202,9 @@ def test_ten_attackers_cannot_take_every_worker():
         stop.set()
         pool.close()
         await asyncio.gather(*attackers, return_exceptions=True)
-        assert max(waits) < 1.0, waits  # without the lanes: the 3 s deadline, or more
+        # without the lanes a student waits for attackers' 3 s deadlines, several at a time; the
+        # margin is for a machine whose cores are shared (the attackers burn CPU here)
+        assert max(waits) < 2.5, waits
 
     run(CompilePool(2, seconds=3.0, light_seconds=0.25, job=_slow_prefix_job), body)
 
