@@ -83,7 +83,7 @@ def test_a_queued_formula_is_not_blamed_for_a_slow_one_ahead_of_it():
 
 
 def test_an_internal_error_is_a_400_with_a_message_not_a_500(monkeypatch):
-    def broken(*args):
+    def broken(*args, **kwargs):
         raise IndexError("boom")
 
     monkeypatch.setattr(pool_module, "surface_payload", broken)

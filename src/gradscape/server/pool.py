@@ -57,6 +57,7 @@ PER_CLIENT_QUEUE = 4  # compile jobs waiting, one client
 QUEUE_SECONDS = 15.0  # a job not started by then is answered 503
 HALF_LIFE = 60.0  # seconds for a client's recent worker time to halve
 HEAVY_SECONDS = 0.5  # recent worker time that makes a client heavy
+PRINT_SECONDS = 0.15  # CPU SymPy may spend on the printed partials; then "(not available)"
 SLOW_SECONDS = 0.25  # a formula that took this long is heavy the next time
 LIGHT_SECONDS = 0.25  # a light job running longer is stopped and queued again as heavy
 RETRY_AFTER = 2  # seconds, in the Retry-After of a 503 or 429
@@ -81,7 +82,7 @@ def default_workers() -> int:
 def compile_job(formula: str, variables: list[str] | None, hessian: bool) -> dict[str, Any]:
     """Runs in a worker: the payload, or {'error', 'column'}; it never raises."""
     try:
-        return surface_payload(formula, variables, hessian)
+        return surface_payload(formula, variables, hessian, print_seconds=PRINT_SECONDS)
     except MemoryError:
         return {
             "error": "This formula needs more memory than the server allows; try a simpler one",
