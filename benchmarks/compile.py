@@ -1,7 +1,7 @@
 """Time to parse, differentiate and compile each gallery formula, against the naive path.
 
 gradscape: own parser -> SymPy -> one program for value and partials, differentiated by the
-           rules in surface.RULES on the program itself (what Surface(text) does).
+           rules in program/derive.py (RULES) on the program itself (what Surface(text) does).
            Also shown: the SymPy partials a readout displays (Surface.partials, computed lazily).
 naive:     sympy.sympify(text) -> diff -> lambdify(value and partials)  (sympify calls eval:
            never do this with user text; it is here only as the speed baseline).

@@ -149,7 +149,7 @@ def test_an_internal_error_is_a_400_with_a_message_not_a_500(monkeypatch):
     def broken(*args):
         raise IndexError("boom")
 
-    monkeypatch.setattr(server, "compile_surface", broken)
+    monkeypatch.setattr(server, "surface_payload", broken)
     result = server._compile_job("x", None, False)
     assert "internal error: IndexError" in result["error"]
 

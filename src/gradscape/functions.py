@@ -1,10 +1,11 @@
 """The one table of the math gradscape knows.
 
 Every function a user may type, and every operation a compiled *program* may contain, is a row
-here. The parser (`formula.py`) reads `FUNCTIONS` to know which names may be called; the compiler
-(`surface.py`) reads `FUNCTIONS` and `OPS` to turn SymPy expressions into programs; the NumPy
-evaluator runs `OPS`; the browser evaluator (`static/evaluator.js`) implements the same op names,
-and a test checks that both sides list exactly the same ops.
+here. The parser (`formula.py`) reads `FUNCTIONS` to know which names may be called;
+`program/build.py` reads `SYMPY_OPS` to turn SymPy expressions into ops, `program/derive.py`
+folds constants with `OPS`, and `program/run.py` runs `OPS` in NumPy; the browser evaluator
+(`static/core/evaluator.js`) implements the same op names, and a test checks that both sides list
+exactly the same ops.
 
 Adding a function is one row in `FUNCTIONS` (and its op in `OPS` and `evaluator.js` if new).
 """

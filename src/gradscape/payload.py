@@ -1,38 +1,53 @@
-"""The compiled surface as the front end receives it (the `/api/compile` response).
+"""The surface as the front end receives it (the `/api/compile` response), and its refusals.
 
 One function builds it for every host: the server answers it, the HTML export inlines it, the
 Jupyter widget syncs it. See docs/ARCHITECTURE.md for the shape.
+
+    surface_payload("rosenbrock")        # {"formula", "name", ..., "program", "view", ...}
+    error_payload(err)                   # {"error": "Unknown function 'foo'. ...", "column": 0}
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from . import gallery
-from .formula import MAX_NAME, parse
+from .formula import MAX_NAME, FormulaError, parse
+from .jsondata import jsonable
 from .surface import Surface
 
 DEFAULT_VIEW = ((-4.0, 4.0), (-4.0, 4.0))  # the window for a formula outside the gallery
 
 
-def explorer_variables(text: str, variables: Sequence[str] | None = None) -> tuple[str, ...]:
-    """Two variables for the explorer: the formula's, padded with an unused one if it has fewer.
+def explorer_surface(text: str, variables: Sequence[str] | None = None) -> Surface:
+    """The Surface the explorer shows for formula `text`: parsed once, in two variables.
 
-    Raises ValueError (one line, what to do) for a formula with three or more variables.
+    Raises FormulaError for bad text and ValueError (one line, what to do) for a formula with
+    three or more variables.
     """
-    names = parse(text, variables).variables
+    parsed = parse(text, variables)
+    return Surface.from_parsed(
+        text, replace(parsed, variables=explorer_variables(parsed.variables))
+    )
+
+
+def explorer_variables(names: Sequence[str]) -> tuple[str, ...]:
+    """Two variables for the explorer: `names`, padded with an unused one if there are fewer.
+
+    Raises ValueError (one line, what to do) for three or more.
+    """
     if len(names) > 2:
         raise ValueError(
             f"The explorer shows two variables; this formula has {len(names)} "
             f"({', '.join(names)}). Replace all but two with numbers"
         )
-    names = tuple(names)
-    while len(names) < 2:
-        names = (*names, _another_name(names))
-    return names
+    padded = tuple(names)
+    while len(padded) < 2:
+        padded = (*padded, _another_name(padded))
+    return padded
 
 
 def _another_name(taken: tuple[str, ...]) -> str:
@@ -44,13 +59,16 @@ def _another_name(taken: tuple[str, ...]) -> str:
     return next(v for v in ("x", "y", "v", "u") if v not in taken)
 
 
-def compile_surface(
+def surface_payload(
     formula: str, variables: Sequence[str] | None = None, hessian: bool = False
 ) -> dict[str, Any]:
-    """The JSON-ready description of a surface: formula, partials, program, view, minima."""
+    """The JSON-ready description of a surface: formula, partials, program, view, minima.
+
+    `formula` may be a gallery name. Raises FormulaError or ValueError (see `error_payload`).
+    """
     entry = gallery.resolve(formula)
     text = entry.formula if entry else formula
-    surface = Surface(text, explorer_variables(text, variables))
+    surface = explorer_surface(text, variables)
     (x0, x1), (y0, y1) = entry.view if entry else DEFAULT_VIEW
     view = {"x": [x0, x1], "y": [y0, y1]}
     return jsonable(
@@ -60,7 +78,7 @@ def compile_surface(
             "title": entry.title if entry else None,
             "blurb": entry.blurb if entry else None,
             "variables": list(surface.variables),
-            **surface.describe(),
+            **surface.printed(),
             "program": surface.program(hessian=hessian),
             "view": view,
             "minima": [list(m) for m in entry.minima] if entry else [],
@@ -70,14 +88,23 @@ def compile_surface(
     )
 
 
-def jsonable(obj: Any) -> Any:
-    """Replace NaN and infinities by None, recursively, so json.dumps(allow_nan=False) works."""
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if isinstance(obj, dict):
-        return {k: jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [jsonable(v) for v in obj]
-    if hasattr(obj, "tolist"):  # NumPy arrays and scalars
-        return jsonable(obj.tolist())
-    return obj
+def error_payload(err: Exception) -> dict[str, Any]:
+    """Why a formula was refused, as every host shows it: ``{"error": message, "column": c}``.
+
+    A FormulaError gives its message and 0-based column; any other error (a CompileError, the
+    explorer's two-variable limit, a RecursionError) its first line and column None.
+    """
+    if isinstance(err, FormulaError):
+        return {"error": err.message, "column": err.column}
+    lines = str(err).splitlines()
+    message = lines[0] if lines and lines[0] else "This formula cannot be compiled"
+    return {"error": message, "column": None}
+
+
+__all__ = [
+    "DEFAULT_VIEW",
+    "error_payload",
+    "explorer_surface",
+    "explorer_variables",
+    "surface_payload",
+]

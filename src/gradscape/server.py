@@ -31,8 +31,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import gallery
-from .formula import FormulaError
-from .payload import compile_surface
+from .payload import error_payload, surface_payload
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -53,14 +52,9 @@ STATIC = resources.files("gradscape") / "static"
 def _compile_job(formula: str, variables: list[str] | None, hessian: bool) -> dict[str, Any]:
     """Runs in the worker: the payload, or {'error', 'column'}; it never raises."""
     try:
-        return compile_surface(formula, variables, hessian)
-    except FormulaError as err:
-        return {"error": err.message, "column": err.column}
+        return surface_payload(formula, variables, hessian)
     except (ValueError, RecursionError) as err:
-        return {
-            "error": str(err).splitlines()[0] or "This formula cannot be compiled",
-            "column": None,
-        }
+        return error_payload(err)
     except Exception as err:  # a gradscape bug: say so plainly, and keep serving
         traceback.print_exc()
         return {

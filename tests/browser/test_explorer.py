@@ -10,8 +10,8 @@ import pytest
 from conftest import axe_violations
 
 from gradscape import GALLERY, Surface
-from gradscape.payload import compile_surface
-from gradscape.surface import run_program
+from gradscape.payload import surface_payload
+from gradscape.program import run_program
 
 BOWL = Surface("w1^2 + 3w2^2")
 
@@ -72,7 +72,7 @@ def test_browser_evaluator_matches_numpy_to_1e12_on_every_gallery_surface(page, 
     open_explorer(page, server_url)
     rng = np.random.default_rng(1)
     for name, entry in GALLERY.items():
-        program = compile_surface(name, hessian=True)["program"]
+        program = surface_payload(name, hessian=True)["program"]
         (x0, x1), (y0, y1) = entry.view
         points = [[float(rng.uniform(x0, x1)), float(rng.uniform(y0, y1))] for _ in range(20)]
         got = page.evaluate(

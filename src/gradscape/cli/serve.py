@@ -1,0 +1,31 @@
+"""`gradscape serve` (and `gradscape` alone): the explorer's local server."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def add_commands(sub: Any) -> None:
+    s = sub.add_parser("serve", help="start the explorer's local server")
+    s.add_argument("--port", type=_port, default=8000, help="port (a free one if taken; 0: any)")
+    s.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    s.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    s.set_defaults(run=run)
+
+
+def run(ns: argparse.Namespace) -> int:
+    from ..server import serve  # the server's imports are only paid for when it runs
+
+    serve(
+        host=getattr(ns, "host", "127.0.0.1"),
+        port=getattr(ns, "port", 8000),
+        open_browser=not getattr(ns, "no_browser", False),
+    )
+    return 0
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"a port is a whole number from 0 to 65535, not {text!r}")
+    return int(text)
