@@ -141,6 +141,22 @@ def test_a_full_queue_answers_busy_with_503():
     run(CompilePool(1, queue=2, light_seconds=5.0, job=_sleepy_job), body)
 
 
+def test_a_full_queue_pushes_out_the_most_served_clients_job_not_a_students():
+    async def body(pool):
+        pool._charge("attacker", 30.0)  # it has kept a worker busy lately
+        theirs = [
+            asyncio.ensure_future(pool.compile(*job(f"sleep 0.{3 + i}"), "attacker"))
+            for i in range(3)
+        ]  # one runs, two wait: the queue is full
+        await asyncio.sleep(0.1)
+        assert (await pool.compile(*job("x"), "student")) == {"formula": "x"}
+        results = await asyncio.gather(*theirs, return_exceptions=True)
+        assert isinstance(results[-1], Busy) and results[-1].status == 503  # its newest gave way
+        assert results[0] == {"formula": "sleep 0.3"}
+
+    run(CompilePool(1, queue=2, per_client_queue=4, light_seconds=5.0, job=_sleepy_job), body)
+
+
 def test_slow_formulas_have_a_queue_of_their_own_and_cannot_fill_the_other():
     async def body(pool):
         slow = [

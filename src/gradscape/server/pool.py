@@ -12,8 +12,9 @@ Limits (each documented in the README under "Serving a class"):
   gets a refusal, and the worker is replaced.
 - workers run at nice WORKER_NICE, so on a busy machine the server process (pages, static
   files, cached answers) gets the CPU before compiles do.
-- a bounded queue (`queue` jobs, and `queue // 4` slow ones besides): beyond it a request is
-  answered 503 with Retry-After.
+- a bounded queue (`queue` jobs, and `queue // 4` slow ones besides): when it is full, the
+  newest waiting job of the client served most lately gives way (503 with Retry-After) to a
+  client served less; if there is none, the newcomer gets the 503.
 - fairness per client, where a client is the peer address of the connection: each client has at
   most `per_client` jobs running and `per_client_queue` waiting (beyond that: 429 with
   Retry-After); a free worker takes the waiting job of the client that has used the least worker
@@ -302,7 +303,7 @@ class CompilePool:
         slow = key in self._slow
         if slow and self._slow_queued >= self.slow_queue_limit:
             raise Busy(SLOW_BUSY, 503)
-        if self._queued - self._slow_queued >= self.queue_limit:
+        if self._queued - self._slow_queued >= self.queue_limit and not self._make_room(client):
             raise Busy("The server is busy compiling for others; try again in a moment", 503)
         loop = asyncio.get_running_loop()
         job = _Job(key, args, client, slow, loop.create_future())
@@ -391,6 +392,26 @@ class CompilePool:
         self._count(job, -1)
         job.suspect = not job.heavy and best[0] > HEAVY_SECONDS
         return job
+
+    def _make_room(self, client: str) -> bool:
+        """The queue is full: give way to `client` by answering 503 to the newest waiting
+        (not slow) job of the client served most lately, if that client has been served more
+        than `client`. So attackers filling the queue push out their own jobs, not a student's.
+        """
+        now = time.monotonic()
+        mine = self._usage_now(client, now)
+        served = sorted(
+            ((self._usage_now(c, now), c) for c, jobs in self._waiting.items() if c != client),
+            reverse=True,
+        )
+        for usage, other in served:
+            if usage <= mine:
+                return False
+            victim = next((j for j in reversed(self._waiting[other]) if not j.heavy), None)
+            if victim is not None:
+                self._drop(victim)
+                return True
+        return False
 
     def _dispatch(self) -> None:
         while self._idle and not self._closed:
