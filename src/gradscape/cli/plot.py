@@ -14,7 +14,8 @@ import numpy as np
 
 from ..descent import OPTIMIZERS, descend
 from ..payload import DEFAULT_VIEW, explorer_surface
-from .args import formula_text, parse_point, parse_view, variables
+from ..formula import parse
+from .args import formula_text, optimizer_name, parse_point, parse_view, variables
 
 FORMATS = (".png", ".svg", ".pdf", ".gif", ".mp4")
 
@@ -43,8 +44,9 @@ def add_commands(sub: Any) -> None:
         "--optimizer",
         action="append",
         default=[],
+        type=optimizer_name,
         choices=sorted(OPTIMIZERS),
-        help="one for all runs, or one per run in order (default gd)",
+        help="one for all runs, or one per run in order (default gd; any case)",
     )
     arg(
         "--lr",
@@ -76,7 +78,13 @@ def run(ns: argparse.Namespace) -> int:
     view = parse_view(ns.view) if ns.view else None
 
     text, entry = formula_text(ns)
-    surface = explorer_surface(text, variables(ns))  # parsed once; pads one variable, refuses 3
+    names = parse(text, variables(ns)).variables
+    if len(names) > 2:
+        raise ValueError(
+            f"plot draws a surface of two variables; this formula has {len(names)} "
+            f"({', '.join(names)}). Replace all but two with numbers"
+        )
+    surface = explorer_surface(text, variables(ns))  # pads one variable (or none) to two
     unused = surface.symbols[1] not in surface.expr.free_symbols  # padded: x alone will do
     starts = [
         parse_point(s if "," in s or not unused else f"{s},0", surface.variables, "--from")
