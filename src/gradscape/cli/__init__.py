@@ -6,11 +6,13 @@
     gradscape gallery                 the named surfaces; a name works wherever a formula does
     gradscape plot FORMULA -o bowl.png [--from 3,1]...   a picture or an animation (matplotlib)
     gradscape export FORMULA -o bowl.html                one self-contained HTML file
+    gradscape model [--model mlp] [--train STEPS]        a built-in network, its gradient
+    gradscape slice [--directions random] -o s.png       loss and 2D gradient on a plane
 
-Commands live in `formula.py` (grad, descend, gallery), `plot.py`, `export.py` and `serve.py`;
-each registers itself with `add_commands(subparsers)` and imports its heavy library (matplotlib,
-the server) only when it runs. Bad input exits with status 2 and a one-line message (with a caret
-under the problem in a formula), never a traceback.
+Commands live in `formula.py` (grad, descend, gallery), `plot.py`, `export.py`, `serve.py` and
+`models.py` (model, slice); each registers itself with `add_commands(subparsers)` and imports its
+heavy library (matplotlib, the server) only when it runs. Bad input exits with status 2 and a
+one-line message (with a caret under the problem in a formula), never a traceback.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import NoReturn
 
 from ..formula import FormulaError
 from ..payload import error_payload
-from . import export, formula, plot, serve
+from . import export, formula, models, plot, serve
 from .args import UsageError
 
 
@@ -93,7 +95,7 @@ def _parser() -> argparse.ArgumentParser:
         description="See and understand the gradient. With no command, opens the explorer.",
     )
     sub = p.add_subparsers(metavar="COMMAND")
-    for family in (serve, formula, plot, export):
+    for family in (serve, formula, plot, export, models):
         family.add_commands(sub)
     return p
 
