@@ -7,14 +7,16 @@ stay quick (`gradscape grad` never loads it).
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..descent import OPTIMIZERS, descend
-from ..payload import DEFAULT_VIEW, explorer_surface
 from ..formula import parse
+from ..payload import DEFAULT_VIEW, explorer_variables
+from ..surface import Surface
 from .args import formula_text, optimizer_name, parse_point, parse_view, variables
 
 FORMATS = (".png", ".svg", ".pdf", ".gif", ".mp4")
@@ -78,13 +80,15 @@ def run(ns: argparse.Namespace) -> int:
     view = parse_view(ns.view) if ns.view else None
 
     text, entry = formula_text(ns)
-    names = parse(text, variables(ns)).variables
+    parsed = parse(text, variables(ns))  # parsed once
+    names = parsed.variables
     if len(names) > 2:
         raise ValueError(
             f"plot draws a surface of two variables; this formula has {len(names)} "
             f"({', '.join(names)}). Replace all but two with numbers"
         )
-    surface = explorer_surface(text, variables(ns))  # pads one variable (or none) to two
+    # padded with an unused variable (or two) to the two that plot draws
+    surface = Surface.from_parsed(text, replace(parsed, variables=explorer_variables(names)))
     unused = surface.symbols[1] not in surface.expr.free_symbols  # padded: x alone will do
     starts = [
         parse_point(s if "," in s or not unused else f"{s},0", surface.variables, "--from")
