@@ -126,13 +126,16 @@ def grad(ns: argparse.Namespace) -> int:
     print(f"  {'L':<{width}}  = {_fmt(value)}")
     jumps = {k.index: k for k in kinked}
     for i, (label, g) in enumerate(zip(labels, gradient, strict=True)):
-        k = jumps.get(i)
-        shown_g = _fmt(float(g)) if k is None else f"no single value: {_fmt(k.left)} just below "
-        if k is not None:
-            shown_g += f"{k.variable} = {_fmt(k.at)}, {_fmt(k.right)} just above"
+        jump = jumps.get(i)
+        shown_g = (
+            _fmt(float(g))
+            if jump is None
+            else f"no single value: {_fmt(jump.left)} just below "
+            f"{jump.variable} = {_fmt(jump.at)}, {_fmt(jump.right)} just above"
+        )
         print(f"  {label:<{width}}  = {shown_g}")
     print()
-    if status == "defined":
+    if direction is not None:
         print(f"  gradient (uphill)           {_vec(gradient)}")
         print(f"  |gradient|                  {_fmt(norm)}")
         print(f"  steepest descent direction  {_vec(direction)}   (= -gradient / |gradient|)")
