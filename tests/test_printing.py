@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from formula_strategies import SLOWEST_FOR_SYMPY, formulas
+from hypothesis import assume, given, settings
 
 from gradscape import Surface, parse
-from gradscape.printing import GREEK, printed, to_html, to_text
+from gradscape.formula import FormulaError
+from gradscape.printing import GREEK, printed, printed_tree, to_html, to_text, tree_text
 
 _FORMULAS = [  # the same formulas test_program_derive.py differentiates
     "w1^2 + 3w2^2",
@@ -90,3 +93,60 @@ def test_printed_gives_text_latex_and_html_of_one_expression():
 def test_every_greek_name_prints_as_its_letter():
     for name, letter in GREEK.items():
         assert to_html(parse(f"{name}1").expr) == f"<i>{letter}</i><sub>1</sub>"
+
+
+# --- the formula as typed, from its parse tree ------------------------------------------------
+
+
+def _shape(node):
+    """A tree as nested tuples, numbers by value: what must survive printing and parsing."""
+    return (node.kind, node.name, node.value, *(_shape(a) for a in node.args))
+
+
+@pytest.mark.parametrize(
+    ("formula", "text"),
+    [
+        ("(x^2 + y - 11)^2 + (x + y^2 - 7)^2", "(x^2 + y - 11)^2 + (x + y^2 - 7)^2"),
+        ("w1^2 + 3w2^2", "w1^2 + 3 w2^2"),
+        ("x*-y", "x*-y"),
+        ("--x", "-(-x)"),
+        ("2(x+1)", "2*(x + 1)"),
+        ("x - (y - z)", "x - (y - z)"),
+        ("(x - y) - z", "x - y - z"),
+        ("x/(2y)", "x/(2 y)"),
+        ("2^3^2", "2^3^2"),
+        ("(2^3)^2", "(2^3)^2"),
+        ("x^-2", "x^-2"),
+        ("e^x", "e^x"),
+        ("ln(x) + log(y)", "ln(x) + log(y)"),
+        ("x/x", "x/x"),
+        ("1e-300 x + .5", "1e-300 x + 0.5"),
+    ],
+)
+def test_the_formula_prints_from_its_tree_as_typed(formula, text):
+    assert tree_text(parse(formula).tree) == text
+
+
+@pytest.mark.parametrize("formula", [*_FORMULAS, *SLOWEST_FOR_SYMPY])
+def test_the_printed_tree_parses_back_to_the_same_tree(formula):
+    tree = parse(formula).tree
+    assert _shape(parse(tree_text(tree)).tree) == _shape(tree)
+
+
+@settings(max_examples=200, deadline=None)
+@given(formulas(max_leaves=8, max_terms=4))
+def test_any_printed_tree_parses_back_to_the_same_tree(formula):
+    try:
+        tree = parse(formula).tree
+    except FormulaError:
+        assume(False)
+        raise
+    assert _shape(parse(tree_text(tree)).tree) == _shape(tree)
+
+
+def test_tree_html_and_latex_print_the_same_formula():
+    shown = printed_tree(parse("theta_1^2/sqrt(abs(x)) - 2*3^y").tree)
+    assert shown["html"] == (
+        "<i>θ</i><sub>1</sub><sup>2</sup>/sqrt(abs(<i>x</i>)) \u2212 2·3<sup><i>y</i></sup>"
+    )
+    assert shown["latex"] == r"\frac{\theta_{1}^{2}}{\sqrt{\left|x\right|}} - 2 \cdot 3^{y}"

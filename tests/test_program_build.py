@@ -1,4 +1,4 @@
-"""program/build.py: ops built from SymPy, each subexpression once, pruned, within MAX_OPS."""
+"""program/build.py: ops built from the parse tree, each part once, pruned, within MAX_OPS."""
 
 from __future__ import annotations
 
@@ -49,5 +49,5 @@ def test_constant_factors_fold_into_one():
 
 def test_build_program_is_the_entry_surface_uses():
     s = Surface("sin(x) y + x^2")
-    assert build_program(s.variables, s.expr) == s.program()
-    assert build_program(s.variables, s.expr, hessian=True) == s.program(hessian=True)
+    assert build_program(s.variables, s.tree) == s.program()
+    assert build_program(s.variables, s.tree, hessian=True) == s.program(hessian=True)

@@ -4,7 +4,13 @@ One function builds it for every host: the server answers it, the HTML export in
 Jupyter widget syncs it. See docs/ARCHITECTURE.md for the shape.
 
     surface_payload("rosenbrock")        # {"formula", "name", ..., "program", "view", ...}
+    surface_payload("x^2", printed=False)  # the same, "partials": None, and no SymPy: quick
+    partials_payload("x^2")              # {"partials": [...]}: the slow (SymPy) part alone
     error_payload(err)                   # {"error": "Unknown function 'foo'. ...", "column": 0}
+
+Everything but the printed partials takes time linear in the formula (no SymPy); a host that
+must answer quickly whatever the formula (the server) asks for `printed=False` and then for
+`partials_payload` under its own deadline.
 """
 
 from __future__ import annotations
@@ -60,11 +66,17 @@ def _another_name(taken: tuple[str, ...]) -> str:
 
 
 def surface_payload(
-    formula: str, variables: Sequence[str] | None = None, hessian: bool = False
+    formula: str,
+    variables: Sequence[str] | None = None,
+    hessian: bool = False,
+    printed: bool = True,
 ) -> dict[str, Any]:
     """The JSON-ready description of a surface: formula, partials, program, view, minima.
 
     `formula` may be a gallery name. Raises FormulaError or ValueError (see `error_payload`).
+    The formula's "text", "latex" and "html" print its parse tree, as typed. With
+    `printed=False`, "partials" is None and SymPy takes no part (time linear in the formula);
+    `partials_payload` gives the partials separately.
     """
     entry = gallery.resolve(formula)
     text = entry.formula if entry else formula
@@ -78,7 +90,8 @@ def surface_payload(
             "title": entry.title if entry else None,
             "blurb": entry.blurb if entry else None,
             "variables": list(surface.variables),
-            **surface.printed(),
+            **surface.printed_formula(),
+            "partials": surface.printed_partials() if printed else None,
             "program": surface.program(hessian=hessian),
             "view": view,
             "minima": [list(m) for m in entry.minima] if entry else [],
@@ -86,6 +99,19 @@ def surface_payload(
             "lr": entry.lr if entry else None,
         }
     )
+
+
+def partials_payload(formula: str, variables: Sequence[str] | None = None) -> dict[str, Any]:
+    """The printed partials of a surface, as `surface_payload` gives them: ``{"partials":
+    [{"variable", "text", "latex", "html"}, ...]}``, one per explorer variable.
+
+    This is the slow part of a payload (SymPy differentiates and simplifies), for a host that
+    runs it under its own deadline; a partial SymPy cannot work out quickly is
+    "(not available)". `formula` may be a gallery name; raises like `surface_payload`.
+    """
+    entry = gallery.resolve(formula)
+    surface = explorer_surface(entry.formula if entry else formula, variables)
+    return jsonable({"partials": surface.printed_partials()})
 
 
 def error_payload(err: Exception) -> dict[str, Any]:
@@ -106,5 +132,6 @@ __all__ = [
     "error_payload",
     "explorer_surface",
     "explorer_variables",
+    "partials_payload",
     "surface_payload",
 ]

@@ -44,7 +44,7 @@ from PIL import Image
 
 from .descent import Trajectory
 from .payload import DEFAULT_VIEW
-from .printing import to_text
+from .printing import tree_latex, tree_text
 from .surface import Surface
 
 View = tuple[tuple[float, float], tuple[float, float]]
@@ -357,11 +357,11 @@ def _arrow_glyph(*, width: float, height: float, **_: Any) -> FancyArrow:
 
 def _title(surface: Surface, title: str | None) -> str:
     names = ", ".join(sympy.latex(sympy.Symbol(v)) for v in surface.variables)
-    text = f"$L({names}) = {sympy.latex(surface.expr)}$"
+    text = f"$L({names}) = {tree_latex(surface.tree)}$"  # the formula as typed
     try:
         MathTextParser("path").parse(text)
     except Exception:  # mathtext knows less than LaTeX: fall back to the formula as typed
-        text = f"L({', '.join(surface.variables)}) = {to_text(surface.expr)}"
+        text = f"L({', '.join(surface.variables)}) = {tree_text(surface.tree)}"
     return f"{title}\n{text}" if title else text
 
 

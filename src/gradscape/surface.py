@@ -4,10 +4,12 @@
     s.gradient((3, 1))      # array([6., 6.])
     s.partials              # (2*w1, 6*w2): SymPy expressions, for reading
 
-A `Surface` is the `landscape.Landscape` of a formula. The formula is parsed (`formula.py`) and
-built into a *program* (`program/`): its value and exact partials as one list of array ops,
-which NumPy runs here and the browser runs as well. SymPy's own `diff` gives `Surface.partials`,
-lazily: the formulas a readout shows (`printed`), and the oracle the tests hold the program to.
+A `Surface` is the `landscape.Landscape` of a formula. The formula is parsed into gradscape's own
+tree (`formula.py`) and built into a *program* (`program/`): its value and exact partials as one
+list of array ops, which NumPy runs here and the browser runs as well. Building it takes time
+linear in the formula, and SymPy takes no part: a Surface evaluates, grids and descends without
+ever touching SymPy. SymPy's own `diff` gives `Surface.partials`, on request only: the formulas a
+readout shows (`printed_partials`), and the oracle the tests hold the program to.
 
 Where the formula is undefined (log of a negative number, a division by zero) values and partials
 are NaN, never an exception or a complex number.
@@ -26,6 +28,8 @@ from . import printing
 from .formula import Parsed, parse, symbol
 from .landscape import Grid, Point, grid_shape
 from .program import Program, build_program, run_program
+from .symbolic import SymbolicError, partials, undefined
+from .tree import Node, used_variables
 
 
 class Surface:
@@ -33,7 +37,8 @@ class Surface:
 
     `variables` names the order of the variables (and may add ones the formula does not use);
     by default they are the formula's, in natural order. Bad text raises FormulaError; a formula
-    whose derivatives are too large raises CompileError.
+    whose derivatives are too large raises CompileError. `tree` is the parse tree; `expr`,
+    `symbols` and `partials` are SymPy's, made on first use.
     """
 
     def __init__(self, formula: str, variables: Sequence[str] | None = None) -> None:
@@ -48,24 +53,39 @@ class Surface:
 
     def _setup(self, formula: str, parsed: Parsed) -> None:
         self.formula = formula
-        self.expr: sympy.Expr = parsed.expr
+        self.parsed = parsed
+        self.tree: Node = parsed.tree
         self.variables: tuple[str, ...] = parsed.variables
-        self.symbols = tuple(symbol(v) for v in self.variables)
-        self._program = build_program(self.variables, self.expr)
+        self._program = build_program(self.variables, self.tree)
 
     def __repr__(self) -> str:
         return f"Surface({self.formula!r}, variables={self.variables!r})"
 
+    @property
+    def expr(self) -> sympy.Expr:
+        """The formula as SymPy reads it (simplified as SymPy reads: `x/x` is 1), made on first
+        use. Raises symbolic.SymbolicError where SymPy's exact arithmetic would be too slow."""
+        return self.parsed.expr
+
+    @cached_property
+    def symbols(self) -> tuple[sympy.Symbol, ...]:
+        return tuple(symbol(v) for v in self.variables)
+
+    @property
+    def used(self) -> set[str]:
+        """The variables the formula itself uses (the others are padding)."""
+        return used_variables(self.tree)
+
     @cached_property
     def partials(self) -> tuple[sympy.Expr, ...]:
         """The partial derivatives as SymPy expressions (for reading; numbers come from the
-        program, whose derivative rules give the same functions)."""
-        real = self.expr.replace(sympy.Abs, _RealAbs)
-        return tuple(sympy.diff(real, s).replace(_RealAbs, sympy.Abs) for s in self.symbols)
+        program, whose derivative rules give the same functions where the formula is defined).
+        Raises symbolic.SymbolicError where SymPy cannot work them out quickly."""
+        return partials(self.expr, self.variables)
 
     @cached_property
     def _program_with_hessian(self) -> Program:
-        return build_program(self.variables, self.expr, hessian=True)
+        return build_program(self.variables, self.tree, hessian=True)
 
     def program(self, hessian: bool = False) -> Program:
         """The program (a JSON-ready dict) that the browser runs."""
@@ -122,26 +142,33 @@ class Surface:
     # -- for reading -------------------------------------------------------------------------
 
     def printed(self) -> dict[str, Any]:
-        """The formula and its partials as text, LaTeX and HTML (for readouts and the API).
+        """The formula and its partials as text, LaTeX and HTML (for readouts and the API):
+        `printed_formula()` and `"partials": printed_partials()` in one dict."""
+        return {**self.printed_formula(), "partials": self.printed_partials()}
 
-        A partial whose text runs over printing.MAX_SHOWN characters is "(too long to show)":
-        its value is still exact; only the formula is too big to read.
+    def printed_formula(self) -> dict[str, str]:
+        """The formula as typed, as text, LaTeX and HTML: from the parse tree, no SymPy, quick."""
+        return printing.printed_tree(self.tree)
+
+    def printed_partials(self) -> list[dict[str, str]]:
+        """Each partial as {"variable", "text", "latex", "html"}, worked out by SymPy: this is
+        the slow part of printing (run it under a deadline where that matters).
+
+        A partial whose text runs over printing.MAX_SHOWN characters is "(too long to show)",
+        and all are "(not available)" where SymPy cannot work them out quickly
+        (symbolic.SymbolicError) or reads the formula as undefined: the values are still exact;
+        only the formulas are not shown.
         """
-        return {
-            **printing.printed(self.expr),
-            "partials": [
-                {"variable": v, **printing.printed(p)}
-                for v, p in zip(self.variables, self.partials, strict=True)
-            ],
-        }
-
-
-class _RealAbs(sympy.Function):
-    """|u| for real u. SymPy's Abs allows a complex u, so its derivative brings re, im and
-    atan2 into the printed partials; for real u the derivative is sign(u), as in program/derive."""
-
-    def fdiff(self, argindex: int = 1) -> sympy.Expr:
-        return sympy.sign(self.args[0])
+        try:
+            exprs = self.partials
+        except SymbolicError:
+            exprs = None
+        if exprs is None or any(undefined(p) for p in exprs):
+            return [{"variable": v, **printing.UNAVAILABLE} for v in self.variables]
+        return [
+            {"variable": v, **printing.printed(p)}
+            for v, p in zip(self.variables, exprs, strict=True)
+        ]
 
 
 __all__ = ["Surface"]

@@ -13,7 +13,7 @@ from .. import gallery
 from ..descent import OPTIMIZERS, Trajectory, descend
 from ..jsondata import jsonable
 from ..landscape import Point
-from ..printing import to_text
+from ..printing import tree_text
 from ..surface import Surface
 from .args import (
     UsageError,
@@ -105,7 +105,7 @@ def grad(ns: argparse.Namespace) -> int:
                         "variables": list(s.variables),
                         "point": at,
                         "value": value,
-                        "partials": [to_text(p) for p in s.partials],
+                        "partials": [p["text"] for p in s.printed_partials()],
                         "gradient": shown,
                         "gradient_norm": norm,
                         "descent_direction": direction,
@@ -119,9 +119,9 @@ def grad(ns: argparse.Namespace) -> int:
         )
         return 0
     names = ", ".join(s.variables)
-    labels = [f"dL/d{v} = {to_text(p)}" for v, p in zip(s.variables, s.partials, strict=True)]
+    labels = [f"dL/d{p['variable']} = {p['text']}" for p in s.printed_partials()]
     width = max(len(label) for label in [*labels, "L"])
-    print(f"L({names}) = {to_text(s.expr)}")
+    print(f"L({names}) = {tree_text(s.tree)}")
     print(f"at ({names}) = {_vec(at)}\n")
     print(f"  {'L':<{width}}  = {_fmt(value)}")
     jumps = {k.index: k for k in kinked}
@@ -203,7 +203,7 @@ def _constant(ns: argparse.Namespace, s: Surface) -> int:
         }
         print(json.dumps(jsonable(payload), allow_nan=False))
         return 0
-    print(f"L = {to_text(s.expr)}\n")
+    print(f"L = {tree_text(s.tree)}\n")
     print(f"  L  = {_fmt(value)}\n")
     print(f"  {note}.")
     return 0
@@ -237,7 +237,7 @@ def descend_command(ns: argparse.Namespace) -> int:
         print(json.dumps(data, allow_nan=False))
         return 0
     settings = ", ".join(f"{k}={v:g}" for k, v in t.settings.items())
-    print(f"{t.optimizer} ({settings}) on L = {to_text(s.expr)}")
+    print(f"{t.optimizer} ({settings}) on L = {tree_text(s.tree)}")
     head = ["step", *s.variables, "L", "|grad|"]
     rows = [
         [str(i), *(_fmt(float(c)) for c in p), _fmt(float(v)), _fmt(float(np.linalg.norm(g)))]

@@ -89,7 +89,7 @@ def run(ns: argparse.Namespace) -> int:
         )
     # padded with an unused variable (or two) to the two that plot draws
     surface = Surface.from_parsed(text, replace(parsed, variables=explorer_variables(names)))
-    unused = surface.symbols[1] not in surface.expr.free_symbols  # padded: x alone will do
+    unused = surface.variables[1] not in surface.used  # padded: x alone will do
     starts = [
         parse_point(s if "," in s or not unused else f"{s},0", surface.variables, "--from")
         for s in ns.starts

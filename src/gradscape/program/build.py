@@ -1,8 +1,10 @@
-"""Building a program's ops from SymPy expressions, each subexpression once; pruning unused ops.
+"""Building a program's ops from the parse tree, each part once; pruning unused ops.
 
-`Builder.emit(expr)` returns the register holding `expr`, emitting ops for whatever part of it
-has not been emitted yet (hash-consing on the expression and on every op). `derive.py` appends
-the partials to the same builder; `prune` then keeps only the ops an output needs.
+`Builder.emit(node)` returns the register holding a parse-tree node, emitting ops for whatever
+part of it has not been emitted yet (hash-consing on the node and on every op), in time linear in
+the tree: one op per distinct node, following the formula as typed. A constant part is one
+constant op (its float64 value, from the parser). `derive.py` appends the partials to the same
+builder; `prune` then keeps only the ops an output needs.
 """
 
 from __future__ import annotations
@@ -11,13 +13,15 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import sympy
 
-from ..functions import SYMPY_OPS
+from ..functions import FUNCTIONS
+from ..tree import Node
 
 Program = dict[str, Any]  # {"variables", "value", "gradient", ["hessian"], "ops"}: see __init__
 
 MAX_OPS = 20_000  # a program longer than this is refused: its derivatives have exploded
+
+_ARITHMETIC = {"add": "add", "sub": "sub", "mul": "mul", "div": "div"}
 
 
 class CompileError(ValueError):
@@ -25,20 +29,36 @@ class CompileError(ValueError):
 
 
 class Builder:
-    """Emit ops for SymPy expressions, sharing every subexpression already emitted."""
+    """Emit ops for parse trees, sharing every part and every op already emitted."""
 
-    def __init__(self, variables: Sequence[sympy.Symbol]) -> None:
+    def __init__(self, variables: Sequence[str]) -> None:
         self.index = {v: i for i, v in enumerate(variables)}
         self.ops: list[list[Any]] = []
-        self.memo: dict[sympy.Basic, int] = {}  # expression -> register
+        self.memo: dict[int, int] = {}  # id(node) -> register
+        self.keep: list[Node] = []  # the nodes memo refers to, so their ids stay theirs
         self.seen: dict[tuple[Any, ...], int] = {}  # op -> register, so no op is emitted twice
 
-    def emit(self, expr: sympy.Basic) -> int:
-        reg = self.memo.get(expr)
-        if reg is None:
-            reg = self._build(expr)
-            self.memo[expr] = reg
-        return reg
+    def emit(self, node: Node) -> int:
+        """The register holding `node`'s value. Iterative, so depth never limits it."""
+        stack = [node]
+        while stack:
+            top = stack[-1]
+            if top.value is not None or id(top) in self.memo:
+                stack.pop()
+                continue
+            pending = [a for a in top.args if a.value is None and id(a) not in self.memo]
+            if pending:
+                stack.extend(reversed(pending))  # left first: the program reads as typed
+                continue
+            stack.pop()
+            self.memo[id(top)] = self._build(top)
+            self.keep.append(top)
+        return self._register(node)
+
+    def _register(self, node: Node) -> int:
+        # a constant part is one constant op (the parser computed it, finite), emitted where
+        # it is used, so x^3 needs no op for its 3
+        return self.memo[id(node)] if node.value is None else self.const(node.value)
 
     def op(self, *op: Any) -> int:
         """The register of `op` (name, arguments), emitting it unless it already was."""
@@ -59,78 +79,34 @@ class Builder:
             return self.op("div", self.const(0.0), self.const(0.0))
         return self.op("c", float(value))
 
-    def _build(self, expr: sympy.Basic) -> int:
-        if expr.is_Symbol:
-            return self.op("x", self.index[expr])
-        if not expr.free_symbols:  # a constant: fold it (the parser made sure it is finite)
-            value = complex(sympy.N(expr, 17))
-            return self.const(value.real if value.imag == 0 else float("nan"))
-        if expr.is_Add:
-            return self._sum(expr.args)
-        if expr.is_Mul:
-            return self._product(expr)
-        if expr.is_Pow:
-            return self._power(*expr.as_base_exp())
-        if isinstance(expr, sympy.exp):
-            return self.op("exp", self.emit(expr.args[0]))
-        op = SYMPY_OPS.get(type(expr))
-        if op is not None:
-            return self.op(op, self.emit(expr.args[0]))
-        raise CompileError(f"gradscape cannot compile {type(expr).__name__} yet")
+    def _build(self, node: Node) -> int:
+        kind = node.kind
+        if kind == "var":
+            return self.op("x", self.index[node.name])
+        if kind == "pow":
+            return self._power(*node.args)
+        args = [self._register(a) for a in node.args]
+        if kind in _ARITHMETIC:
+            return self.op(_ARITHMETIC[kind], *args)
+        if kind == "neg":
+            return self.op("neg", args[0])
+        assert kind == "call", kind
+        return self.op(FUNCTIONS[node.name].op, args[0])
 
-    def _sum(self, terms: Sequence[sympy.Basic]) -> int:
-        # a + (-b) becomes a - b: fewer ops, and the program reads like the formula
-        positive = [t for t in terms if not t.could_extract_minus_sign()]
-        negative = [-t for t in terms if t.could_extract_minus_sign()]
-        if positive:
-            reg = self.emit(positive[0])
-            rest = positive[1:]
-        else:
-            reg = self.op("neg", self.emit(negative[0]))
-            rest, negative = [], negative[1:]
-        for t in rest:
-            reg = self.op("add", reg, self.emit(t))
-        for t in negative:
-            reg = self.op("sub", reg, self.emit(t))
-        return reg
-
-    def _product(self, expr: sympy.Basic) -> int:
-        coeff, factors = expr.as_coeff_mul()
-        numer = [f for f in factors if not _is_reciprocal(f)]
-        denom = [1 / f for f in factors if _is_reciprocal(f)]
-        reg = self._chain("mul", numer) if numer else None
-        if denom:
-            reg = self.op(
-                "div", reg if reg is not None else self.const(1.0), self._chain("mul", denom)
-            )
-        assert reg is not None
-        if coeff == -1:
-            return self.op("neg", reg)
-        if coeff != 1:
-            return self.op("mul", self.const(float(coeff)), reg)
-        return reg
-
-    def _chain(self, op: str, items: Sequence[sympy.Basic]) -> int:
-        reg = self.emit(items[0])
-        for item in items[1:]:
-            reg = self.op(op, reg, self.emit(item))
-        return reg
-
-    def _power(self, base: sympy.Basic, exp: sympy.Basic) -> int:
-        if exp.is_Integer and abs(int(exp)) <= 64:
-            n = int(exp)
+    def _power(self, base: Node, exponent: Node) -> int:
+        p = exponent.value
+        if base.kind == "const" and base.name == "e":  # e^u: exp, as the browser computes it
+            return self.op("exp", self._register(exponent))
+        if p is not None and p.is_integer() and abs(p) <= 64:
+            n = int(p)
             if n == -1:
-                return self.op("div", self.const(1.0), self.emit(base))
-            return self.op("powi", self.emit(base), n)
-        if exp == sympy.S.Half:
-            return self.op("sqrt", self.emit(base))
-        if exp == -sympy.S.Half:
-            return self.op("div", self.const(1.0), self.op("sqrt", self.emit(base)))
-        return self.op("pow", self.emit(base), self.emit(exp))
-
-
-def _is_reciprocal(factor: sympy.Basic) -> bool:
-    return bool(factor.is_Pow and factor.exp.is_number and factor.exp.is_negative)
+                return self.op("div", self.const(1.0), self._register(base))
+            return self.op("powi", self._register(base), n)
+        if p == 0.5:
+            return self.op("sqrt", self._register(base))
+        if p == -0.5:
+            return self.op("div", self.const(1.0), self.op("sqrt", self._register(base)))
+        return self.op("pow", self._register(base), self._register(exponent))
 
 
 def prune(program: Program, ops: list[list[Any]]) -> Program:

@@ -23,13 +23,16 @@ const CODE = Object.fromEntries(OP_NAMES.map((name, i) => [name, i]));
 const [X, C, ADD, SUB, MUL, DIV, NEG, POW, POWI, SIN, COS, TAN, ASIN, ACOS, ATAN, SINH, COSH, TANH,
   EXP, LOG, SQRT, ABS, SIGN] = OP_NAMES.map((_, i) => i);
 
+/** log, undefined (NaN) at 0 like functions._log: exp(log(x)) is NaN at x = 0, as typed. */
+const log = (a) => (a === 0 ? NaN : Math.log(a));
+
 /** Unary ops as plain functions (indexed by op code). */
 const UNARY = {
   [NEG]: (a) => -a,
   [SIN]: Math.sin, [COS]: Math.cos, [TAN]: Math.tan,
   [ASIN]: Math.asin, [ACOS]: Math.acos, [ATAN]: Math.atan,
   [SINH]: Math.sinh, [COSH]: Math.cosh, [TANH]: Math.tanh,
-  [EXP]: Math.exp, [LOG]: Math.log, [SQRT]: Math.sqrt, [ABS]: Math.abs, [SIGN]: Math.sign,
+  [EXP]: Math.exp, [LOG]: log, [SQRT]: Math.sqrt, [ABS]: Math.abs, [SIGN]: Math.sign,
 };
 
 /**
@@ -129,7 +132,7 @@ function runScalar(p, point) {
       case COSH: regs[i] = Math.cosh(regs[ai]); break;
       case TANH: regs[i] = Math.tanh(regs[ai]); break;
       case EXP: regs[i] = Math.exp(regs[ai]); break;
-      case LOG: regs[i] = Math.log(regs[ai]); break;
+      case LOG: regs[i] = log(regs[ai]); break;
       case SQRT: regs[i] = Math.sqrt(regs[ai]); break;
       case ABS: regs[i] = Math.abs(regs[ai]); break;
       case SIGN: regs[i] = Math.sign(regs[ai]); break;
@@ -348,7 +351,7 @@ function unaryArray(c, f, A, o) {
   switch (c) { // the common ones get their own loop; the rest go through f
     case NEG: for (let k = 0; k < n; k++) o[k] = -A[k]; return;
     case EXP: for (let k = 0; k < n; k++) o[k] = Math.exp(A[k]); return;
-    case LOG: for (let k = 0; k < n; k++) o[k] = Math.log(A[k]); return;
+    case LOG: for (let k = 0; k < n; k++) o[k] = log(A[k]); return;
     case SIN: for (let k = 0; k < n; k++) o[k] = Math.sin(A[k]); return;
     case COS: for (let k = 0; k < n; k++) o[k] = Math.cos(A[k]); return;
     case SQRT: for (let k = 0; k < n; k++) o[k] = Math.sqrt(A[k]); return;
