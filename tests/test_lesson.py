@@ -193,7 +193,9 @@ def test_figure_data(page: Page) -> None:
 
 
 def test_json_cannot_close_its_script_block() -> None:
-    block = lesson._json_block("x", {"a": "</script><script>alert(1)</script>"})
+    from gradscape.jsondata import json_script  # what the lesson's data blocks are made with
+
+    block = json_script("x", {"a": "</script><script>alert(1)</script>"})
     assert "</script><script>" not in block[: -len("</script>")]
     body = block[block.index(">") + 1 : -len("</script>")]
     assert json.loads(body) == {"a": "</script><script>alert(1)</script>"}

@@ -5,12 +5,13 @@ Jupyter widget syncs it. See docs/ARCHITECTURE.md for the shape.
 
     surface_payload("rosenbrock")        # {"formula", "name", ..., "program", "view", ...}
     surface_payload("x^2", printed=False)  # the same, "partials": None, and no SymPy: quick
+    surface_payload("x^2", print_seconds=0.15)  # SymPy's printing cut off after 0.15 s of CPU
     partials_payload("x^2")              # {"partials": [...]}: the slow (SymPy) part alone
     error_payload(err)                   # {"error": "Unknown function 'foo'. ...", "column": 0}
 
 Everything but the printed partials takes time linear in the formula (no SymPy); a host that
-must answer quickly whatever the formula (the server) asks for `printed=False` and then for
-`partials_payload` under its own deadline.
+must answer quickly whatever the formula (the server's workers) gives SymPy a CPU budget with
+`print_seconds`: past it the partials are "(not available)", and the program is unaffected.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from . import gallery
+from . import gallery, printing
 from .formula import MAX_NAME, FormulaError, parse
 from .jsondata import jsonable
 from .surface import Surface
+from .symbolic import SymbolicError, cpu_deadline
 
 DEFAULT_VIEW = ((-4.0, 4.0), (-4.0, 4.0))  # the window for a formula outside the gallery
 
@@ -70,13 +72,16 @@ def surface_payload(
     variables: Sequence[str] | None = None,
     hessian: bool = False,
     printed: bool = True,
+    print_seconds: float | None = None,
 ) -> dict[str, Any]:
     """The JSON-ready description of a surface: formula, partials, program, view, minima.
 
     `formula` may be a gallery name. Raises FormulaError or ValueError (see `error_payload`).
     The formula's "text", "latex" and "html" print its parse tree, as typed. With
     `printed=False`, "partials" is None and SymPy takes no part (time linear in the formula);
-    `partials_payload` gives the partials separately.
+    `partials_payload` gives the partials separately. `print_seconds` is SymPy's CPU budget for
+    the partials (see `symbolic.cpu_deadline`; main thread only): past it each partial is
+    "(not available)".
     """
     entry = gallery.resolve(formula)
     text = entry.formula if entry else formula
@@ -91,7 +96,7 @@ def surface_payload(
             "blurb": entry.blurb if entry else None,
             "variables": list(surface.variables),
             **surface.printed_formula(),
-            "partials": surface.printed_partials() if printed else None,
+            "partials": _partials(surface, print_seconds) if printed else None,
             "program": surface.program(hessian=hessian),
             "view": view,
             "minima": [list(m) for m in entry.minima] if entry else [],
@@ -99,6 +104,14 @@ def surface_payload(
             "lr": entry.lr if entry else None,
         }
     )
+
+
+def _partials(surface: Surface, seconds: float | None) -> list[dict[str, str]]:
+    try:
+        with cpu_deadline(seconds):
+            return surface.printed_partials()
+    except SymbolicError:  # out of time while printing, after the partials were worked out
+        return [{"variable": v, **printing.UNAVAILABLE} for v in surface.variables]
 
 
 def partials_payload(formula: str, variables: Sequence[str] | None = None) -> dict[str, Any]:

@@ -17,7 +17,11 @@ only its SymPy form (and so its printed partials) is not available.
 
 from __future__ import annotations
 
+import contextlib
 import math
+import signal
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -36,6 +40,37 @@ MAX_ROOT = 1000
 
 class SymbolicError(ValueError):
     """The formula is fine, but SymPy's exact form of it would take too long to work out."""
+
+
+@contextlib.contextmanager
+def cpu_deadline(seconds: float | None) -> Iterator[None]:
+    """SymPy work in this block stops with SymbolicError after `seconds` of this process's CPU.
+
+    For a host that must answer quickly whatever SymPy does (the server's compile workers). It
+    counts user CPU time (ITIMER_VIRTUAL), so a loaded machine does not cut off a quick job. It
+    needs signals, so it applies only in the main thread; elsewhere, or with None, there is no
+    deadline. SymPy's caches hold only finished results, so an interrupted job leaves them sound.
+    """
+    if seconds is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise _Expired  # not an Exception: SymPy's own `except ValueError` cannot swallow it
+
+    previous = signal.signal(signal.SIGVTALRM, expire)
+    signal.setitimer(signal.ITIMER_VIRTUAL, seconds, 0.05)  # and again every 50 ms, to be sure
+    try:
+        yield
+    except _Expired:
+        raise SymbolicError(f"SymPy took over {seconds:g} s of CPU") from None
+    finally:
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+        signal.signal(signal.SIGVTALRM, previous)
+
+
+class _Expired(BaseException):
+    """cpu_deadline's signal, turned into SymbolicError where the block ends."""
 
 
 def symbol(name: str) -> sympy.Symbol:

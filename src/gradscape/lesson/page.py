@@ -8,13 +8,13 @@ values of their ``%NAME%`` placeholders, and how to join them into a document.
 from __future__ import annotations
 
 import html
-import json
 import posixpath
 import re
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
+from ..jsondata import json_script
 from .typeset import prose, share_repeats
 
 BOWL = "w1^2 + 3w2^2"
@@ -86,12 +86,6 @@ def lesson_data() -> dict[str, Any]:
         "bowl": surface_payload(BOWL, hessian=True),
         "model": lesson_model().to_browser_json(n_samples=NUDGE_SAMPLES),
     }
-
-
-def _json_block(element_id: str, data: Any) -> str:
-    text = json.dumps(data, allow_nan=False, separators=(",", ":"))
-    text = text.replace("<", "\\u003c")  # no "</script>" can end the block early
-    return f'<script type="application/json" id="{element_id}">{text}</script>'
 
 
 # ---------------------------------------------------------------------------------------------
@@ -188,7 +182,7 @@ def _page(static_prefix: str, explorer_href: str) -> str:
     toc = "\n".join(f'<li><a href="#{sid}">{title}</a></li>' for sid, title in contents(texts))
     head = fill(read_prose("header"), TOC=toc, **values)
     data_blocks = "\n".join(
-        [_json_block("lesson-bowl", data["bowl"]), _json_block("lesson-model", model)]
+        [json_script("lesson-bowl", data["bowl"]), json_script("lesson-model", model)]
     )
     return _document(
         PAGE_CSS=prefix + SHEETS[0],

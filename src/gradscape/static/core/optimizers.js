@@ -134,14 +134,42 @@ export function settingsFor(name, given) {
   return out;
 }
 
-/** @param {number} x a short number for a sentence */
-function num(x) {
-  if (!Number.isFinite(x)) return String(x);
-  return String(Number(x.toPrecision(2))).replace("e+", "e");
+/**
+ * Python's `format(x, f".{p}g")`: p significant digits, trailing zeros dropped, exponent form
+ * (two-digit exponent) below 1e-4 or from 10^p; "nan", "inf", "-inf" as Python writes them.
+ * The reasons below are word for word descent.py's, so numbers are written as Python does.
+ * @param {number} x @param {number} p
+ */
+export function formatG(x, p) {
+  if (Number.isNaN(x)) return "nan";
+  if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
+  if (x === 0) return Object.is(x, -0) ? "-0" : "0";
+  // JavaScript rounds an exact tie (0.125 to 2 digits) up, Python to even: settle ties first
+  const [digits, e0] = Math.abs(x).toExponential(p + 20).split("e");
+  const d = digits.replace(".", "");
+  if (/^50*$/.test(d.slice(p)) && Number(d[p - 1]) % 2 === 0) {
+    x = Math.sign(x) * Number(`${d[0]}.${d.slice(1, p)}e${e0}`);
+  }
+  const [mantissa, e] = x.toExponential(p - 1).split("e");
+  const exp = Number(e);
+  const trim = (/** @type {string} */ t) => (t.includes(".") ? t.replace(/0+$/, "").replace(/\.$/, "") : t);
+  if (exp >= -4 && exp < p) return trim(x.toFixed(p - 1 - exp));
+  return `${trim(mantissa)}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
 }
 
-/** @param {number[]} p */
-const pointText = (p) => `(${p.map((c) => Number(c.toPrecision(6))).join(", ")})`;
+/** A short number for a sentence, as descent._num: 8.1e-7, 0.012, 3, 1.2e7, nan, inf. @param {number} x @param {number} [digits] */
+export function num(x, digits = 2) {
+  const s = formatG(x, digits);
+  if (!s.includes("e") || !Number.isFinite(x)) return s;
+  const [mantissa, exp] = s.split("e");
+  return `${mantissa}e${Number(exp)}`;
+}
+
+/** A point as descent._point writes it: (3, 1), (1e-07, 2.5). @param {number[]} p */
+export const pointText = (p) => `(${p.map((c) => formatG(c, 6)).join(", ")})`;
+
+/** @param {number} n */
+const stepsText = (n) => (n === 1 ? "1 step" : `${n} steps`);
 
 /**
  * Run an optimizer from `start` on the program's surface, recording every point.
@@ -178,8 +206,6 @@ export function descend(program, start, optimizer = "gd", given = {}, steps = EX
   if (!e0.gradient.every(Number.isFinite)) {
     return { ...traj, stopped: "invalid", reason: `The gradient is undefined at ${pointText(x0)}; start somewhere it is defined.` };
   }
-  const valueLimit = RUNAWAY * Math.max(1, Math.abs(e0.value));
-  const coordLimit = RUNAWAY * Math.max(1, ...x0.map(Math.abs));
   const state = { v: new Array(d).fill(0), s: new Array(d).fill(0), m: new Array(d).fill(0) };
   const gradAt = (/** @type {number[]} */ p) => evaluate(p).gradient;
   let x = x0;
@@ -198,20 +224,20 @@ export function descend(program, start, optimizer = "gd", given = {}, steps = EX
     traj.values.push(e.value);
     traj.gradients.push(g);
     traj.steps = t;
-    const why = divergence(x, e.value, g, valueLimit, coordLimit);
+    const why = divergence(x, e.value, g, e0.value, x0);
     if (why) {
       traj.stopped = "diverged";
-      traj.reason = `diverged: ${why} at step ${t}`;
+      traj.reason = `diverged at step ${t}: ${why}`;
       return traj;
     }
     norm = Math.sqrt(dot(g, g));
     if (norm < tol) {
       traj.stopped = "converged";
-      traj.reason = `converged: |grad| = ${num(norm)} < tol = ${num(tol)} after ${t} step${t === 1 ? "" : "s"}`;
+      traj.reason = `converged: |grad| = ${num(norm)} < tol = ${num(tol)} after ${stepsText(t)}`;
       return traj;
     }
   }
-  traj.reason = `max_steps: stopped after ${steps} steps with |grad| = ${num(norm)}, not yet below tol = ${num(tol)}`;
+  traj.reason = `max_steps: stopped after ${stepsText(steps)} with |grad| = ${num(norm)}, not yet below tol = ${num(tol)}`;
   return traj;
 }
 
@@ -225,14 +251,19 @@ function dot(a, b) {
 /**
  * Why the run diverged at this point (a phrase), or "" if it did not: descent._divergence.
  * @param {number[]} x @param {number} value @param {number[]} g
- * @param {number} valueLimit @param {number} coordLimit
+ * @param {number} value0 the value at the start @param {number[]} x0 the start
  */
-function divergence(x, value, g, valueLimit, coordLimit) {
+function divergence(x, value, g, value0, x0) {
   if (!x.every(Number.isFinite)) return "the step produced a non-finite point (the gradient it used was undefined or huge)";
   if (!Number.isFinite(value)) return `the function is undefined at ${pointText(x)}`;
   if (!g.every(Number.isFinite)) return `the gradient is undefined at ${pointText(x)}`;
-  if (Math.abs(value) > valueLimit) return `|value| = ${num(Math.abs(value))} ran past ${num(valueLimit)} (1e6 x its size at the start)`;
+  if (Math.abs(value) > RUNAWAY * Math.max(1, Math.abs(value0))) {
+    return `the value ran away: |value| = ${num(Math.abs(value), 3)} > 1e6 x max(1, |value at start| = ${num(Math.abs(value0), 3)})`;
+  }
   const far = Math.max(...x.map(Math.abs));
-  if (far > coordLimit) return `the point ran past ${num(coordLimit)} from the origin (1e6 x the start's size), reaching ${num(far)}`;
+  const far0 = Math.max(...x0.map(Math.abs));
+  if (far > RUNAWAY * Math.max(1, far0)) {
+    return `the point ran away: max |coordinate| = ${num(far, 3)} > 1e6 x max(1, max |coordinate at start| = ${num(far0, 3)})`;
+  }
   return "";
 }

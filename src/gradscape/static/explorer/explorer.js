@@ -8,6 +8,11 @@
 // Keys read and written: compiled, formula, view, point, runs (see docs/ARCHITECTURE.md).
 // Optional host extras: link() -> the URL that reproduces the state (shows "Copy link");
 // formulaHelp, a sentence shown under the formula box (e.g. what an exported file can compile).
+//
+// render() holds the state (surface, view, point, hover values) and the model I/O, and wires the
+// parts, each in its own module: formulabox (formula and gallery), plot2d (drawing) with
+// plot2d-input (pointer, wheel, keys), viewtools (zoom, pan, caption), readout, visits (the
+// lesson's worked example), surface3d, share, runs (the panel) and runs-player (runs over time).
 
 import { evalPoint } from "../core/evaluator.js";
 import { createPlot2d } from "./plot2d.js";
@@ -21,6 +26,7 @@ import { validView, zoomAt, panBy, sameView } from "../core/view.js";
 import { fmt } from "../core/format.js";
 import { createShareBar, composeFigure, pythonCode, fileName } from "./share.js";
 import { createVisits } from "./visits.js";
+import { createViewTools } from "./viewtools.js";
 
 /**
  * @typedef {import("../core/view.js").View} View
@@ -84,25 +90,18 @@ export function render({ model, el }) {
   });
   plot.element.setAttribute("aria-label", "Loss surface. Arrow keys move the point (Shift: farther), Enter drops a ball, + and − zoom.");
   plot.element.setAttribute("aria-describedby", `${uid}-caption`);
-  const toolbar = div("gs-toolbar", figure);
-  toolbar.innerHTML = `
-    <div class="gs-tools" role="group" aria-label="View">
-      <button type="button" data-act="zoom-in" aria-label="Zoom in" title="Zoom in (+)">+</button>
-      <button type="button" data-act="zoom-out" aria-label="Zoom out" title="Zoom out (−)">−</button>
-      <button type="button" data-act="pan" aria-pressed="false" title="Drag to pan (or hold Shift while dragging)">Pan</button>
-      <button type="button" data-act="reset-view" data-testid="reset-view">Reset view</button>
-      <label class="gs-check"><input type="checkbox" data-act="equal" checked> Equal scales</label>
-    </div>
-    <figcaption id="${uid}-caption" class="gs-caption">
-      <span class="gs-key gs-key-grad" aria-hidden="true"></span> gradient ∇<i>L</i>, uphill
-      <span class="gs-key gs-key-desc" aria-hidden="true"></span> steepest descent −∇<i>L</i>
-      <span class="gs-key-min" aria-hidden="true" hidden>×</span><span class="gs-key-min-text" hidden> known minimum</span>
-      <span class="gs-caption-note">Contours join points of equal loss; colour runs from pale (low) to deep blue (high).</span>
-      <span class="gs-blurb" hidden></span>
-    </figcaption>`;
-  const equalBox = /** @type {HTMLInputElement} */ (toolbar.querySelector('[data-act="equal"]'));
-  const panBtn = /** @type {HTMLButtonElement} */ (toolbar.querySelector('[data-act="pan"]'));
-  const blurb = /** @type {HTMLElement} */ (toolbar.querySelector(".gs-blurb"));
+  const tools = createViewTools(figure, uid, {
+    zoom: (factor) => {
+      const v = plot.shown;
+      const c = point && point[0] >= v.x[0] && point[0] <= v.x[1] && point[1] >= v.y[0] && point[1] <= v.y[1]
+        ? point : [(v.x[0] + v.x[1]) / 2, (v.y[0] + v.y[1]) / 2];
+      setView(zoomAt(v, c[0], c[1], factor));
+    },
+    reset: () => resetView(),
+    pan: (on) => plot.setPanMode(on),
+    equal: (on) => { equal = on; scheduleRender(); },
+  });
+  const toolbar = tools.element;
   const share = createShareBar(toolbar, div("gs-code-slot", main), {
     image: () => ({ canvas: figureImage(), name: fileName(compiled) }),
     link: typeof model.link === "function" ? () => /** @type {() => string} */ (model.link).call(model) : null,
@@ -318,9 +317,7 @@ export function render({ model, el }) {
     box.setDisplay(c);
     box.setSelected(c.name || null);
     const hasMinima = Array.isArray(c.minima) && c.minima.length > 0;
-    for (const e of toolbar.querySelectorAll(".gs-key-min, .gs-key-min-text")) /** @type {HTMLElement} */ (e).hidden = !hasMinima;
-    blurb.textContent = c.blurb ? `${c.title ? `${c.title}. ` : ""}${c.blurb}` : "";
-    blurb.hidden = !c.blurb;
+    tools.setSurface(hasMinima, c.blurb ? `${c.title ? `${c.title}. ` : ""}${c.blurb}` : "");
     readout.setSurface(c);
     visits.setSurface(c);
     if (opts.resetView || (c.name && c.name !== prevName)) {
@@ -396,29 +393,6 @@ export function render({ model, el }) {
     write({ compiled: res, formula: fromGallery ? res.formula : text, view: { x: [...view.x], y: [...view.y] }, runs: player.runs.map((r) => r.spec) }, true);
     if (point) hoverAt(point, "load");
   }
-
-  // --- controls --------------------------------------------------------------------------------
-  /** @param {Event} e */
-  const onToolbar = (e) => {
-    const t = /** @type {HTMLElement} */ (e.target).closest("[data-act]");
-    if (!t) return;
-    const act = /** @type {HTMLElement} */ (t).dataset.act;
-    const v = plot.shown;
-    const c = point && point[0] >= v.x[0] && point[0] <= v.x[1] && point[1] >= v.y[0] && point[1] <= v.y[1]
-      ? point : [(v.x[0] + v.x[1]) / 2, (v.y[0] + v.y[1]) / 2];
-    if (act === "zoom-in") setView(zoomAt(v, c[0], c[1], 1 / 1.5));
-    else if (act === "zoom-out") setView(zoomAt(v, c[0], c[1], 1.5));
-    else if (act === "reset-view") resetView();
-    else if (act === "pan") {
-      const on = panBtn.getAttribute("aria-pressed") !== "true";
-      panBtn.setAttribute("aria-pressed", String(on));
-      plot.setPanMode(on);
-    }
-  };
-  const onEqual = () => { equal = equalBox.checked; scheduleRender(); };
-  const listening = new AbortController(); // cleanup() removes every DOM listener at once
-  toolbar.addEventListener("click", onToolbar, { signal: listening.signal });
-  equalBox.addEventListener("change", onEqual, { signal: listening.signal });
 
   // --- model events ----------------------------------------------------------------------------
   const onCompiled = () => {
@@ -518,7 +492,7 @@ export function render({ model, el }) {
     player.destroy();
     if (announceTimer) clearTimeout(announceTimer);
     if (saveTimer) { clearTimeout(saveTimer); model.save_changes(); }
-    listening.abort();
+    tools.destroy();
     visits.destroy();
     plot.destroy();
     surface.destroy();

@@ -342,11 +342,13 @@ export function createSurface3d(host, on = {}) {
     const m = /** @type {Record<string, number[]>} */ (moves)[e.key];
     if (m) { e.preventDefault(); turn(m[0] * big, m[1] * big); }
   };
-  canvas.addEventListener("pointerdown", down);
-  canvas.addEventListener("pointermove", move);
-  canvas.addEventListener("pointerup", up);
-  canvas.addEventListener("pointercancel", up);
-  canvas.addEventListener("keydown", key);
+  const listening = new AbortController(); // destroy() removes every listener at once
+  const { signal } = listening;
+  canvas.addEventListener("pointerdown", down, { signal });
+  canvas.addEventListener("pointermove", move, { signal });
+  canvas.addEventListener("pointerup", up, { signal });
+  canvas.addEventListener("pointercancel", up, { signal });
+  canvas.addEventListener("keydown", key, { signal });
 
   return {
     element: wrap,
@@ -361,11 +363,7 @@ export function createSurface3d(host, on = {}) {
     resize() { if (measure()) draw(); },
     destroy() {
       if (frame) cancelAnimationFrame(frame);
-      canvas.removeEventListener("pointerdown", down);
-      canvas.removeEventListener("pointermove", move);
-      canvas.removeEventListener("pointerup", up);
-      canvas.removeEventListener("pointercancel", up);
-      canvas.removeEventListener("keydown", key);
+      listening.abort();
       wrap.remove();
     },
   };

@@ -3,6 +3,7 @@
 // it), and a run of STEPS steps shows the zig-zag settle or grow.
 
 import { evalPoint } from "../core/evaluator.js";
+import { step } from "../core/optimizers.js";
 import { fmt, varHtml } from "../core/format.js";
 import { createFieldPlot, arrowKeyMove, dot, GRAD, DESC } from "./plot.js";
 
@@ -10,21 +11,25 @@ export const STEPS = 40;
 const RUNAWAY = 1e8;
 
 /**
- * Plain gradient descent: w <- w - lr * grad L(w), STEPS times (or until it runs away).
+ * Plain gradient descent: w <- w - lr * grad L(w), STEPS times (or until it runs away). The
+ * update is core/optimizers.js's "gd" step, the explorer's and (to rounding) Python's; the stop
+ * rule is the figure's own: it shows all STEPS steps of a run that grows, until 1e8.
  * @param {import("../core/evaluator.js").Program} program @param {number[]} start @param {number} lr
  * @param {number} [steps]
  */
 export function descend(program, start, lr, steps = STEPS) {
   const points = [start.slice()];
-  const losses = [evalPoint(program, start).value];
+  let r = evalPoint(program, start);
+  const losses = [r.value];
   let w = start.slice();
-  for (let t = 0; t < steps; t++) {
-    const g = evalPoint(program, w).gradient;
-    w = [w[0] - lr * g[0], w[1] - lr * g[1]];
-    const v = evalPoint(program, w).value;
+  const state = { v: [0, 0], s: [0, 0], m: [0, 0] }; // gd keeps none; step() takes it for all
+  const gradAt = (/** @type {number[]} */ p) => evalPoint(program, p).gradient;
+  for (let t = 1; t <= steps; t++) {
+    w = step("gd", w, r.gradient.slice(0, 2), state, t, { lr }, gradAt);
+    r = evalPoint(program, w);
     points.push(w);
-    losses.push(v);
-    if (!(Math.abs(w[0]) < RUNAWAY && Math.abs(w[1]) < RUNAWAY) || v !== v) break;
+    losses.push(r.value);
+    if (!(Math.abs(w[0]) < RUNAWAY && Math.abs(w[1]) < RUNAWAY) || r.value !== r.value) break;
   }
   return { points, losses };
 }
