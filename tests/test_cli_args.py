@@ -7,7 +7,15 @@ import argparse
 import numpy as np
 import pytest
 
-from gradscape.cli.args import UsageError, formula_text, parse_point, parse_view, variables
+from gradscape.cli.args import (
+    UsageError,
+    formula_text,
+    gallery_hint,
+    optimizer_name,
+    parse_point,
+    parse_view,
+    variables,
+)
 
 
 def test_a_view_is_two_ranges():
@@ -41,3 +49,23 @@ def test_a_gallery_name_becomes_its_formula_and_spaces_protecting_a_minus_go():
     ns = argparse.Namespace(formula=" -x^2", variables="y, x")
     assert formula_text(ns) == ("-x^2", None)
     assert variables(ns) == ["y", "x"]
+
+
+def test_one_variable_asks_for_one_finite_number_in_the_singular():
+    with pytest.raises(UsageError, match=r"^--at needs 1 finite number \(x\); got '1,2'$"):
+        parse_point("1,2", ("x",), "--at")
+
+
+def test_a_point_of_the_wrong_length_for_a_misspelt_gallery_name_suggests_the_name():
+    with pytest.raises(UsageError, match=r"'himmelblu' is not a gallery name: did you mean"):
+        parse_point("1,2", ("himmelblu",), "--at", typed="himmelblu")
+    with pytest.raises(UsageError, match=r"\('qq' is read as a variable: it is not a gallery"):
+        parse_point("1,2", ("qq",), "--at", typed="qq")
+
+
+def test_a_formula_that_is_not_one_bare_name_gets_no_gallery_hint():
+    assert gallery_hint("x + y") == "" and gallery_hint(None) == ""
+
+
+def test_optimizer_names_fold_to_lower_case():
+    assert optimizer_name(" Adam ") == "adam" and optimizer_name("RMSPROP") == "rmsprop"

@@ -62,3 +62,19 @@ def test_cli_exports_the_lesson(tmp_path):
     out = gradscape("export", "--lesson", "-o", str(tmp_path / "lesson.html"))
     assert out.returncode == 0, out.stderr
     assert "<body" in (tmp_path / "lesson.html").read_text()
+
+
+def test_a_bad_formula_gets_a_caret_as_in_grad(tmp_path):
+    out = gradscape("export", "x^2 +* y", "-o", str(tmp_path / "a.html"))
+    assert out.returncode == 2
+    assert out.stderr.splitlines()[1:] == ["  x^2 +* y", "       ^"]
+
+
+def test_a_bad_also_formula_gets_the_caret_under_itself(tmp_path):
+    out = gradscape("export", "bowl", "--also", "x +* 2", "-o", str(tmp_path / "a.html"))
+    assert out.returncode == 2
+    assert out.stderr.splitlines() == [
+        "gradscape: --also 'x +* 2': Something is missing between '+' and '*'; fill it in",
+        "  x +* 2",
+        "     ^",
+    ]

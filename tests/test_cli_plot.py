@@ -169,3 +169,14 @@ def test_gif_frames_share_one_palette_so_the_file_stays_small(tmp_path):
         assert im.n_frames == 61
     # a palette a frame made every pixel differ from frame to frame: ~5 MB for these 61 frames
     assert out.stat().st_size < 1_000_000
+
+
+def test_three_variables_are_refused_in_plots_own_words():
+    r = run("x y z", "-o", "never.png")
+    assert_one_line_error(r, "plot draws a surface of two variables; this formula has 3")
+    assert "explorer" not in r.stderr
+
+
+def test_optimizer_names_are_accepted_in_any_case(tmp_path):
+    r = run("bowl", "--optimizer", "RMSProp", "--steps", "3", "-o", str(tmp_path / "b.png"))
+    assert r.returncode == 0, r.stderr

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gradscape.descent import MAX_STEPS, OPTIMIZERS, RUNAWAY, Trajectory, descend
+from gradscape.descent import MAX_STEPS, OPTIMIZERS, RISING, RUNAWAY, Trajectory, descend
 
 
 class Hand:
@@ -97,13 +97,37 @@ def test_gd_converges_on_bowl_to_the_minimum():
 
 def test_gd_diverges_on_bowl_above_stability_limit():
     # The Hessian's largest eigenvalue is 6, so gd is stable only for lr < 2/6 = 0.333...:
-    # at lr = 0.34 each step multiplies w2 by 1 - 0.34*6 = -1.04.
+    # at lr = 0.34 each step multiplies w2 by 1 - 0.34*6 = -1.04. The value would take 194 steps
+    # to pass 1e6 x its start; it reaches a new high ten steps in a row much sooner (issue 13).
     tr = descend(Bowl(), (3, 1), "gd", lr=0.34, steps=1000)
     assert tr.stopped == "diverged"
-    assert tr.reason.startswith("diverged at step 194: the value ran away: |value| = ")
+    assert tr.reason == (
+        "diverged at step 27: the value ran away: it rose to a new high at each of the last 10 "
+        "steps, reaching 24.9 (it was 12 at the start)"
+    )
+    assert np.all(np.diff(tr.values[-RISING:]) > 0)  # ten new highs in a row,
+    assert tr.values[-RISING] > max(tr.values[:-RISING])  # the first above all before it
+    assert np.all(np.sign(tr.points[1:, 1]) == -np.sign(tr.points[:-1, 1]))  # w2 zigzags
+
+
+def test_a_sudden_runaway_still_stops_at_the_first_point_past_1e6():
+    tr = descend(Bowl(), (3, 1), "gd", lr=10, steps=1000)
+    assert tr.reason.startswith("diverged at step 2: the value ran away: |value| = ")
     assert abs(tr.values[-1]) > RUNAWAY * abs(tr.values[0])
     assert abs(tr.values[-2]) <= RUNAWAY * abs(tr.values[0])  # stopped at the first runaway
-    assert np.all(np.sign(tr.points[1:, 1]) == -np.sign(tr.points[:-1, 1]))  # w2 zigzags
+
+
+def test_converging_spirals_never_trip_the_rising_rule():
+    # momentum and nesterov climb back up part of the way on every turn of their spiral
+    for name, lr in [("momentum", 0.02), ("momentum", 0.05), ("nesterov", 0.08), ("adam", 0.5)]:
+        tr = descend(Bowl(), (3, 1), name, lr=lr, steps=2000)
+        assert tr.stopped != "diverged", (name, lr, tr.reason)
+        assert np.any(np.diff(tr.values) > 0)  # it did climb, now and then
+
+
+def test_a_slightly_unstable_rate_is_caught_by_the_rising_rule_within_100_steps():
+    tr = descend(Bowl(), (3, 1), "gd", lr=0.335)  # w2 x1.01 a step
+    assert tr.stopped == "diverged" and "rose to a new high" in tr.reason
 
 
 def test_gd_converges_on_bowl_just_below_stability_limit():
@@ -222,6 +246,20 @@ def test_converged_reason_names_the_gradient_norm_and_step_count():
     assert tr.reason == (
         f"converged: |grad| = {norm:.2g} < tol = 1e-6 after {tr.steps} steps".replace("e-07", "e-7")
     )
+
+
+def test_converged_reason_shows_enough_digits_that_the_inequality_visibly_holds():
+    # tol 1e-6 and |grad| = 9.96e-7: two digits would read "|grad| = 1e-6 < tol = 1e-6"
+    class Line:
+        variables = ("x",)
+
+        def value_and_gradient(self, p):
+            return float(p[0]), np.array([9.96e-7])
+
+    tr = descend(Line(), (0.0,), "gd")
+    assert tr.reason == "converged: |grad| = 9.96e-7 < tol = 1e-6 at the start (0 steps)"
+    tr = descend(Line(), (0.0,), "gd", tol=1.0000001e-6)
+    assert tr.reason == "converged: |grad| = 1e-6 < tol = 1.0000001e-6 at the start (0 steps)"
 
 
 def test_start_at_the_minimum_converges_in_zero_steps():

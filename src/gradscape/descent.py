@@ -10,9 +10,17 @@ run: the run ends in exactly one of three ways, recorded in `Trajectory.stopped`
 
 - ``"converged"``: the gradient norm ``|grad|`` (Euclidean) is below ``tol`` at a recorded point.
   It is checked at every recorded point, the start included, so a start at a minimum takes 0 steps.
+  The sentence writes tol with the fewest digits (from 2) that give it exactly, and |grad| with
+  the fewest (from 2) that still read below it: "|grad| = 9.96e-7 < tol = 1e-6", never "1e-6 <
+  1e-6".
 - ``"diverged"``: a new point, its value or its gradient is not finite (NaN or ±inf; the surface
   reports NaN where the function or its gradient is undefined), or the run has run away:
-  ``|value| > 1e6 * max(1, |value at start|)`` or some ``|coordinate| > 1e6 * max(1, max |start|)``.
+  ``|value| > 1e6 * max(1, |value at start|)`` or some ``|coordinate| > 1e6 * max(1, max |start|)``,
+  or the value rose to a new high (above every earlier value, the start's included) at each of
+  the last ``RISING`` (10) steps: a steady runaway such as gd's on the bowl at lr 0.34, where w2
+  grows x1.04 a step and would take 194 steps to pass the 1e6 limit. Descent with a stable rate
+  does not climb to ten records in a row: a converging spiral (momentum's) climbs back up part of
+  the way, never above where it has already been.
   The point that diverged is recorded as the last point, then the run stops.
 - ``"max_steps"``: neither happened within ``steps`` steps.
 
@@ -77,6 +85,7 @@ from .landscape import Landscape
 __all__ = [
     "MAX_STEPS",
     "OPTIMIZERS",
+    "RISING",
     "RUNAWAY",
     "Optimizer",
     "Param",
@@ -89,6 +98,9 @@ MAX_STEPS = 100_000
 
 RUNAWAY = 1e6
 """Runaway factor: |value| or a |coordinate| beyond RUNAWAY x (its scale at the start) diverged."""
+
+RISING = 10
+"""A run whose value rose to a new high at each of this many consecutive steps diverged."""
 
 Stopped = Literal["converged", "diverged", "max_steps"]
 State = tuple[np.ndarray, ...]
@@ -353,6 +365,19 @@ def _num(x: float, digits: int = 2) -> str:
     return s
 
 
+def _below(norm: float, tol: float) -> tuple[str, str]:
+    """|grad| and tol as the converged sentence writes them: tol with the fewest digits (from 2)
+    that give it exactly, |grad| with the fewest (from 2) that still read below that."""
+    tol_text = next(
+        (t for t in (_num(tol, d) for d in range(2, 18)) if float(t) == tol), _num(tol, 17)
+    )
+    norm_text = next(
+        (t for t in (_num(norm, d) for d in range(2, 18)) if float(t) < float(tol_text)),
+        _num(norm, 17),
+    )
+    return norm_text, tol_text
+
+
 def _point(x: Sequence[float] | np.ndarray) -> str:
     return "(" + ", ".join(f"{float(c):.6g}" for c in x) + ")"
 
@@ -470,10 +495,12 @@ def descend(
         stopped: Stopped = "max_steps"
         reason = ""
         t = 0
+        high, rising = value0, 0  # the highest value so far, and for how many steps in a row
         norm = float(np.linalg.norm(g))
         if norm < tol:
             stopped = "converged"
-            reason = f"converged: |grad| = {_num(norm)} < tol = {_num(tol)} at the start (0 steps)"
+            shown, tol_shown = _below(norm, tol)
+            reason = f"converged: |grad| = {shown} < tol = {tol_shown} at the start (0 steps)"
         else:
             for t in range(1, steps + 1):
                 at = opt.gradient_at(x, state, settings)
@@ -489,12 +516,23 @@ def descend(
                 if why:
                     stopped, reason = "diverged", f"diverged at step {t}: {why}"
                     break
+                if value > high:
+                    high, rising = value, rising + 1
+                else:
+                    rising = 0
+                if rising >= RISING:
+                    stopped = "diverged"
+                    reason = (
+                        f"diverged at step {t}: the value ran away: it rose to a new high at each "
+                        f"of the last {RISING} steps, reaching {_num(value, 3)} (it was "
+                        f"{_num(value0, 3)} at the start)"
+                    )
+                    break
                 norm = float(np.linalg.norm(g))
                 if norm < tol:
                     stopped = "converged"
-                    reason = (
-                        f"converged: |grad| = {_num(norm)} < tol = {_num(tol)} after {_steps(t)}"
-                    )
+                    shown, tol_shown = _below(norm, tol)
+                    reason = f"converged: |grad| = {shown} < tol = {tol_shown} after {_steps(t)}"
                     break
             else:
                 reason = (

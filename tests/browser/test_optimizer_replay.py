@@ -26,6 +26,7 @@ CASES: list[tuple[str, str, float, tuple[float, float], int]] = [
     ("w1^2 + 3w2^2", "gd", 0.1, (0.0, 0.0), 100),  # converged at the start: 0 steps
     ("w1^2 + 3w2^2", "gd", 0.4, (3.0, 1.0), 200),  # the value runs away (lr > 1/3)
     ("w1^2 + 3w2^2", "momentum", 0.3, (-2.0, 2.5), 200),  # so does momentum's
+    ("w1^2 + 3w2^2", "gd", 0.34, (3.0, 1.0), 200),  # a steady runaway: x1.04 a step
     ("w1^2 + 3w2^2", "gd", 0.01, (3.0, 1.0), 25),  # max_steps
     ("w1^2 + 3w2^2", "adam", 0.1, (3.0, 1.0), 1),  # max_steps after 1 step (singular)
     # Rosenbrock's valley: slow, curved; every optimizer for a while
@@ -77,7 +78,8 @@ def golden() -> list[dict[str, Any]]:
     # the cases end in every way a run can end
     reasons = " | ".join(c["want"]["reason"] for c in cases)
     endings = ["at the start (0 steps)", "the value ran away", "the point ran away",
-               "the function is undefined", "max_steps: stopped after 1 step with"]  # fmt: skip
+               "the function is undefined", "max_steps: stopped after 1 step with",
+               "rose to a new high at each of the last 10 steps"]  # fmt: skip
     for phrase in endings:
         assert phrase in reasons, phrase
     assert {c["want"]["stopped"] for c in cases} == {"converged", "diverged", "max_steps"}

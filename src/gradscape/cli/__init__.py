@@ -38,7 +38,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValueError, OverflowError) as err:
         print(f"gradscape: {error_payload(err)['error']}", file=sys.stderr)
         if isinstance(err, FormulaError):
-            print(_indent(err.caret(getattr(ns, "formula", "") or "")), file=sys.stderr)
+            typed = getattr(err, "typed", None) or getattr(ns, "formula", "") or ""
+            print(_indent(err.caret(typed)), file=sys.stderr)
     except OSError as err:  # a port or host that cannot be bound, a file that cannot be written
         if isinstance(err, BrokenPipeError):  # `gradscape gallery | head`: the reader left
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - nothing more is printed

@@ -3,18 +3,31 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import math
+import re
+import sys
 from collections.abc import Sequence
 
 import numpy as np
 
 from .. import gallery
+from ..formula import FormulaError
 
 View = tuple[tuple[float, float], tuple[float, float]]
 
 
 class UsageError(ValueError):
     """Bad input from the command line: printed as one line, exit status 2."""
+
+
+class TypedFormulaError(FormulaError):
+    """A FormulaError in text other than FORMULA (an --also formula): the caret goes under
+    `typed`."""
+
+    def __init__(self, message: str, column: int, typed: str) -> None:
+        super().__init__(message, column)
+        self.typed = typed
 
 
 def formula_args(p: argparse.ArgumentParser) -> None:
@@ -44,8 +57,42 @@ def variables(ns: argparse.Namespace) -> list[str] | None:
     return [v.strip() for v in given.split(",")] if given else None
 
 
-def parse_point(text: str, names: Sequence[str], option: str) -> np.ndarray:
-    """'3,1' -> array([3., 1.]): one finite number per variable, or a message what to type."""
+def optimizer_name(text: str) -> str:
+    """--optimizer's value in any case (Adam, ADAM, adam): argparse's choices are lower case."""
+    return text.strip().lower()
+
+
+def gallery_hint(typed: str | None) -> str:
+    """For a formula that is one bare name and no gallery name: which gallery names it is close
+    to (difflib), as a sentence to add to a message; "" for anything else."""
+    if not typed or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_.\-]*", typed.strip()):
+        return ""
+    key = typed.strip().lower().replace("_", "-").replace(".", "-")
+    close = difflib.get_close_matches(key, list(gallery.GALLERY), n=3, cutoff=0.6)
+    # a word of an entry's title counts too: "banana" is Rosenbrock's banana valley
+    words = {e.name: re.findall(r"[a-z0-9]+", e.title.lower()) for e in gallery.GALLERY.values()}
+    close += [name for name, ws in words.items() if name not in close and key in ws]
+    if not close:
+        return f" ({typed.strip()!r} is read as a variable: it is not a gallery name)"
+    names = " or ".join(repr(c) for c in close)
+    return f". {typed.strip()!r} is not a gallery name: did you mean {names}?"
+
+
+def note_gallery_miss(typed: str | None) -> None:
+    """On stderr: a bare-name formula close to a gallery name is read as a variable."""
+    hint = gallery_hint(typed)
+    if "did you mean" in hint:
+        print(f"gradscape: note: {hint.lstrip('. ')} It is read as a variable.", file=sys.stderr)
+
+
+def parse_point(
+    text: str, names: Sequence[str], option: str, typed: str | None = None
+) -> np.ndarray:
+    """'3,1' -> array([3., 1.]): one finite number per variable, or a message what to type.
+
+    `typed` is the formula as typed when it named no gallery entry: a bare name close to a
+    gallery name gets a "did you mean" in the message.
+    """
     try:
         values = [float(v) for v in text.replace(" ", "").split(",") if v != ""]
     except ValueError:
@@ -53,8 +100,11 @@ def parse_point(text: str, names: Sequence[str], option: str) -> np.ndarray:
             f"{option} takes numbers separated by commas, e.g. {option} 3,1; got {text!r}"
         ) from None
     if len(values) != len(names) or not all(math.isfinite(v) for v in values):
+        numbers = "number" if len(names) == 1 else "numbers"
+        hint = gallery_hint(typed) if len(values) != len(names) else ""
         raise UsageError(
-            f"{option} needs {len(names)} finite numbers ({', '.join(names)}); got {text!r}"
+            f"{option} needs {len(names)} finite {numbers} ({', '.join(names)}); got {text!r}"
+            + hint
         )
     return np.array(values)
 

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import gallery
-from .args import parse_view
+from ..formula import FormulaError, parse
+from .args import TypedFormulaError, parse_view
 
 
 def add_commands(sub: Any) -> None:
@@ -49,6 +50,9 @@ def run(ns: argparse.Namespace) -> int:
     if not out.parent.is_dir():
         raise ValueError(f"the directory {str(out.parent)!r} does not exist; create it first")
 
+    if not ns.lesson:
+        _check_formulas(ns)
+
     from .. import export  # the page's bundle and styles: read only by this command
 
     if ns.lesson:
@@ -59,6 +63,17 @@ def run(ns: argparse.Namespace) -> int:
     size = export.write_export(out, document)
     print(f"wrote {out} ({size / 1000:.0f} KB): open it in a browser, or embed it with an <iframe>")
     return 0
+
+
+def _check_formulas(ns: argparse.Namespace) -> None:
+    """Parse FORMULA and every --also first, so a bad one gets `grad`'s message and caret."""
+    for option, text in [("the formula", ns.formula), *(("--also", a) for a in ns.also)]:
+        text = text.strip()
+        entry = gallery.resolve(text)
+        try:
+            parse(entry.formula if entry else text)
+        except FormulaError as err:
+            raise TypedFormulaError(f"{option} {text!r}: {err.message}", err.column, text) from None
 
 
 def _default_name(ns: argparse.Namespace) -> str:

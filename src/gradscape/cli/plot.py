@@ -7,14 +7,17 @@ stay quick (`gradscape grad` never loads it).
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..descent import OPTIMIZERS, descend
-from ..payload import DEFAULT_VIEW, explorer_surface
-from .args import formula_text, parse_point, parse_view, variables
+from ..formula import parse
+from ..payload import DEFAULT_VIEW, explorer_variables
+from ..surface import Surface
+from .args import formula_text, optimizer_name, parse_point, parse_view, variables
 
 FORMATS = (".png", ".svg", ".pdf", ".gif", ".mp4")
 
@@ -43,8 +46,9 @@ def add_commands(sub: Any) -> None:
         "--optimizer",
         action="append",
         default=[],
+        type=optimizer_name,
         choices=sorted(OPTIMIZERS),
-        help="one for all runs, or one per run in order (default gd)",
+        help="one for all runs, or one per run in order (default gd; any case)",
     )
     arg(
         "--lr",
@@ -76,7 +80,15 @@ def run(ns: argparse.Namespace) -> int:
     view = parse_view(ns.view) if ns.view else None
 
     text, entry = formula_text(ns)
-    surface = explorer_surface(text, variables(ns))  # parsed once; pads one variable, refuses 3
+    parsed = parse(text, variables(ns))  # parsed once
+    names = parsed.variables
+    if len(names) > 2:
+        raise ValueError(
+            f"plot draws a surface of two variables; this formula has {len(names)} "
+            f"({', '.join(names)}). Replace all but two with numbers"
+        )
+    # padded with an unused variable (or two) to the two that plot draws
+    surface = Surface.from_parsed(text, replace(parsed, variables=explorer_variables(names)))
     unused = surface.variables[1] not in surface.used  # padded: x alone will do
     starts = [
         parse_point(s if "," in s or not unused else f"{s},0", surface.variables, "--from")

@@ -12,7 +12,8 @@
 //
 // A run stops "converged" when |grad| < tol at a recorded point (the start included),
 // "diverged" when a point, its value or its gradient is not finite or it runs away
-// (|value| > 1e6 max(1, |value at start|), or a |coordinate| > 1e6 max(1, max |start|)),
+// (|value| > 1e6 max(1, |value at start|), or a |coordinate| > 1e6 max(1, max |start|), or the
+// value at a new high RISING = 10 steps in a row),
 // or "max_steps". The explorer caps runs at EXPLORER_STEPS = 2000 steps.
 
 import { evalPoint } from "./evaluator.js";
@@ -22,6 +23,8 @@ import { evalPoint } from "./evaluator.js";
 export const EXPLORER_STEPS = 2000;
 /** Runaway factor, as descent.RUNAWAY. */
 export const RUNAWAY = 1e6;
+/** A value at a new high this many steps in a row diverged, as descent.RISING. */
+export const RISING = 10;
 export const TOL = 1e-6;
 
 /**
@@ -213,9 +216,11 @@ export function descend(program, start, optimizer = "gd", given = {}, steps = EX
   let norm = Math.sqrt(dot(g, g));
   if (norm < tol) {
     traj.stopped = "converged";
-    traj.reason = `converged: |grad| = ${num(norm)} < tol = ${num(tol)} at the start (0 steps)`;
+    traj.reason = `converged: |grad| = ${below(norm, tol)} at the start (0 steps)`;
     return traj;
   }
+  let high = e0.value; // the highest value so far, and for how many steps in a row (descent.py)
+  let rising = 0;
   for (let t = 1; t <= steps; t++) {
     x = step(optimizer, x, g, state, t, settings, gradAt);
     const e = evaluate(x);
@@ -230,15 +235,34 @@ export function descend(program, start, optimizer = "gd", given = {}, steps = EX
       traj.reason = `diverged at step ${t}: ${why}`;
       return traj;
     }
+    if (e.value > high) { high = e.value; rising += 1; } else rising = 0;
+    if (rising >= RISING) {
+      traj.stopped = "diverged";
+      traj.reason = `diverged at step ${t}: the value ran away: it rose to a new high at each of the last ${RISING} steps, reaching ${num(e.value, 3)} (it was ${num(e0.value, 3)} at the start)`;
+      return traj;
+    }
     norm = Math.sqrt(dot(g, g));
     if (norm < tol) {
       traj.stopped = "converged";
-      traj.reason = `converged: |grad| = ${num(norm)} < tol = ${num(tol)} after ${stepsText(t)}`;
+      traj.reason = `converged: |grad| = ${below(norm, tol)} after ${stepsText(t)}`;
       return traj;
     }
   }
   traj.reason = `max_steps: stopped after ${stepsText(steps)} with |grad| = ${num(norm)}, not yet below tol = ${num(tol)}`;
   return traj;
+}
+
+/**
+ * "|grad| < tol = tol" as descent._below writes it: tol with the fewest digits (from 2) that give
+ * it exactly, |grad| with the fewest (from 2) that still read below that.
+ * @param {number} norm @param {number} tol
+ */
+function below(norm, tol) {
+  let tolText = num(tol, 17);
+  for (let d = 2; d < 18; d++) if (Number(num(tol, d)) === tol) { tolText = num(tol, d); break; }
+  let normText = num(norm, 17);
+  for (let d = 2; d < 18; d++) if (Number(num(norm, d)) < Number(tolText)) { normText = num(norm, d); break; }
+  return `${normText} < tol = ${tolText}`;
 }
 
 /** @param {number[]} a @param {number[]} b */
