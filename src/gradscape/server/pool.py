@@ -53,7 +53,7 @@ from ..payload import error_payload, surface_payload
 COMPILE_SECONDS = 5.0  # a formula whose compile takes longer is refused
 WORKER_MEMORY_MB = 1024  # address space per worker
 WORKER_NICE = 5  # workers run at a lower CPU priority than the server process
-QUEUE_SIZE = 64  # compile jobs waiting, all clients together
+QUEUE_SIZE = 256  # compile jobs waiting, all clients together (a wait beats a refusal)
 PER_CLIENT_QUEUE = 4  # compile jobs waiting, one client
 QUEUE_SECONDS = 15.0  # a job not started by then is answered 503
 HALF_LIFE = 60.0  # seconds for a client's recent worker time to halve
