@@ -1,8 +1,10 @@
 """Time to parse, differentiate and compile each gallery formula, against the naive path.
 
-gradscape: own parser -> SymPy -> one program for value and partials, differentiated by the
-           rules in surface.RULES on the program itself (what Surface(text) does).
-           Also shown: the SymPy partials a readout displays (Surface.partials, computed lazily).
+gradscape: own parser -> own parse tree -> one program for value and partials, differentiated
+           by the rules in program/derive.py (RULES) on the program itself (what Surface(text)
+           does; no SymPy). Also shown: the SymPy partials a readout displays (Surface.partials,
+           computed on request). For the old SymPy path and the worst cases found by fuzzing,
+           see compile_worst.py.
 naive:     sympy.sympify(text) -> diff -> lambdify(value and partials)  (sympify calls eval:
            never do this with user text; it is here only as the speed baseline).
 

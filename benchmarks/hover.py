@@ -33,7 +33,7 @@ import uvicorn
 from playwright.sync_api import Page, sync_playwright
 
 from gradscape import GALLERY, Surface
-from gradscape.server import Compiler, create_app, free_port
+from gradscape.server import CompilePool, create_app, free_port
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "browser"))
 from conftest import CHROMIUM, CHROMIUM_ARGS
@@ -156,7 +156,7 @@ def main() -> None:
     ap.add_argument("--moves", type=int, default=300)
     args = ap.parse_args()
 
-    compiler = Compiler()
+    compiler = CompilePool()
     port = free_port("127.0.0.1", 0)
     server = uvicorn.Server(
         uvicorn.Config(create_app(compiler), host="127.0.0.1", port=port, log_level="warning")

@@ -15,7 +15,7 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
   if [[ ",$extras," == *",torch,"* ]]; then
     # PyTorch first, pinned, so the [torch] extra does not pull the 5 GB CUDA build; set
-    # TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu where no CPU wheel is at hand.
+    # TORCH_INDEX_URL to PyTorch's CPU wheel index where no CPU wheel is at hand.
     .venv/bin/python -m pip install --quiet "torch==2.13.0" \
       ${TORCH_INDEX_URL:+--extra-index-url "$TORCH_INDEX_URL"}
   fi

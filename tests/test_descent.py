@@ -1,7 +1,7 @@
 """Descent: optimizer arithmetic, stopping rules, validation and the JSON form of a trajectory.
 
-Most tests use small hand-written surfaces (anything with `value` and `gradient` will do); the
-last few run on real `gradscape.Surface`s and are skipped until that class exists.
+Most tests use small hand-written surfaces (anything with `value_and_gradient` will do: `Hand`
+gives it from `value` and `gradient`); the last few run on real `gradscape.Surface`s.
 """
 
 from __future__ import annotations
@@ -17,7 +17,14 @@ from hypothesis import strategies as st
 from gradscape.descent import MAX_STEPS, OPTIMIZERS, RUNAWAY, Trajectory, descend
 
 
-class Bowl:
+class Hand:
+    """A hand-written surface: value_and_gradient from its own value and gradient."""
+
+    def value_and_gradient(self, p):
+        return self.value(p), self.gradient(p)
+
+
+class Bowl(Hand):
     """The lesson's bowl f(w1, w2) = w1^2 + 3 w2^2, gradient (2 w1, 6 w2), Hessian diag(2, 6)."""
 
     variables = ("w1", "w2")
@@ -33,7 +40,7 @@ class Bowl:
         return np.array([2 * p[0], 6 * p[1]], dtype=float)
 
 
-class HalfPlaneBowl:
+class HalfPlaneBowl(Hand):
     """x^2 + y^2, defined only where x > 0 (NaN elsewhere, like log would give)."""
 
     def value(self, p):
@@ -43,7 +50,7 @@ class HalfPlaneBowl:
         return np.array([2 * p[0], 2 * p[1]]) if p[0] > 0 else np.array([math.nan, math.nan])
 
 
-class Saddle:
+class Saddle(Hand):
     """x^2 - y^2: downhill forever along y."""
 
     def value(self, p):
@@ -53,7 +60,7 @@ class Saddle:
         return np.array([2 * p[0], -2 * p[1]])
 
 
-class Quartic:
+class Quartic(Hand):
     """x^4/4 + x y + y^2: not quadratic, so each step's gradient is genuinely new."""
 
     def value(self, p):
@@ -65,7 +72,7 @@ class Quartic:
         return np.array([x**3 + y, x + 2 * y])
 
 
-class FlatRamp:
+class FlatRamp(Hand):
     """A (made-up) surface with value 0 and constant gradient 1: the point slides forever."""
 
     def value(self, p):
@@ -184,13 +191,24 @@ def test_nesterov_takes_its_gradient_at_the_look_ahead_point():
     assert bowl.asked[2] == pytest.approx((1.86, -0.14), abs=1e-12)
 
 
+def test_nesterov_is_momentum_with_its_gradient_taken_ahead():
+    momentum, nesterov = OPTIMIZERS["momentum"], OPTIMIZERS["nesterov"]
+    assert nesterov.step is momentum.step
+    x, v = np.array([3.0, 1.0]), np.array([0.5, -1.0])
+    h = {"lr": 0.1, "beta": 0.9}
+    np.testing.assert_array_equal(nesterov.gradient_at(x, (v,), h), x - 0.1 * 0.9 * v)
+    assert momentum.gradient_at(x, (v,), h) is x
+    assert nesterov.gradient_at(x, (np.zeros(2),), h) is x  # first step: v = 0, x itself
+
+
 def test_step_functions_do_not_modify_their_inputs():
     for opt in OPTIMIZERS.values():
         x = np.array([3.0, 1.0])
         g = np.array([6.0, 6.0])
         state = tuple(s + 0.5 for s in opt.init(x))  # nonzero state
         before = (x.copy(), g.copy(), tuple(s.copy() for s in state))
-        opt.step(x, g, state, 2, opt.defaults, Bowl().gradient)
+        opt.step(x, g, state, 2, opt.defaults)
+        opt.gradient_at(x, state, opt.defaults)
         assert np.array_equal(x, before[0]) and np.array_equal(g, before[1]), opt.name
         assert all(np.array_equal(a, b) for a, b in zip(state, before[2], strict=True)), opt.name
 
@@ -269,14 +287,14 @@ def test_recorded_gradient_and_value_are_the_surfaces_at_each_point(name):
 
 
 class OnePassBowl(Bowl):
-    """The bowl with evaluate(point) -> (value, gradient), as a Surface has; counts calls."""
+    """The bowl, counting calls of value_and_gradient (a Landscape's one pass) and of value."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.calls = {"evaluate": 0, "value": 0}
+        self.calls = {"value_and_gradient": 0, "value": 0}
 
-    def evaluate(self, p):
-        self.calls["evaluate"] += 1
+    def value_and_gradient(self, p):
+        self.calls["value_and_gradient"] += 1
         return self.value(p), self.gradient(p)
 
     def value(self, p):
@@ -284,10 +302,10 @@ class OnePassBowl(Bowl):
         return super().value(p)
 
 
-def test_evaluate_is_used_when_the_surface_has_it():
+def test_value_and_gradient_is_called_once_per_point_and_nothing_else():
     surface = OnePassBowl()
     tr = descend(surface, (3, 1), "gd", lr=0.1, steps=5, tol=0)
-    assert surface.calls == {"evaluate": 6, "value": 6}  # value only via evaluate
+    assert surface.calls == {"value_and_gradient": 6, "value": 6}  # value only via the one pass
     assert tr.points[1].tolist() == pytest.approx([2.4, 0.4])
 
 

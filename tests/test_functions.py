@@ -14,7 +14,7 @@ from gradscape.functions import FUNCTIONS, OPS, SYMPY_OPS, _powi
 
 
 def test_browser_evaluator_implements_exactly_the_python_ops():
-    js = (resources.files("gradscape") / "static" / "evaluator.js").read_text()
+    js = (resources.files("gradscape") / "static" / "core" / "evaluator.js").read_text()
     line = re.search(r"^export const OP_NAMES = (\[.*\]);$", js, re.M)
     assert line, "evaluator.js must declare OP_NAMES on one line"
     assert json.loads(line[1]) == list(OPS)
@@ -39,3 +39,11 @@ def test_sympy_classes_map_to_ops():
 def test_powi_is_exact_repeated_squaring(n):
     x = np.array([1.1, -0.7, 3.0])
     np.testing.assert_allclose(_powi(x, n), x**n, rtol=1e-14)
+
+
+def test_log_is_undefined_at_zero_as_outside_its_domain():
+    """log(0) is not a number, so exp(log(x)) is NaN at 0, as typed (the browser agrees)."""
+    with np.errstate(all="ignore"):
+        got = OPS["log"].numpy(np.array([0.0, -0.0, -1.0, 1.0, np.e]))
+    np.testing.assert_array_equal(np.isnan(got), [True, True, True, False, False])
+    np.testing.assert_allclose(got[3:], [0.0, 1.0])

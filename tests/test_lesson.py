@@ -82,7 +82,7 @@ def test_a_complete_document(page_html: str) -> None:
 def test_no_inline_script_and_no_handlers(page: Page) -> None:
     """CSP: script-src 'self'. Only an external module, and JSON data blocks (never executed)."""
     modules = [a for a, _ in page.scripts if a.get("type") == "module"]
-    assert modules == [{"type": "module", "src": "/static/lesson.js"}]
+    assert modules == [{"type": "module", "src": "/static/lesson/lesson.js"}]
     for attrs, body in page.scripts:
         if attrs.get("type") == "module":
             assert body.strip() == ""
@@ -100,8 +100,8 @@ def test_no_inline_script_and_no_handlers(page: Page) -> None:
 
 def test_static_prefix_and_explorer_link() -> None:
     html = lesson_html(static_prefix="static/", explorer_href="index.html")
-    assert '<script type="module" src="static/lesson.js">' in html
-    assert 'href="static/lesson.css"' in html and 'href="static/style.css"' in html
+    assert '<script type="module" src="static/lesson/lesson.js">' in html
+    assert 'href="static/lesson/lesson.css"' in html and 'href="static/hosts/page.css"' in html
     assert '<a href="index.html">the gradscape explorer</a>' in html
     assert "/static/" not in html
 
@@ -193,7 +193,9 @@ def test_figure_data(page: Page) -> None:
 
 
 def test_json_cannot_close_its_script_block() -> None:
-    block = lesson._json_block("x", {"a": "</script><script>alert(1)</script>"})
+    from gradscape.jsondata import json_script  # what the lesson's data blocks are made with
+
+    block = json_script("x", {"a": "</script><script>alert(1)</script>"})
     assert "</script><script>" not in block[: -len("</script>")]
     body = block[block.index(">") + 1 : -len("</script>")]
     assert json.loads(body) == {"a": "</script><script>alert(1)</script>"}
@@ -255,13 +257,45 @@ def test_lesson_modules_keep_to_the_csp() -> None:
     """No eval, no Function constructor, no network but the same server, relative imports only."""
     from gradscape.bundle import STATIC
 
-    names = ["lesson.js", *sorted(p.name for p in STATIC.iterdir() if p.name.startswith("lesson-"))]
-    assert {"lesson-plot.js", "lesson-model.js", "lesson-explore.js"} <= set(names)
+    lesson = STATIC / "lesson"
+    names = sorted(f"lesson/{p.name}" for p in lesson.iterdir() if p.name.endswith(".js"))
+    names.append("hosts/lesson-explorer.js")  # the lesson's embedded explorer
+    assert {"lesson/lesson.js", "lesson/plot.js", "lesson/model.js"} <= set(names)
     for name in names:
         source = (STATIC / name).read_text(encoding="utf-8")
         assert not re.search(r"\beval\s*\(|new\s+Function\b|setTimeout\(\s*['\"]", source), name
         assert not re.search(r"https?://(?!www\.w3\.org/)", source), name  # XML namespaces only
         for spec in re.findall(r'^import\b[^;]*?from\s*"([^"]+)"', source, re.M):
-            assert spec.startswith("./") and spec.endswith(".js"), (name, spec)
+            assert spec.startswith(("./", "../")) and spec.endswith(".js"), (name, spec)
         for url in re.findall(r'fetch\(\s*"([^"]+)"', source):
             assert url.startswith("/api/"), (name, url)
+
+
+def test_the_prose_lives_in_template_files_in_section_order() -> None:
+    from gradscape.lesson.page import PROSE, SECTIONS
+
+    files = {p.name for p in PROSE.iterdir()}
+    assert {f"{name}.html" for name in (*SECTIONS, "header", "page")} <= files
+    html = lesson_html()
+    starts = [html.index(f'<section id="{sid}"') for sid in ("one", "bowl", "explore-section")]
+    assert starts == sorted(starts)
+
+
+def test_the_table_of_contents_follows_the_section_headings() -> None:
+    from gradscape.lesson.page import contents
+
+    sections = ['<section id="a" x><h2 id="a-h"><span class="num">1</span> First</h2>', "<p>"]
+    with pytest.raises(ValueError, match="no <section id>"):
+        contents(sections)
+    assert contents(sections[:1]) == [("a", "First")]
+    assert '<li><a href="#uphill">The gradient points uphill</a></li>' in lesson_html()
+
+
+def test_a_misspelt_placeholder_in_the_page_template_is_an_error(monkeypatch) -> None:
+    from gradscape.lesson import page
+
+    monkeypatch.setattr(page, "read_prose", lambda name: "<p>%HEADR%</p>")
+    with pytest.raises(KeyError, match="HEADR"):
+        page._document(HEADER="x")
+    with pytest.raises(KeyError, match="Unfilled placeholders"):
+        fill("<p>%NOPE%</p>", N="1")

@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 
+from gradscape import Landscape, descend
 from gradscape.models.model import DIGITS, Model, digits_model, lesson_model
 
 
@@ -111,3 +112,22 @@ def test_bad_shapes_are_refused() -> None:
         Model(np.zeros((3, 64)), np.zeros(2))
     with pytest.raises(ValueError, match="1210"):
         Model(np.zeros((3, 64)), np.zeros(3), w=np.zeros(5))
+
+
+def test_a_model_is_a_landscape_of_its_weights() -> None:
+    model = digits_model().subset(20)
+    assert isinstance(model, Landscape)
+    assert model.variables == tuple(model.names) and len(model.variables) == 1210
+    value, gradient = model.value_and_gradient(model.w)
+    assert value == model.value(model.w) == model.loss()
+    np.testing.assert_array_equal(gradient, model.gradient())
+    with pytest.raises(ValueError, match="Give 1210 weights"):
+        model.value_and_gradient(np.zeros(3))
+
+
+def test_train_is_descend_with_plain_gradient_descent() -> None:
+    model = digits_model().subset(50)
+    run = descend(Model(model.pixels, model.labels, w=model.w), model.w, "gd", lr=0.3, steps=4)
+    history = model.train(steps=4, lr=0.3)
+    assert history == run.values[:4].tolist()
+    np.testing.assert_array_equal(model.w, run.points[-1])

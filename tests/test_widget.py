@@ -42,7 +42,7 @@ def test_new_explorer_compiles_its_formula_and_opens_at_its_start():
 
 def test_the_module_is_the_bundled_widget_and_the_explorer_css():
     assert "export default" in Explorer._esm
-    assert "compileInPython" in Explorer._esm
+    assert "surfaceFromPython" in Explorer._esm
     assert ".gs-explorer" in Explorer._css
 
 

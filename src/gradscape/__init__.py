@@ -11,7 +11,9 @@ from typing import Any
 from .descent import OPTIMIZERS, Trajectory, descend
 from .formula import FormulaError, parse
 from .gallery import GALLERY
-from .surface import CompileError, Grid, Surface, numeric_gradient
+from .landscape import Grid, Landscape, numeric_gradient
+from .program import CompileError
+from .surface import Surface
 
 __all__ = [
     "GALLERY",
@@ -20,6 +22,7 @@ __all__ = [
     "Explorer",
     "FormulaError",
     "Grid",
+    "Landscape",
     "Surface",
     "Trajectory",
     "descend",

@@ -1,27 +1,34 @@
 """Join gradscape's own ES modules into one module, for hosts that can load only one.
 
-The web page loads `static/*.js` as separate modules. The Jupyter widget (anywidget's `_esm`)
-and the one-file HTML export need a single self-contained module instead. This is not a general
-bundler: it handles exactly the forms gradscape's modules use, and refuses anything else loudly:
+The web page loads `static/<folder>/*.js` as separate modules. The Jupyter widget (anywidget's
+`_esm`) and the one-file HTML export need a single self-contained module instead. This is not a
+general bundler: it handles exactly the forms gradscape's modules use, and refuses anything else
+loudly:
 
-    import { a, b as c } from "./x.js";          (relative imports of sibling modules)
+    import { a, b as c } from "./x.js";          (relative imports: the same folder,
+    import { a } from "../core/x.js";             or a sibling folder under static/)
     export function f / export async function f / export class C / export const X / export let X
     export { a, b as c };
     export default EXPR;
 
-Each module becomes a function scope that returns its exports, in dependency order, so private
-names never collide and every module runs once. The entry's exports are re-exported.
+Modules are named by their path under static/ ("core/format.js"); an import is resolved against
+the importing module's folder and must stay inside static/. Each module becomes a function scope
+that returns its exports, in dependency order, so private names never collide and every module
+runs once. The entry's exports are re-exported.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 from functools import cache
 from importlib import resources
 
 STATIC = resources.files("gradscape") / "static"
 
-_IMPORT = re.compile(r'^import\s*\{([^}]*)\}\s*from\s*"\./([\w.-]+\.js)";[ \t]*$', re.M)
+_IMPORT = re.compile(
+    r'^import\s*\{([^}]*)\}\s*from\s*"(\.\.?/(?:[\w.-]+/)*[\w.-]+\.js)";[ \t]*$', re.M
+)
 _DECL = re.compile(
     r"^export\s+((?:async\s+)?function\*?|class|const|let)\s+([A-Za-z_$][\w$]*)", re.M
 )
@@ -54,15 +61,24 @@ def _var(module: str) -> str:
     return "__gs_" + re.sub(r"\W", "_", module.removesuffix(".js"))
 
 
+def _resolve(importer: str, spec: str) -> str:
+    """The path under static/ that `spec` ("./x.js", "../core/x.js") names, seen from `importer`."""
+    path = posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))
+    if path.startswith("../") or path.startswith("/"):
+        raise BundleError(f"{importer}: import {spec!r} leaves static/")
+    return path
+
+
 def _transform(name: str, source: str) -> tuple[str, list[str]]:
     """One module as a function scope returning its exports; and the modules it imports."""
     deps: list[str] = []
     lines: list[str] = []
 
     def take_import(m: re.Match[str]) -> str:
-        deps.append(m[2])
+        dep = _resolve(name, m[2])
+        deps.append(dep)
         binds = ", ".join(a if a == b else f"{a}: {b}" for a, b in _names(m[1]))
-        return f"const {{ {binds} }} = {_var(m[2])};"
+        return f"const {{ {binds} }} = {_var(dep)};"
 
     body = _IMPORT.sub(take_import, source)
     exports = [(n, n) for _, n in _DECL.findall(body)]
@@ -87,16 +103,20 @@ def _transform(name: str, source: str) -> tuple[str, list[str]]:
 
 @cache
 def bundle(entry: str) -> str:
-    """The entry module (e.g. 'explorer.js') and everything it imports, as one ES module."""
+    """The entry module (a path under static/, e.g. 'hosts/widget.js') and everything it imports,
+    as one ES module."""
     order: list[str] = []
     parts: dict[str, str] = {}
     visiting: set[str] = set()
+    owners: dict[str, str] = {}
 
     def visit(name: str) -> None:
         if name in parts:
             return
         if name in visiting:
             raise BundleError(f"import cycle through {name}")
+        if owners.setdefault(_var(name), name) != name:  # "a-b/c.js" and "a/b-c.js" would clash
+            raise BundleError(f"{name} and {owners[_var(name)]} would share one bundle name")
         visiting.add(name)
         code, deps = _transform(name, (STATIC / name).read_text(encoding="utf-8"))
         for dep in deps:

@@ -1,10 +1,11 @@
-"""Gradient descent and its cousins, run on a surface, recorded as a `Trajectory`.
+"""Gradient descent and its cousins, run on any landscape, recorded as a `Trajectory`.
 
 Contract
 --------
-`descend(surface, start, optimizer="gd", lr=None, steps=100, tol=1e-6, **hyper)` needs only an
-object with ``value(point) -> float`` and ``gradient(point) -> array`` (the `Differentiable`
-protocol; `gradscape.Surface` is one). It never raises for anything that happens *during* the
+`descend(landscape, start, optimizer="gd", lr=None, steps=100, tol=1e-6, **hyper)` runs on any
+`landscape.Landscape` (a formula's `Surface`, a model, a slice of a model); it calls only
+``value_and_gradient(point) -> (value, gradient)``, once per point, and reads ``variables`` (if
+there) to check the start's length. It never raises for anything that happens *during* the
 run: the run ends in exactly one of three ways, recorded in `Trajectory.stopped`:
 
 - ``"converged"``: the gradient norm ``|grad|`` (Euclidean) is below ``tol`` at a recorded point.
@@ -28,12 +29,13 @@ with its state made explicit (state is a tuple of arrays the shape of the point;
 mutated in place)::
 
     state = opt.init(x0)
-    x_next, state = opt.step(x, g, state, t, h, grad_at)
+    x_next, state = opt.step(x, g, state, t, h)
 
-where ``g`` is the gradient at ``x``, ``t = 1, 2, ...`` counts steps, ``h`` maps each
-hyperparameter name to its value, and ``grad_at(point)`` evaluates the gradient anywhere (only
-Nesterov uses it: its gradient is taken at a look-ahead point). The exact updates, with all
-arithmetic elementwise and ``v, s, m`` starting at zero:
+where ``t = 1, 2, ...`` counts steps, ``h`` maps each hyperparameter name to its value, and ``g``
+is the gradient at the point ``opt.gradient_at(x, state, h)``: ``x`` itself for every optimizer
+but Nesterov, whose gradient is taken at a look-ahead point (and which is otherwise momentum's
+step). `descend` evaluates the gradient there; an optimizer never calls the landscape. The exact
+updates, with all arithmetic elementwise and ``v, s, m`` starting at zero:
 
 =========  ===========================================================================  ========
 name       update for step t                                                             lr
@@ -58,9 +60,6 @@ ending 0.01 and 0.002 from the minimum. Adagrad, RMSProp and Adam scale each coo
 its own gradient history, so their rates are rough distances per step: adagrad at 0.5 ends 7e-4
 away, rmsprop at 0.1 converges in 63 steps, adam at 0.1 ends 0.02 away (with a constant rate it
 hovers near a minimum rather than settling: behaviour to see, not a bug).
-
-Faster path: if the surface also has ``evaluate(point) -> (value, gradient)`` (a `Surface` does),
-it is used instead of separate ``value`` and ``gradient`` calls.
 """
 
 from __future__ import annotations
@@ -72,11 +71,13 @@ from typing import Any, Literal, Protocol
 
 import numpy as np
 
+from .jsondata import jsonable
+from .landscape import Landscape
+
 __all__ = [
     "MAX_STEPS",
     "OPTIMIZERS",
     "RUNAWAY",
-    "Differentiable",
     "Optimizer",
     "Param",
     "Trajectory",
@@ -91,20 +92,11 @@ RUNAWAY = 1e6
 
 Stopped = Literal["converged", "diverged", "max_steps"]
 State = tuple[np.ndarray, ...]
-GradFn = Callable[[np.ndarray], np.ndarray]
 Record = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 
 def _whole(x: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return x, g
-
-
-class Differentiable(Protocol):
-    """What `descend` needs: a value and a gradient (NaN where undefined) at a point."""
-
-    def value(self, point: Any, /) -> Any: ...
-
-    def gradient(self, point: Any, /) -> Any: ...
 
 
 class InitFn(Protocol):
@@ -119,9 +111,11 @@ class StepFn(Protocol):
         state: State,
         t: int,
         h: Mapping[str, float],
-        grad_at: GradFn,
         /,
     ) -> tuple[np.ndarray, State]: ...
+
+
+AtFn = Callable[[np.ndarray, State, Mapping[str, float]], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -145,7 +139,10 @@ class Param:
 
 @dataclass(frozen=True)
 class Optimizer:
-    """One optimizer: its hyperparameters (``lr`` first) and its pure (init, step) pair."""
+    """One optimizer: its hyperparameters (``lr`` first) and its pure (init, step) pair.
+
+    `at` (default: ``x`` itself) is where the gradient that `step` takes is evaluated.
+    """
 
     name: str
     title: str
@@ -153,6 +150,11 @@ class Optimizer:
     params: Mapping[str, Param]
     init: InitFn
     step: StepFn
+    at: AtFn | None = None
+
+    def gradient_at(self, x: np.ndarray, state: State, h: Mapping[str, float]) -> np.ndarray:
+        """The point whose gradient `step` takes next (``x`` itself unless `at` says otherwise)."""
+        return x if self.at is None else self.at(x, state, h)
 
     @property
     def defaults(self) -> dict[str, float]:
@@ -175,33 +177,28 @@ def _two_zeros(x0: np.ndarray) -> State:
 
 
 def _gd_step(
-    x: np.ndarray, g: np.ndarray, state: State, t: int, h: Mapping[str, float], grad_at: GradFn
+    x: np.ndarray, g: np.ndarray, state: State, t: int, h: Mapping[str, float]
 ) -> tuple[np.ndarray, State]:
     return x - h["lr"] * g, state
 
 
 def _momentum_step(
-    x: np.ndarray, g: np.ndarray, state: State, t: int, h: Mapping[str, float], grad_at: GradFn
+    x: np.ndarray, g: np.ndarray, state: State, t: int, h: Mapping[str, float]
 ) -> tuple[np.ndarray, State]:
     (v,) = state
     v = h["beta"] * v + g
     return x - h["lr"] * v, (v,)
 
 
-def _nesterov_step(
-    x: np.ndarray, g: np.ndarray, state: State, t: int, h: Mapping[str, float], grad_at: GradFn
-) -> tuple[np.ndarray, State]:
+def _look_ahead(x: np.ndarray, state: State, h: Mapping[str, float]) -> np.ndarray:
+    """Nesterov's point: where momentum alone would carry x, x - lr beta v."""
     (v,) = state
-    lr, beta = h["lr"], h["beta"]
-    ahead = x - lr * beta * v
-    # On the first step v = 0, so the look-ahead point is x itself: reuse g.
-    g_ahead = g if not np.any(v) else grad_at(ahead)
-    v = beta * v + g_ahead
-    return x - lr * v, (v,)
+    # On the first step v = 0, so the look-ahead point is x itself (and its gradient is known).
+    return x if not np.any(v) else x - h["lr"] * h["beta"] * v
 
 
 def _adagrad_step(
-    x: np.ndarray, g: np.ndarray, state: State, t: int, h: Mapping[str, float], grad_at: GradFn
+    x: np.ndarray, g: np.ndarray, state: State, t: int, h: Mapping[str, float]
 ) -> tuple[np.ndarray, State]:
     (s,) = state
     s = s + g * g
@@ -209,7 +206,7 @@ def _adagrad_step(
 
 
 def _rmsprop_step(
-    x: np.ndarray, g: np.ndarray, state: State, t: int, h: Mapping[str, float], grad_at: GradFn
+    x: np.ndarray, g: np.ndarray, state: State, t: int, h: Mapping[str, float]
 ) -> tuple[np.ndarray, State]:
     (s,) = state
     rho = h["rho"]
@@ -218,7 +215,7 @@ def _rmsprop_step(
 
 
 def _adam_step(
-    x: np.ndarray, g: np.ndarray, state: State, t: int, h: Mapping[str, float], grad_at: GradFn
+    x: np.ndarray, g: np.ndarray, state: State, t: int, h: Mapping[str, float]
 ) -> tuple[np.ndarray, State]:
     m, s = state
     b1, b2 = h["beta1"], h["beta2"]
@@ -261,7 +258,8 @@ OPTIMIZERS: dict[str, Optimizer] = {
             "v <- beta v + grad(x - lr beta v);  x <- x - lr v",
             {"lr": _lr(0.02), "beta": _BETA},
             _one_zero,
-            _nesterov_step,
+            _momentum_step,  # momentum's update, with the gradient taken at the look-ahead point
+            _look_ahead,
         ),
         Optimizer(
             "adagrad",
@@ -304,14 +302,6 @@ OPTIMIZERS: dict[str, Optimizer] = {
 # --- the trajectory -------------------------------------------------------------------------------
 
 
-def _finite_or_none(a: np.ndarray) -> Any:
-    """A nested list of floats with NaN/inf replaced by None (JSON has no NaN)."""
-    if a.ndim == 0:
-        v = float(a)
-        return v if math.isfinite(v) else None
-    return [_finite_or_none(row) for row in a]
-
-
 @dataclass(frozen=True)
 class Trajectory:
     """A recorded run: every point visited (the start first), its value and its gradient."""
@@ -338,10 +328,10 @@ class Trajectory:
         """JSON-ready: plain lists and floats, every non-finite number replaced by None."""
         return {
             "optimizer": self.optimizer,
-            "settings": {k: _finite_or_none(np.asarray(v)) for k, v in self.settings.items()},
-            "points": _finite_or_none(self.points),
-            "values": _finite_or_none(self.values),
-            "gradients": _finite_or_none(self.gradients),
+            "settings": {k: jsonable(float(v)) for k, v in self.settings.items()},
+            "points": jsonable(self.points),
+            "values": jsonable(self.values),
+            "gradients": jsonable(self.gradients),
             "stopped": self.stopped,
             "reason": self.reason,
             "steps": self.steps,
@@ -400,15 +390,11 @@ def _check_settings(
     return opt, {k: settings.get(k, p.default) for k, p in opt.params.items()}
 
 
-def _evaluate(surface: Differentiable, x: np.ndarray) -> tuple[float, np.ndarray]:
+def _evaluate(landscape: Landscape, x: np.ndarray) -> tuple[float, np.ndarray]:
     """Value and gradient at x; NaN (not an exception) where x itself is not finite."""
     if not np.all(np.isfinite(x)):
         return math.nan, np.full_like(x, math.nan)
-    evaluate = getattr(surface, "evaluate", None)
-    if callable(evaluate):
-        value, gradient = evaluate(x)
-    else:
-        value, gradient = surface.value(x), surface.gradient(x)
+    value, gradient = landscape.value_and_gradient(x)
     value = _as_float(value)
     gradient = np.asarray(gradient, dtype=np.float64).reshape(-1)
     if gradient.shape != x.shape:
@@ -420,7 +406,7 @@ def _evaluate(surface: Differentiable, x: np.ndarray) -> tuple[float, np.ndarray
 
 
 def descend(
-    surface: Differentiable,
+    landscape: Landscape,
     start: Sequence[float] | np.ndarray,
     optimizer: str = "gd",
     lr: float | None = None,
@@ -428,12 +414,12 @@ def descend(
     tol: float = 1e-6,
     **hyper: float,
 ) -> Trajectory:
-    """Run `optimizer` on `surface` from `start` for at most `steps` steps (see the module doc).
+    """Run `optimizer` on `landscape` from `start` for at most `steps` steps (see the module doc).
 
     `lr` defaults to the optimizer's own default (`OPTIMIZERS[name].params["lr"]`); any other
     hyperparameter (beta, rho, beta1, beta2, eps) is passed by name.
 
-    If the surface has a method ``record(point, gradient) -> (kept_point, kept_gradient)``, the
+    If the landscape has a method ``record(point, gradient) -> (kept_point, kept_gradient)``, the
     trajectory keeps what it returns for each recorded point instead of both whole: a model
     with 85,000 weights seen on a slice keeps two coordinates a step (a 2,000-step run would
     otherwise hold 1.4 GB of points). Stopping always looks at the whole point.
@@ -454,7 +440,7 @@ def descend(
         raise ValueError(
             f"The start must be a list of numbers, one per variable (got {start!r})."
         ) from None
-    variables = getattr(surface, "variables", None)
+    variables = getattr(landscape, "variables", None)
     if isinstance(variables, tuple | list) and len(variables) != x0.size:
         names = ", ".join(str(v) for v in variables)
         raise ValueError(
@@ -465,7 +451,7 @@ def descend(
         raise ValueError(f"The start {_point(x0)} is not finite; give ordinary numbers.")
 
     with np.errstate(all="ignore"):
-        value0, grad0 = _evaluate(surface, x0)
+        value0, grad0 = _evaluate(landscape, x0)
         if not math.isfinite(value0):
             raise ValueError(
                 f"The function is undefined at {_point(x0)}; start somewhere it is defined."
@@ -475,10 +461,7 @@ def descend(
                 f"The gradient is undefined at {_point(x0)}; start somewhere it is defined."
             )
 
-        def grad_at(p: np.ndarray) -> np.ndarray:
-            return _evaluate(surface, np.asarray(p, dtype=np.float64))[1]
-
-        record = getattr(surface, "record", None)
+        record = getattr(landscape, "record", None)
         keep: Record = record if callable(record) else _whole
         kept = keep(x0, grad0)
         points, values, gradients = [kept[0]], [value0], [kept[1]]
@@ -493,9 +476,11 @@ def descend(
             reason = f"converged: |grad| = {_num(norm)} < tol = {_num(tol)} at the start (0 steps)"
         else:
             for t in range(1, steps + 1):
-                x, state = opt.step(x, g, state, t, settings, grad_at)
+                at = opt.gradient_at(x, state, settings)
+                g_at = g if at is x else _evaluate(landscape, np.asarray(at, dtype=np.float64))[1]
+                x, state = opt.step(x, g_at, state, t, settings)
                 x = np.asarray(x, dtype=np.float64)
-                value, g = _evaluate(surface, x)
+                value, g = _evaluate(landscape, x)
                 kept = keep(x, g)
                 points.append(kept[0])
                 values.append(value)

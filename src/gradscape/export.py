@@ -5,19 +5,20 @@
     write_export("bowl.html", html)
 
     gradscape export FORMULA -o bowl.html [--also FORMULA]... [--view XMIN,XMAX,YMIN,YMAX]
-    gradscape export --lesson -o lesson.html
+    gradscape export --lesson -o lesson.html                (the command: cli/export.py)
 
 Contract
 --------
 The file needs no server and no network and opens from ``file://``:
 
-- the page styles (``style.css`` with ``explorer.css``) are inlined in one ``<style>``;
+- the page styles (``hosts/page.css`` with ``explorer/explorer.css``) are inlined in one
+  ``<style>``;
 - the surfaces are compiled here, in Python, and inlined as JSON in
   ``<script type="application/json" id="gradscape-data">`` (every ``<`` written ``\\u003c``, so
   nothing in the data can close the element): the formula, each ``--also`` formula and every
   gallery surface, without the fields the explorer does not read (LaTeX);
-- the code is ONE inline ``<script type="module">``: ``bundle("export-host.js")``, the explorer
-  and a small host (static/export-host.js) whose model answers the formula box from the compiled
+- the code is ONE inline ``<script type="module">``: ``bundle("hosts/export.js")``, the explorer
+  and a small host (static/hosts/export.js) whose model answers the formula box from the compiled
   surfaces, by gallery name or by formula text (spaces ignored), and says so for anything else;
 - a ``<meta http-equiv="Content-Security-Policy">`` allows exactly that script, by its SHA-256
   hash: ``default-src 'none'; script-src 'sha256-…'; style-src 'unsafe-inline';
@@ -30,11 +31,9 @@ with status 2.
 
 from __future__ import annotations
 
-import argparse
 import base64
 import hashlib
 import html
-import json
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -42,8 +41,8 @@ from typing import Any
 
 from . import gallery
 from .bundle import STATIC, bundle
-from .formula import FormulaError
-from .payload import compile_surface
+from .jsondata import json_script
+from .payload import error_payload, surface_payload
 
 DATA_ID = "gradscape-data"
 SIZE_GOAL = 300_000  # bytes, for one surface with the gallery
@@ -75,14 +74,12 @@ def _slim(compiled: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _compile(text: str, what: str) -> dict[str, Any]:
-    """compile_surface, with a message naming which formula failed (for --also)."""
+def _payload(text: str, what: str) -> dict[str, Any]:
+    """surface_payload, with a message naming which formula failed (for --also)."""
     try:
-        return compile_surface(text)
-    except FormulaError as err:
-        raise ValueError(f"{what} {text!r}: {err.message}") from None
+        return surface_payload(text)
     except ValueError as err:
-        raise ValueError(f"{what} {text!r}: {err}") from None
+        raise ValueError(f"{what} {text!r}: {error_payload(err)['error']}") from None
 
 
 def export_data(
@@ -95,39 +92,26 @@ def export_data(
     `formula` (or gallery name) is shown first, in `view` if given; `also` adds formulas the
     formula box will accept; every gallery surface is included too.
     """
-    main = _slim(_compile(formula, "the formula"))
+    main = _slim(_payload(formula, "the formula"))
     if view is not None:
         main["view"] = {"x": [float(view[0][0]), float(view[0][1])],
                         "y": [float(view[1][0]), float(view[1][1])]}  # fmt: skip
     surfaces = [main]
-    seen = {_squeeze(main["formula"])}
+    seen = {gallery.formula_key(main["formula"])}
     own = [] if main["name"] else [main]
     for text in also:
-        c = _slim(_compile(text, "--also"))
-        if _squeeze(c["formula"]) not in seen:
-            seen.add(_squeeze(c["formula"]))
+        c = _slim(_payload(text, "--also"))
+        if gallery.formula_key(c["formula"]) not in seen:
+            seen.add(gallery.formula_key(c["formula"]))
             surfaces.append(c)
             if not c["name"]:
                 own.append(c)
     for entry in gallery.GALLERY.values():
-        if _squeeze(entry.formula) not in seen:
-            seen.add(_squeeze(entry.formula))
-            surfaces.append(_slim(compile_surface(entry.name)))
+        if gallery.formula_key(entry.formula) not in seen:
+            seen.add(gallery.formula_key(entry.formula))
+            surfaces.append(_slim(surface_payload(entry.name)))
     menu = [{"name": c["formula"], "title": c["formula"], "formula": c["formula"]} for c in own]
-    menu += [
-        {"name": e.name, "title": e.title, "formula": e.formula, "blurb": e.blurb}
-        for e in gallery.GALLERY.values()
-    ]
-    return {"surfaces": surfaces, "initial": 0, "gallery": menu}
-
-
-def _squeeze(text: str) -> str:
-    return "".join(text.split())
-
-
-def _json_script(element_id: str, data: Any) -> str:
-    text = json.dumps(data, allow_nan=False, separators=(",", ":")).replace("<", "\\u003c")
-    return f'<script type="application/json" id="{element_id}">{text}</script>'
+    return {"surfaces": surfaces, "initial": 0, "gallery": [*menu, *gallery.listing()]}
 
 
 def _module_code(entry: str) -> str:
@@ -140,10 +124,11 @@ def _module_code(entry: str) -> str:
 
 
 def _css() -> str:
-    """style.css with its @import of explorer.css resolved (explorer.css first, as @import does)."""
-    page = (STATIC / "style.css").read_text(encoding="utf-8")
-    page = re.sub(r'@import\s+url\(\s*"\./explorer\.css"\s*\)\s*;', "", page)
-    css = (STATIC / "explorer.css").read_text(encoding="utf-8") + "\n" + page
+    """hosts/page.css with its @import of explorer.css resolved (explorer.css first, as @import
+    does)."""
+    page = (STATIC / "hosts" / "page.css").read_text(encoding="utf-8")
+    page = re.sub(r'@import\s+url\(\s*"\.\./explorer/explorer\.css"\s*\)\s*;', "", page)
+    css = (STATIC / "explorer" / "explorer.css").read_text(encoding="utf-8") + "\n" + page
     if "</style" in css.lower():
         raise RuntimeError("the styles contain '</style' and cannot be inlined")
     return css
@@ -157,7 +142,7 @@ def export_html(
     """The explorer on `formula` as one self-contained HTML document (see the module doc)."""
     data = export_data(formula, also, view)
     main = data["surfaces"][0]
-    code = _module_code("export-host.js")
+    code = _module_code("hosts/export.js")
     title = html.escape(main["title"] or main["formula"])
     return f"""<!doctype html>
 <html lang="en">
@@ -179,7 +164,7 @@ def export_html(
 </header>
 <main id="app"></main>
 <noscript><p class="gs-noscript">The explorer needs JavaScript.</p></noscript>
-{_json_script(DATA_ID, data)}
+{json_script(DATA_ID, data)}
 <script type="module">{code}</script>
 </body>
 </html>
@@ -215,80 +200,3 @@ def write_export(path: str | Path, document: str) -> int:
     except OSError as err:
         raise ValueError(f"cannot write {str(path)!r}: {err.strerror or err}") from None
     return len(data)
-
-
-# ---------------------------------------------------------------------------------------------
-# The command
-
-
-def add_command(sub: Any) -> None:
-    """Register `gradscape export` on the CLI's subparsers."""
-    p = sub.add_parser(
-        "export",
-        help="write the explorer on FORMULA (or the lesson) as one HTML file",
-        description="Write one self-contained HTML file: no server, no network; open it from "
-        "disk, send it, or embed it in a course page with an <iframe>.",
-    )
-    p.add_argument("formula", nargs="?", help="a formula such as 'w1^2 + 3w2^2', or a gallery name")
-    p.add_argument("-o", "--output", metavar="FILE", help="the .html file to write")
-    p.add_argument(
-        "--also",
-        action="append",
-        default=[],
-        metavar="FORMULA",
-        help="another formula the file's formula box will accept (repeatable); "
-        "the gallery is always included",
-    )
-    p.add_argument("--view", metavar="XMIN,XMAX,YMIN,YMAX", help="the window to open on")
-    p.add_argument("--lesson", action="store_true", help="export the whole lesson instead")
-    p.set_defaults(run=_export)
-
-
-def _export(ns: argparse.Namespace) -> int:
-    # Errors are ValueErrors: cli.main prints them as one line and exits with status 2.
-    if ns.lesson and (ns.formula or ns.also or ns.view):
-        raise ValueError(
-            "--lesson exports the lesson, which has its own surfaces: drop FORMULA, --also and "
-            "--view (or drop --lesson to export the explorer on FORMULA)"
-        )
-    if not ns.lesson and not (ns.formula or "").strip():
-        raise ValueError(
-            "give a formula or a gallery name, e.g. gradscape export 'w1^2 + 3w2^2' -o bowl.html"
-            " (or --lesson for the lesson)"
-        )
-    out = Path(ns.output) if ns.output else Path(_default_name(ns))
-    if out.suffix.lower() not in (".html", ".htm"):
-        raise ValueError(f"cannot write {out.name!r}: name a file ending in .html")
-    if not out.parent.is_dir():
-        raise ValueError(f"the directory {str(out.parent)!r} does not exist; create it first")
-    if ns.lesson:
-        document = export_lesson_html()
-    else:
-        view = _view(ns.view) if ns.view else None
-        document = export_html(ns.formula.strip(), ns.also, view)
-    size = write_export(out, document)
-    print(f"wrote {out} ({size / 1000:.0f} KB): open it in a browser, or embed it with an <iframe>")
-    return 0
-
-
-def _default_name(ns: argparse.Namespace) -> str:
-    if ns.lesson:
-        return "lesson.html"
-    entry = gallery.resolve(ns.formula)
-    return f"{entry.name}.html" if entry else "gradscape.html"
-
-
-def _view(text: str) -> tuple[tuple[float, float], tuple[float, float]]:
-    try:
-        v = [float(s) for s in text.replace(" ", "").split(",")]
-    except ValueError:
-        v = []
-    if (
-        len(v) != 4
-        or not all(abs(x) < float("inf") for x in v)
-        or not (v[0] < v[1] and v[2] < v[3])
-    ):
-        raise ValueError(
-            f"--view takes XMIN,XMAX,YMIN,YMAX with min < max, e.g. --view=-2,2,-1,3; got {text!r}"
-        )
-    return ((v[0], v[1]), (v[2], v[3]))

@@ -1,10 +1,11 @@
 """The one table of the math gradscape knows.
 
 Every function a user may type, and every operation a compiled *program* may contain, is a row
-here. The parser (`formula.py`) reads `FUNCTIONS` to know which names may be called; the compiler
-(`surface.py`) reads `FUNCTIONS` and `OPS` to turn SymPy expressions into programs; the NumPy
-evaluator runs `OPS`; the browser evaluator (`static/evaluator.js`) implements the same op names,
-and a test checks that both sides list exactly the same ops.
+here. The parser (`formula.py`) reads `FUNCTIONS` to know which names may be called;
+`program/build.py` reads `FUNCTIONS` to turn parse trees into ops (`program/oracle.py`, the
+tests' SymPy path, reads `SYMPY_OPS`), `program/derive.py` folds constants with `OPS`, and
+`program/run.py` runs `OPS` in NumPy; the browser evaluator (`static/core/evaluator.js`)
+implements the same op names, and a test checks that both sides list exactly the same ops.
 
 Adding a function is one row in `FUNCTIONS` (and its op in `OPS` and `evaluator.js` if new).
 """
@@ -76,6 +77,12 @@ def _powi(x: Array, n: Array) -> Array:
     return 1.0 / result if n < 0 else result
 
 
+def _log(x: Array) -> Array:
+    """log, undefined (NaN) at 0 as everywhere else outside its domain: log(0) is not a number,
+    so exp(log(x)) is NaN at x = 0, not exp(-inf) = 0. The browser's `log` does the same."""
+    return np.log(np.where(x == 0, np.nan, x))
+
+
 OPS: dict[str, Op] = {
     op.name: op
     for op in (
@@ -99,7 +106,7 @@ OPS: dict[str, Op] = {
         Op("cosh", 1, np.cosh),
         Op("tanh", 1, np.tanh),
         Op("exp", 1, np.exp),
-        Op("log", 1, np.log),
+        Op("log", 1, _log),
         Op("sqrt", 1, np.sqrt),
         Op("abs", 1, np.abs),
         Op("sign", 1, np.sign),  # only in derivatives: d|x|/dx = sign(x)

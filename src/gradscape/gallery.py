@@ -291,8 +291,13 @@ def resolve(text: str) -> Entry | None:
         entry = get(stripped)
         if entry:
             return entry
-    squeezed = "".join(stripped.split())
-    return next((e for e in GALLERY.values() if "".join(e.formula.split()) == squeezed), None)
+    key = formula_key(stripped)
+    return next((e for e in GALLERY.values() if formula_key(e.formula) == key), None)
+
+
+def formula_key(text: str) -> str:
+    """A formula with its spaces taken out: two texts with one key are the same formula."""
+    return "".join(text.split())
 
 
 def listing() -> list[dict[str, str]]:

@@ -68,8 +68,8 @@ class Landscape(Protocol):
 
 
 def grid_shape(n: int | tuple[int, int]) -> tuple[int, int]:
-    """(nx, ny) from n or (nx, ny), checked: 2 to MAX_GRID points a side."""
-    if isinstance(n, tuple):
+    """(nx, ny) from n or (nx, ny) (a tuple or list), checked: 2 to MAX_GRID points a side."""
+    if isinstance(n, tuple | list):
         nx, ny = int(n[0]), int(n[1])
     else:
         nx = ny = int(n)

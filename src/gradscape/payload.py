@@ -1,38 +1,61 @@
-"""The compiled surface as the front end receives it (the `/api/compile` response).
+"""The surface as the front end receives it (the `/api/compile` response), and its refusals.
 
 One function builds it for every host: the server answers it, the HTML export inlines it, the
 Jupyter widget syncs it. See docs/ARCHITECTURE.md for the shape.
+
+    surface_payload("rosenbrock")        # {"formula", "name", ..., "program", "view", ...}
+    surface_payload("x^2", printed=False)  # the same, "partials": None, and no SymPy: quick
+    surface_payload("x^2", print_seconds=0.15)  # SymPy's printing cut off after 0.15 s of CPU
+    partials_payload("x^2")              # {"partials": [...]}: the slow (SymPy) part alone
+    error_payload(err)                   # {"error": "Unknown function 'foo'. ...", "column": 0}
+
+Everything but the printed partials takes time linear in the formula (no SymPy); a host that
+must answer quickly whatever the formula (the server's workers) gives SymPy a CPU budget with
+`print_seconds`: past it the partials are "(not available)", and the program is unaffected.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
-from . import gallery
-from .formula import MAX_NAME, parse
+from . import gallery, printing
+from .formula import MAX_NAME, FormulaError, parse
+from .jsondata import jsonable
 from .surface import Surface
+from .symbolic import SymbolicError, cpu_deadline
 
 DEFAULT_VIEW = ((-4.0, 4.0), (-4.0, 4.0))  # the window for a formula outside the gallery
 
 
-def explorer_variables(text: str, variables: Sequence[str] | None = None) -> tuple[str, ...]:
-    """Two variables for the explorer: the formula's, padded with an unused one if it has fewer.
+def explorer_surface(text: str, variables: Sequence[str] | None = None) -> Surface:
+    """The Surface the explorer shows for formula `text`: parsed once, in two variables.
 
-    Raises ValueError (one line, what to do) for a formula with three or more variables.
+    Raises FormulaError for bad text and ValueError (one line, what to do) for a formula with
+    three or more variables.
     """
-    names = parse(text, variables).variables
+    parsed = parse(text, variables)
+    return Surface.from_parsed(
+        text, replace(parsed, variables=explorer_variables(parsed.variables))
+    )
+
+
+def explorer_variables(names: Sequence[str]) -> tuple[str, ...]:
+    """Two variables for the explorer: `names`, padded with an unused one if there are fewer.
+
+    Raises ValueError (one line, what to do) for three or more.
+    """
     if len(names) > 2:
         raise ValueError(
             f"The explorer shows two variables; this formula has {len(names)} "
             f"({', '.join(names)}). Replace all but two with numbers"
         )
-    names = tuple(names)
-    while len(names) < 2:
-        names = (*names, _another_name(names))
-    return names
+    padded = tuple(names)
+    while len(padded) < 2:
+        padded = (*padded, _another_name(padded))
+    return padded
 
 
 def _another_name(taken: tuple[str, ...]) -> str:
@@ -44,13 +67,25 @@ def _another_name(taken: tuple[str, ...]) -> str:
     return next(v for v in ("x", "y", "v", "u") if v not in taken)
 
 
-def compile_surface(
-    formula: str, variables: Sequence[str] | None = None, hessian: bool = False
+def surface_payload(
+    formula: str,
+    variables: Sequence[str] | None = None,
+    hessian: bool = False,
+    printed: bool = True,
+    print_seconds: float | None = None,
 ) -> dict[str, Any]:
-    """The JSON-ready description of a surface: formula, partials, program, view, minima."""
+    """The JSON-ready description of a surface: formula, partials, program, view, minima.
+
+    `formula` may be a gallery name. Raises FormulaError or ValueError (see `error_payload`).
+    The formula's "text", "latex" and "html" print its parse tree, as typed. With
+    `printed=False`, "partials" is None and SymPy takes no part (time linear in the formula);
+    `partials_payload` gives the partials separately. `print_seconds` is SymPy's CPU budget for
+    the partials (see `symbolic.cpu_deadline`; main thread only): past it each partial is
+    "(not available)".
+    """
     entry = gallery.resolve(formula)
     text = entry.formula if entry else formula
-    surface = Surface(text, explorer_variables(text, variables))
+    surface = explorer_surface(text, variables)
     (x0, x1), (y0, y1) = entry.view if entry else DEFAULT_VIEW
     view = {"x": [x0, x1], "y": [y0, y1]}
     return jsonable(
@@ -60,7 +95,8 @@ def compile_surface(
             "title": entry.title if entry else None,
             "blurb": entry.blurb if entry else None,
             "variables": list(surface.variables),
-            **surface.describe(),
+            **surface.printed_formula(),
+            "partials": _partials(surface, print_seconds) if printed else None,
             "program": surface.program(hessian=hessian),
             "view": view,
             "minima": [list(m) for m in entry.minima] if entry else [],
@@ -70,14 +106,45 @@ def compile_surface(
     )
 
 
-def jsonable(obj: Any) -> Any:
-    """Replace NaN and infinities by None, recursively, so json.dumps(allow_nan=False) works."""
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if isinstance(obj, dict):
-        return {k: jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [jsonable(v) for v in obj]
-    if hasattr(obj, "tolist"):  # NumPy arrays and scalars
-        return jsonable(obj.tolist())
-    return obj
+def _partials(surface: Surface, seconds: float | None) -> list[dict[str, str]]:
+    try:
+        with cpu_deadline(seconds):
+            return surface.printed_partials()
+    except SymbolicError:  # out of time while printing, after the partials were worked out
+        return [{"variable": v, **printing.UNAVAILABLE} for v in surface.variables]
+
+
+def partials_payload(formula: str, variables: Sequence[str] | None = None) -> dict[str, Any]:
+    """The printed partials of a surface, as `surface_payload` gives them: ``{"partials":
+    [{"variable", "text", "latex", "html"}, ...]}``, one per explorer variable.
+
+    This is the slow part of a payload (SymPy differentiates and simplifies), for a host that
+    runs it under its own deadline; a partial SymPy cannot work out quickly is
+    "(not available)". `formula` may be a gallery name; raises like `surface_payload`.
+    """
+    entry = gallery.resolve(formula)
+    surface = explorer_surface(entry.formula if entry else formula, variables)
+    return jsonable({"partials": surface.printed_partials()})
+
+
+def error_payload(err: Exception) -> dict[str, Any]:
+    """Why a formula was refused, as every host shows it: ``{"error": message, "column": c}``.
+
+    A FormulaError gives its message and 0-based column; any other error (a CompileError, the
+    explorer's two-variable limit, a RecursionError) its first line and column None.
+    """
+    if isinstance(err, FormulaError):
+        return {"error": err.message, "column": err.column}
+    lines = str(err).splitlines()
+    message = lines[0] if lines and lines[0] else "This formula cannot be compiled"
+    return {"error": message, "column": None}
+
+
+__all__ = [
+    "DEFAULT_VIEW",
+    "error_payload",
+    "explorer_surface",
+    "explorer_variables",
+    "partials_payload",
+    "surface_payload",
+]

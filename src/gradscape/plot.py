@@ -1,4 +1,4 @@
-"""Pictures of a surface and of descent on it: the `gradscape plot` command and a notebook API.
+"""Pictures of a surface and of descent on it, with matplotlib (`gradscape plot` draws with these).
 
     s = Surface("w1^2 + 3w2^2")
     fig = plot_surface(s, runs=[descend(s, (3, 1))])      # a matplotlib Figure
@@ -21,12 +21,11 @@ caption gives the step and the losses.
 
 Figures are plain `matplotlib.figure.Figure`s on the Agg canvas: no window ever opens and
 pyplot's global state is not touched. Bad input raises a one-line ValueError, which `gradscape`
-prints as one line with exit status 2.
+prints as one line with exit status 2. This module is a library: the command is `cli/plot.py`.
 """
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -43,13 +42,12 @@ from matplotlib.mathtext import MathTextParser
 from matplotlib.patches import FancyArrow
 from PIL import Image
 
-from . import cli, gallery
-from .descent import OPTIMIZERS, Trajectory, descend
-from .payload import DEFAULT_VIEW, explorer_variables
-from .surface import Surface, to_text
+from .descent import Trajectory
+from .payload import DEFAULT_VIEW
+from .printing import tree_latex, tree_text
+from .surface import Surface
 
 View = tuple[tuple[float, float], tuple[float, float]]
-FORMATS = (".png", ".svg", ".pdf", ".gif", ".mp4")
 COLOURS = ("#E69F00", "#56B4E9", "#CC79A7", "#009E73", "#D55E00", "#0072B2", "#F0E442")  # Okabe–Ito
 CMAP = colormaps["viridis"]
 # artist styles: a path is a dark casing under a coloured line with a dot per step, plus a ball
@@ -359,11 +357,11 @@ def _arrow_glyph(*, width: float, height: float, **_: Any) -> FancyArrow:
 
 def _title(surface: Surface, title: str | None) -> str:
     names = ", ".join(sympy.latex(sympy.Symbol(v)) for v in surface.variables)
-    text = f"$L({names}) = {sympy.latex(surface.expr)}$"
+    text = f"$L({names}) = {tree_latex(surface.tree)}$"  # the formula as typed
     try:
         MathTextParser("path").parse(text)
     except Exception:  # mathtext knows less than LaTeX: fall back to the formula as typed
-        text = f"L({', '.join(surface.variables)}) = {to_text(surface.expr)}"
+        text = f"L({', '.join(surface.variables)}) = {tree_text(surface.tree)}"
     return f"{title}\n{text}" if title else text
 
 
@@ -375,139 +373,3 @@ def _short(v: float) -> str:
     if 1e-3 <= abs(v) < 1e5:
         return f"{v:.0f}" if abs(v) >= 1000 else f"{v:.3g}"
     return f"{v:.2g}"
-
-
-# ---------------------------------------------------------------------------------------------
-# The command
-
-
-def add_command(sub: Any) -> None:
-    """Register `gradscape plot` on the CLI's subparsers."""
-    p = sub.add_parser("plot", help="draw FORMULA, its gradient field and descent paths to a file")
-    arg = p.add_argument
-    arg("formula", help="a formula such as 'w1^2 + 3w2^2', or a gallery name")
-    arg("--variables", metavar="A,B", help="the variables' order, e.g. w2,w1")
-    arg(
-        "-o",
-        "--output",
-        required=True,
-        metavar="FILE",
-        help="the file to write: .png .svg .pdf, or .gif .mp4 to animate the descent",
-    )
-    arg(
-        "--from",
-        dest="starts",
-        action="append",
-        default=[],
-        metavar="X,Y",
-        help="start a descent path here (repeatable: several runs)",
-    )
-    arg(
-        "--optimizer",
-        action="append",
-        default=[],
-        choices=sorted(OPTIMIZERS),
-        help="one for all runs, or one per run in order (default gd)",
-    )
-    arg(
-        "--lr",
-        type=float,
-        action="append",
-        default=[],
-        help="learning rate: one for all runs, or one per run (default: the optimizer's)",
-    )
-    arg("--steps", type=int, default=100, help="at most this many steps (100)")
-    arg("--view", metavar="XMIN,XMAX,YMIN,YMAX", help="window, e.g. --view=-2,2,-1,3")
-    arg("--aspect", choices=("equal", "auto"), default="equal", help="default equal")
-    arg("--size", default="800x600", metavar="WxH", help="pixels (800x600)")
-    arg("--dpi", type=int, default=150, help="dots per inch, which sets the text size (150)")
-    arg("--frames", type=int, default=120, help="animation: at most this many frames (120)")
-    arg("--fps", type=int, default=12, help="animation: frames per second (12)")
-    p.set_defaults(run=_plot)
-
-
-def _plot(ns: argparse.Namespace) -> int:
-    # Errors are ValueErrors: under `python -m gradscape.cli`, cli.UsageError is another copy's.
-    out = Path(ns.output)
-    fmt = out.suffix.lower()
-    if fmt not in FORMATS:
-        raise ValueError(f"cannot write {out.name!r}: name a file ending in {', '.join(FORMATS)}")
-    if not out.parent.is_dir():
-        raise ValueError(f"the directory {str(out.parent)!r} does not exist; create it first")
-    size = _numbers(ns.size, "x", 2, "--size", "800x600")
-    if not (min(size) >= 100 and max(size) <= 8000):
-        raise ValueError(f"--size must be from 100x100 to 8000x8000 pixels; got {ns.size!r}")
-    if not 20 <= ns.dpi <= 1200 or ns.frames < 1 or ns.fps < 1:
-        raise ValueError("--dpi must be from 20 to 1200, and --frames and --fps at least 1")
-    view = _numbers(ns.view, ",", 4, "--view", "-2,2,-1,3") if ns.view else None
-    spans = (view[1] - view[0], view[3] - view[2]) if view else (1.0, 1.0)
-    if not all(1e-9 <= span <= 1e12 for span in spans):
-        raise ValueError(
-            "--view is XMIN,XMAX,YMIN,YMAX with min < max and each width from 1e-9 to 1e12; "
-            f"got {ns.view!r}"
-        )
-
-    entry = gallery.resolve(ns.formula)
-    text = entry.formula if entry else ns.formula
-    order = [v.strip() for v in ns.variables.split(",")] if ns.variables else None
-    ns.variables = ",".join(explorer_variables(text, order))  # pads one variable, refuses three
-    surface = cli.surface_from(ns)
-    window = entry.view if entry else DEFAULT_VIEW
-    window = ((view[0], view[1]), (view[2], view[3])) if view else window
-    try:
-        unused = surface.symbols[1] not in surface.expr.free_symbols  # padded: x alone will do
-        starts = [
-            cli.parse_point(s if "," in s or not unused else f"{s},0", surface, "--from")
-            for s in ns.starts
-        ]
-    except cli.UsageError as err:
-        raise ValueError(str(err)) from None
-    animated = fmt in (".gif", ".mp4")
-    if not starts and (animated or ns.optimizer or ns.lr):
-        if entry is None:
-            raise ValueError("give a start point for the descent, e.g. --from 3,1")
-        starts = [np.array(entry.start, dtype=float)]
-    counts = {"--from": len(starts), "--optimizer": len(ns.optimizer), "--lr": len(ns.lr)}
-    several = {option: k for option, k in counts.items() if k > 1}
-    if len(set(several.values())) > 1:
-        got = " and ".join(f"{k} {option}" for option, k in several.items())
-        raise ValueError(f"got {got}: give each once (for every run) or once per run, in order")
-    n = max(counts.values())
-    runs = []
-    for start, opt, lr in zip(
-        starts * n if len(starts) == 1 else starts,
-        (ns.optimizer or ["gd"]) * n if len(ns.optimizer) <= 1 else ns.optimizer,
-        (ns.lr or [None]) * n if len(ns.lr) <= 1 else ns.lr,
-        strict=True,
-    ):
-        if lr is None and entry and opt == "gd":
-            lr = entry.lr  # the gallery's rate, chosen for gd from its start
-        runs.append(descend(surface, start, optimizer=opt, lr=lr, steps=ns.steps))
-
-    options: dict[str, Any] = {
-        "view": window,
-        "minima": list(entry.minima) if entry else [],
-        "title": entry.title if entry else None,
-        "aspect": ns.aspect,
-        "size": (int(size[0]), int(size[1])),
-        "dpi": ns.dpi,
-    }
-    try:
-        if animated:
-            save_animation(surface, runs, out, frames=ns.frames, fps=ns.fps, **options)
-        else:
-            plot_surface(surface, runs, **options).savefig(out, dpi=ns.dpi)
-    except OSError as err:
-        raise ValueError(f"cannot write {str(out)!r}: {err.strerror or err}") from None
-    print(f"wrote {out}")
-    return 0
-
-
-def _numbers(text: str, sep: str, count: int, option: str, example: str) -> list[float]:
-    try:
-        values = [float(v) for v in text.lower().replace(" ", "").split(sep)]
-    except ValueError:
-        values = []
-    if len(values) != count or not all(np.isfinite(values)):
-        raise ValueError(f"{option} takes {count} numbers like {example}; got {text!r}")
-    return values

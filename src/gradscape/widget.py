@@ -10,13 +10,13 @@
 
 Contract
 --------
-The front end is the same explorer module as the web page (``bundle("widget.js")``: a thin
+The front end is the same explorer module as the web page (``bundle("hosts/widget.js")``: a thin
 adapter from anywidget's model to the explorer's). Synced traits:
 
 - ``formula`` (str): the text in the formula box. Whenever it changes, from Python or typed in
-  the widget, Python compiles it (`payload.compile_surface`). On success ``compiled`` gets the
-  payload and ``error`` becomes ""; on failure ``compiled`` keeps the last good surface and
-  ``error``/``error_column`` say why (the observer never raises). ``_answered`` is then set to
+  the widget, Python builds its payload (`payload.surface_payload`). On success ``compiled``
+  gets the payload and ``error`` becomes ""; on failure ``compiled`` keeps the last good surface
+  and ``error``/``error_column`` say why (the observer never raises). ``_answered`` is then set to
   the text just handled: the front end waits for it to resolve a typed formula.
 - ``_view``, ``_point``, ``_runs``: the explorer's view ``{"x": [..], "y": [..]}``, point ``[x, y]``
   and runs (``{"optimizer", "lr", "start", ...}``, as the explorer stores them), exposed in Python
@@ -39,8 +39,8 @@ import traitlets
 from . import gallery
 from .bundle import STATIC, bundle
 from .descent import OPTIMIZERS, Trajectory, descend
-from .formula import FormulaError
-from .payload import compile_surface, jsonable
+from .jsondata import jsonable
+from .payload import error_payload, surface_payload
 from .surface import Surface
 
 EXPLORER_STEPS = 2000  # the explorer's cap on a run's steps (optimizers.js MAX_STEPS)
@@ -60,8 +60,8 @@ View = tuple[tuple[float, float], tuple[float, float]]
 class Explorer(anywidget.AnyWidget):
     """The gradscape explorer in a notebook: hover for the gradient, click to descend."""
 
-    _esm = bundle("widget.js")
-    _css = (STATIC / "explorer.css").read_text(encoding="utf-8") + _CARD_CSS
+    _esm = bundle("hosts/widget.js")
+    _css = (STATIC / "explorer" / "explorer.css").read_text(encoding="utf-8") + _CARD_CSS
 
     formula = traitlets.Unicode("w1^2 + 3w2^2").tag(sync=True)
     compiled = traitlets.Dict().tag(sync=True)
@@ -82,15 +82,12 @@ class Explorer(anywidget.AnyWidget):
         runs: Iterable[Trajectory | Mapping[str, Any]] = (),
         **kwargs: Any,
     ) -> None:
-        compiled = compile_surface(formula)  # a bad formula raises here, not in an observer
+        compiled = surface_payload(formula)  # a bad formula raises here, not in an observer
         self._surface: tuple[str, tuple[str, ...], Surface] | None = None
         self._from_front_end = False
         super().__init__(**kwargs)
         with self.hold_sync():
-            self._gallery = [
-                {"name": e.name, "title": e.title, "formula": e.formula, "blurb": e.blurb}
-                for e in gallery.GALLERY.values()
-            ]
+            self._gallery = gallery.listing()
             self._accept(formula, compiled)
             self.formula = formula  # already answered: the observer does nothing more
             if view is not None:
@@ -115,12 +112,10 @@ class Explorer(anywidget.AnyWidget):
         if text == self._answered:
             return
         try:
-            compiled = compile_surface(text)
-        except FormulaError as err:
-            self._refuse(text, err.message, err.column)
+            compiled = surface_payload(text)
         except (ValueError, RecursionError) as err:
-            lines = str(err).splitlines()
-            self._refuse(text, lines[0] if lines else "This formula cannot be compiled", None)
+            refusal = error_payload(err)
+            self._refuse(text, refusal["error"], refusal["column"])
         else:
             self._accept(text, compiled)
 

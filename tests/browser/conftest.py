@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from gradscape.server import Compiler, create_app, free_port
+from gradscape.server import CompilePool, create_app, free_port
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -37,7 +37,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def server_url() -> Iterator[str]:
-    compiler = Compiler()
+    compiler = CompilePool()
     port = free_port("127.0.0.1", 0)
     config = uvicorn.Config(create_app(compiler), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)

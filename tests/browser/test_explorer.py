@@ -10,8 +10,8 @@ import pytest
 from conftest import axe_violations
 
 from gradscape import GALLERY, Surface
-from gradscape.payload import compile_surface
-from gradscape.surface import run_program
+from gradscape.payload import surface_payload
+from gradscape.program import run_program
 
 BOWL = Surface("w1^2 + 3w2^2")
 
@@ -72,12 +72,12 @@ def test_browser_evaluator_matches_numpy_to_1e12_on_every_gallery_surface(page, 
     open_explorer(page, server_url)
     rng = np.random.default_rng(1)
     for name, entry in GALLERY.items():
-        program = compile_surface(name, hessian=True)["program"]
+        program = surface_payload(name, hessian=True)["program"]
         (x0, x1), (y0, y1) = entry.view
         points = [[float(rng.uniform(x0, x1)), float(rng.uniform(y0, y1))] for _ in range(20)]
         got = page.evaluate(
             """async ([program, points]) => {
-                 const ev = await import('/static/evaluator.js');
+                 const ev = await import('/static/core/evaluator.js');
                  return points.map((p) => {
                    const r = ev.evalPoint(program, p);
                    return [r.value, ...r.gradient];
@@ -90,6 +90,35 @@ def test_browser_evaluator_matches_numpy_to_1e12_on_every_gallery_surface(page, 
             want = [float(value), *(float(g) for g in grad)]
             row = [math.nan if v is None else v for v in row]
             np.testing.assert_allclose(row, want, rtol=1e-12, atol=1e-300, err_msg=name)
+
+
+@pytest.mark.parametrize("formula", ["x/x + y", "exp(log(x)) + y", "sqrt(x)^2 + y", "x log(y)"])
+def test_browser_reads_the_formula_as_typed_like_numpy(page, server_url, formula):
+    """x/x is NaN at 0, exp(log(x)) for x <= 0 (log(0) is NaN, not -inf), sqrt(x)^2 for x < 0:
+    in the point and the grid evaluator alike, as in NumPy (issue 11)."""
+    open_explorer(page, server_url)
+    program = surface_payload(formula)["program"]
+    xs, ys = [-1.0, 0.0, 0.5, 2.0], [0.0, 1.5]
+    got = page.evaluate(
+        """async ([program, xs, ys]) => {
+             const ev = await import('/static/core/evaluator.js');
+             const grid = ev.evalGrid(program, xs, ys);
+             const points = ys.flatMap((y) => xs.map((x) => ev.evalPoint(program, [x, y])));
+             return [Array.from(grid.value), Array.from(grid.gx), points.map((r) => r.value)];
+           }""",
+        [program, xs, ys],
+    )
+    want_value, want_gx = [], []
+    for y in ys:
+        for x in xs:
+            value, grad, _ = run_program(program, [x, y])
+            want_value.append(float(value))
+            want_gx.append(float(grad[0]))
+    grid_value, grid_gx, point_value = ([math.nan if v is None else v for v in r] for r in got)
+    np.testing.assert_allclose(grid_value, want_value, rtol=1e-12)
+    np.testing.assert_allclose(point_value, want_value, rtol=1e-12)
+    np.testing.assert_allclose(grid_gx, want_gx, rtol=1e-12)
+    assert any(math.isnan(v) for v in want_value)
 
 
 def test_arrows_are_drawn_at_the_hover_point(page, server_url):

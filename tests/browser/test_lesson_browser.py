@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 from conftest import axe_violations
 
+from gradscape import Surface, numeric_gradient
 from gradscape.lesson import lesson_data, lesson_html, lesson_standalone_html
 from gradscape.models.model import Model
-from gradscape.surface import Surface, numeric_gradient
 
 pytestmark = pytest.mark.browser
 

@@ -177,10 +177,10 @@ def test_share_screenshots(page, server_url, screenshots):
 
 @pytest.mark.parametrize("formula", ["rosenbrock", "goldstein-price", "x^2", "sin(w)", "3"])
 def test_python_code_runs_for_every_optimizer_on_odd_surfaces(page, server_url, formula):
-    from gradscape.payload import compile_surface
+    from gradscape.payload import surface_payload
 
     open_explorer(page, server_url)
-    compiled = compile_surface(formula)
+    compiled = surface_payload(formula)
     runs = [
         {"optimizer": name, "lr": 0.01, "start": [0.123456789, -0.5], "steps": 40}
         for name in gradscape.OPTIMIZERS
@@ -188,7 +188,7 @@ def test_python_code_runs_for_every_optimizer_on_odd_surfaces(page, server_url, 
     view = {"x": [-1.23456789, 2.5], "y": [-0.5, 0.25]}
     code = page.evaluate(
         """async ([compiled, view, runs]) => {
-             const share = await import('/static/share.js');
+             const share = await import('/static/explorer/share.js');
              return share.pythonCode({ compiled, view, runs });
            }""",
         [compiled, view, runs],

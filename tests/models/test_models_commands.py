@@ -14,7 +14,7 @@ from gradscape.cli import main
 def test_model_json_parses_and_the_mlp_trains_above_90_percent(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert main(["model", "--json"]) == 0
+    assert main(["model", "--json", "--samples", "500", "--train", "100"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["n_weights"] == 1210 and out["accuracy"] > 0.9
     assert out["loss"] < out["loss_before"]
@@ -92,7 +92,7 @@ def test_ctrl_c_exits_130_without_a_traceback(
 def test_progress_bar_draws_only_on_a_terminal() -> None:
     import io
 
-    from gradscape.models.commands import progress_bar
+    from gradscape.cli.models import progress_bar
 
     assert progress_bar("x", io.StringIO()) is None
 

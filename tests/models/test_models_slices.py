@@ -153,8 +153,10 @@ def test_hessian_eigenvalues_match_a_dense_hessian_on_the_650_weight_model() -> 
 
 def test_descent_on_a_model_is_recorded_projected_on_the_slice(mlp: MLP) -> None:
     s = gradient_slice(mlp, seed=8)
-    run = descend_on_slice(s, "gd", lr=0.5, steps=25)
+    seen: list[int] = []
+    run = descend_on_slice(s, "gd", lr=0.5, steps=25, progress=lambda d, t: seen.append(d))
     t = run.trajectory
+    assert seen[-1] == 26
     assert t.points.shape == (26, 2) and t.gradients.shape == (26, 2)  # not 1,210 per step
     assert t.values[-1] < t.values[0]
     assert t.points[0] == pytest.approx([0, 0]) and run.off_plane[0] == pytest.approx(0)

@@ -200,7 +200,7 @@ class Plane:
         )
 
 
-class Recorded:
+class Recorded(LandscapeBase):
     """The same landscape for `descend`, plus what its trajectory keeps of each point.
 
     ``record(point, gradient) -> (kept_point, kept_gradient)`` is the hook descend looks for
@@ -216,20 +216,19 @@ class Recorded:
     ) -> None:
         self.inner, self.record, self.progress = inner, record, progress
         self.total, self.done = total, 0
-        self.variables = inner.variables
+        self.variables = tuple(inner.variables)
 
-    def value(self, point: Point) -> float:
+    def value(self, point: Point, /) -> float:
         return float(self.inner.value(point))
 
-    def gradient(self, point: Point) -> np.ndarray:
-        return self.evaluate(point)[1]
-
-    def evaluate(self, point: Point) -> tuple[float, np.ndarray]:
+    def value_and_gradient(self, point: Point, /) -> tuple[float, np.ndarray]:
         out = self.inner.value_and_gradient(point)
         self.done += 1
         if self.progress is not None:
             self.progress(min(self.done, self.total), self.total)
         return out
+
+    evaluate = value_and_gradient  # the name descend used before landscapes
 
 
 def check_loss(value: Any, where: str = "w0") -> float:

@@ -15,6 +15,10 @@ weight from pixel 3 to hidden unit 7).
     model.gradient(model.w)             # 1,210 partial derivatives, by backpropagation
     model.names[i]                      # "W1[3,7]", ...
 
+A `Model` is a `landscape.Landscape` of its weights (``variables`` are the weight names,
+``value_and_gradient`` the loss and its gradient), so `descend` trains it: `Model.train` is plain
+full-batch gradient descent run by `descent.descend`, the same code that descends a formula.
+
 Forward and backward passes are written out by hand in NumPy, one line per step, so the chain
 rule is visible; tests/test_model.py checks every entry of the gradient against central finite
 differences.
@@ -24,10 +28,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
+
+from ..descent import descend
+from ..landscape import LandscapeBase, Point
 
 PIXELS = 64  # 8 x 8
 CLASSES = 10
@@ -67,7 +74,7 @@ def _layouts(hidden: int) -> tuple[Layout, ...]:
     return tuple(out)
 
 
-class Model:
+class Model(LandscapeBase):
     """The network as a function of its weights: L(w) and the gradient of L, for given images.
 
     `pixels` is (n, 64) with whole numbers 0..16, `labels` is (n,) with digits 0..9. The weights
@@ -104,6 +111,11 @@ class Model:
         """A name for every weight, in vector order: "W1[3,7]", ..., "b2[9]"."""
         return names_for(self.layouts)
 
+    @cached_property
+    def variables(self) -> tuple[str, ...]:  # type: ignore[override]
+        """The landscape's variables: the weights' names, in vector order."""
+        return tuple(self.names)
+
     def unpack(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """W1 (64, h), b1 (h,), W2 (h, 10), b2 (10,): views into w."""
         w = np.asarray(w, dtype=np.float64)
@@ -139,11 +151,26 @@ class Model:
         """The average cross-entropy over the images at weights w (default: self.w)."""
         return float(self.forward(self.w if w is None else w)["loss"])
 
-    def gradient(self, w: np.ndarray | None = None) -> np.ndarray:
+    def gradient(self, w: Point | None = None, /) -> np.ndarray:
         """dL/dw, all 1,210 partial derivatives, by backpropagation (the chain rule, backwards)."""
-        return self.loss_and_gradient(self.w if w is None else w)[1]
+        return self.loss_and_gradient(self.w if w is None else self._weights(w))[1]
+
+    def value(self, point: Point, /) -> float:
+        """The landscape's value: the loss at weights `point`."""
+        return self.loss(self._weights(point))
+
+    def value_and_gradient(self, point: Point, /) -> tuple[float, np.ndarray]:
+        """The landscape's value and gradient: the loss and dL/dw at weights `point`."""
+        return self.loss_and_gradient(self._weights(point))
+
+    def _weights(self, point: Point) -> np.ndarray:
+        w = np.asarray(point, dtype=np.float64).ravel()
+        if w.shape != (self.n_weights,):
+            raise ValueError(f"Give {self.n_weights} weights, one per variable; got {w.size}")
+        return w
 
     def loss_and_gradient(self, w: np.ndarray) -> tuple[float, np.ndarray]:
+        """The loss and its gradient at w in one forward and one backward pass."""
         _W1, _, W2, _ = self.unpack(w)
         f = self.forward(w)
         h, p = f["h"], f["p"]
@@ -174,14 +201,13 @@ class Model:
     def train(self, steps: int = 300, lr: float = 0.5) -> list[float]:
         """Full-batch gradient descent from self.w, in place: w <- w - lr * grad L(w).
 
-        Returns the loss before each step.
+        `descend(self, self.w, "gd", lr=lr, steps=steps, tol=0)` does the work. Returns the loss
+        before each step (fewer than `steps` only if the loss became undefined or ran away:
+        descend's "diverged", after which self.w is the point where it did).
         """
-        history = []
-        for _ in range(steps):
-            loss, grad = self.loss_and_gradient(self.w)
-            history.append(loss)
-            self.w = self.w - lr * grad
-        return history
+        run = descend(self, self.w, "gd", lr=lr, steps=steps, tol=0.0)
+        self.w = run.points[-1].copy()
+        return [float(v) for v in run.values[: run.steps]]
 
     def subset(self, n: int) -> Model:
         """The same network (same weights) judged on the first n images only."""

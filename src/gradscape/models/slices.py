@@ -378,9 +378,11 @@ def descend_on_slice(
     steps: int = 100,
     start: Point | None = None,
     tol: float = 1e-6,
+    progress: Progress | None = None,
     **hyper: float,
 ) -> SliceRun:
-    """`descend` on the slice's model from `start` (default w0), recorded on the slice."""
+    """`descend` on the slice's model from `start` (default w0), recorded on the slice;
+    `progress(done, total)` counts gradient evaluations (steps + 1, more for nesterov)."""
     x0 = slice_.model.check_point(start if start is not None else slice_.w0)
     off: list[float] = []
     last = [x0]
@@ -391,7 +393,8 @@ def descend_on_slice(
         last[0] = x
         return ab, np.array([g @ slice_.d1, g @ slice_.d2])
 
-    t = descend(Recorded(slice_.model, record), x0, optimizer, lr, steps, tol, **hyper)
+    watched = Recorded(slice_.model, record, progress, steps + 1)
+    t = descend(watched, x0, optimizer, lr, steps, tol, **hyper)
     return SliceRun(t, np.array(off), np.array(last[0], dtype=np.float64))
 
 

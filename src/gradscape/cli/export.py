@@ -1,0 +1,68 @@
+"""`gradscape export`: the explorer on a formula, or the whole lesson, as one HTML file."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from .. import gallery
+from .args import parse_view
+
+
+def add_commands(sub: Any) -> None:
+    p = sub.add_parser(
+        "export",
+        help="write the explorer on FORMULA (or the lesson) as one HTML file",
+        description="Write one self-contained HTML file: no server, no network; open it from "
+        "disk, send it, or embed it in a course page with an <iframe>.",
+    )
+    p.add_argument("formula", nargs="?", help="a formula such as 'w1^2 + 3w2^2', or a gallery name")
+    p.add_argument("-o", "--output", metavar="FILE", help="the .html file to write")
+    p.add_argument(
+        "--also",
+        action="append",
+        default=[],
+        metavar="FORMULA",
+        help="another formula the file's formula box will accept (repeatable); "
+        "the gallery is always included",
+    )
+    p.add_argument("--view", metavar="XMIN,XMAX,YMIN,YMAX", help="the window to open on")
+    p.add_argument("--lesson", action="store_true", help="export the whole lesson instead")
+    p.set_defaults(run=run)
+
+
+def run(ns: argparse.Namespace) -> int:
+    if ns.lesson and (ns.formula or ns.also or ns.view):
+        raise ValueError(
+            "--lesson exports the lesson, which has its own surfaces: drop FORMULA, --also and "
+            "--view (or drop --lesson to export the explorer on FORMULA)"
+        )
+    if not ns.lesson and not (ns.formula or "").strip():
+        raise ValueError(
+            "give a formula or a gallery name, e.g. gradscape export 'w1^2 + 3w2^2' -o bowl.html"
+            " (or --lesson for the lesson)"
+        )
+    out = Path(ns.output) if ns.output else Path(_default_name(ns))
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise ValueError(f"cannot write {out.name!r}: name a file ending in .html")
+    if not out.parent.is_dir():
+        raise ValueError(f"the directory {str(out.parent)!r} does not exist; create it first")
+
+    from .. import export  # the page's bundle and styles: read only by this command
+
+    if ns.lesson:
+        document = export.export_lesson_html()
+    else:
+        view = parse_view(ns.view) if ns.view else None
+        document = export.export_html(ns.formula.strip(), ns.also, view)
+    size = export.write_export(out, document)
+    print(f"wrote {out} ({size / 1000:.0f} KB): open it in a browser, or embed it with an <iframe>")
+    return 0
+
+
+def _default_name(ns: argparse.Namespace) -> str:
+    if ns.lesson:
+        return "lesson.html"
+    entry = gallery.resolve(ns.formula)
+    return f"{entry.name}.html" if entry else "gradscape.html"

@@ -1,0 +1,126 @@
+"""HTTP hygiene around the app: security headers, the Host check and the access log."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors *"
+)
+LOOPBACK_NAMES = ["localhost", "127.0.0.1", "::1"]
+
+access = logging.getLogger("gradscape.access")
+
+
+class SecurityHeaders:
+    """Adds the CSP (and friends) to every response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = message.setdefault("headers", [])
+                headers.append((b"content-security-policy", CSP.encode()))
+                headers.append((b"x-content-type-options", b"nosniff"))
+                headers.append((b"referrer-policy", b"no-referrer"))
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def host_name(header: str) -> str:
+    """The name in a Host header, without its port: `[::1]:8000` -> `::1`."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1 : header.find("]")] if "]" in header else header
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+class HostCheck:
+    """Answers 421 to a request whose Host is not one of `names` (any port).
+
+    A server on loopback is reachable from the browser of the machine it runs on; a page from
+    elsewhere can point a name it controls at 127.0.0.1 (DNS rebinding) and then read this
+    server's answers as its own. Its requests carry its own name as Host, so refusing every
+    name but ours closes that door.
+    """
+
+    def __init__(self, app: ASGIApp, names: list[str]) -> None:
+        self.app = app
+        self.names = {n.lower().strip("[]") for n in names}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            host = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"host"), "")
+            if host_name(host) not in self.names:
+                body = json.dumps(
+                    {
+                        "error": f"This server answers only as {', '.join(sorted(self.names))}; "
+                        "open it by that address",
+                        "column": None,
+                    }
+                ).encode()
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 421,
+                        "headers": [
+                            (b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode()),
+                        ],
+                    }
+                )
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
+
+
+class AccessLog:
+    """One line per request to the "gradscape.access" logger, for a teacher to read:
+
+        14:05:09 192.168.1.23 POST /api/compile 200 12 ms
+        14:05:10 192.168.1.40 POST /api/compile 200 0 ms cached
+
+    (time, client address, method, path, status, milliseconds from the request's arrival to the
+    end of its answer, and "cached" when the compile came from the cache).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.monotonic()
+        status = 500  # if the app fails before answering, uvicorn answers 500
+
+        async def send_logged(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_logged)
+        finally:
+            client = scope.get("client") or ("-", 0)
+            note = " cached" if scope.get("gradscape", {}).get("cached") else ""
+            access.info(
+                "%s %s %s %s %d %.0f ms%s",
+                time.strftime("%H:%M:%S"),
+                client[0],
+                scope["method"],
+                scope["path"],
+                status,
+                (time.monotonic() - start) * 1000,
+                note,
+            )

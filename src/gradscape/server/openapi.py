@@ -1,0 +1,182 @@
+"""The OpenAPI 3.1 description of the JSON endpoints, served at /openapi.json."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from .. import __version__
+
+_ERROR = {
+    "type": "object",
+    "required": ["error", "column"],
+    "properties": {
+        "error": {"type": "string", "description": "one line saying what to do"},
+        "column": {
+            "type": ["integer", "null"],
+            "description": "where in the formula (0-based), when the formula is at fault",
+        },
+    },
+}
+_NUMBERS = {"type": "array", "items": {"type": "number"}}
+_PAIR = {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}
+_OP = {  # an op name, then its registers (integers) or constant (a number)
+    "type": "array",
+    "minItems": 1,
+    "items": {"type": ["number", "string"]},
+}
+_PROGRAM = {
+    "type": "object",
+    "required": ["variables", "value", "gradient", "ops"],
+    "properties": {
+        "variables": {"type": "array", "items": {"type": "string"}},
+        "value": {"type": "integer"},
+        "gradient": {"type": "array", "items": {"type": "integer"}},
+        "hessian": {"type": "array", "items": {"type": "array", "items": {"type": "integer"}}},
+        "ops": {"type": "array", "items": _OP},
+    },
+}
+_PARTIAL = {
+    "type": "object",
+    "required": ["variable", "text", "latex", "html"],
+    "properties": {k: {"type": "string"} for k in ("variable", "text", "latex", "html")},
+}
+_OPTIONAL_STRING = {"type": ["string", "null"]}
+_SURFACE = {
+    "type": "object",
+    "required": ["formula", "variables", "text", "partials", "program", "view", "minima"],
+    "properties": {
+        "formula": {"type": "string"},
+        "name": _OPTIONAL_STRING,
+        "title": _OPTIONAL_STRING,
+        "blurb": _OPTIONAL_STRING,
+        "variables": {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 2},
+        "text": {"type": "string"},
+        "latex": {"type": "string"},
+        "html": {"type": "string"},
+        "partials": {"type": "array", "items": _PARTIAL},
+        "program": _PROGRAM,
+        "view": {
+            "type": "object",
+            "required": ["x", "y"],
+            "properties": {"x": _PAIR, "y": _PAIR},
+        },
+        "minima": {"type": "array", "items": _NUMBERS},
+        "start": {"type": ["array", "null"], "items": {"type": "number"}},
+        "lr": {"type": ["number", "null"]},
+    },
+}
+_REQUEST = {
+    "type": "object",
+    "required": ["formula"],
+    "additionalProperties": False,
+    "properties": {
+        "formula": {
+            "type": "string",
+            "description": "a formula or a gallery name, e.g. w1^2 + 3w2^2 or rosenbrock",
+            "example": "w1^2 + 3w2^2",
+        },
+        "variables": {
+            "type": ["array", "null"],
+            "items": {"type": "string"},
+            "description": "the variables' order (default: as the formula names them)",
+        },
+        "hessian": {"type": "boolean", "description": "also compile the Hessian"},
+    },
+}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _retry(description: str) -> dict[str, Any]:
+    answer = _json(_ERROR, description)
+    answer["headers"] = {"Retry-After": {"schema": {"type": "string"}}}
+    return answer
+
+
+@lru_cache(maxsize=1)
+def openapi() -> dict[str, Any]:
+    """The description (the same object every call: treat it as read-only)."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "gradscape explorer server",
+            "version": __version__,
+            "description": "Compiles formulas to programs the explorer runs.",
+        },
+        "paths": {
+            "/api/compile": {
+                "post": {
+                    "summary": "Compile a formula: its partials and the program for them",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": _REQUEST}},
+                    },
+                    "responses": {
+                        "200": _json(_SURFACE, "the compiled surface"),
+                        "400": _json(_ERROR, "the formula or the request was refused"),
+                        "408": _json(_ERROR, "the body did not arrive in time"),
+                        "413": _json(_ERROR, "the request is too big"),
+                        "429": _retry("this client has too many compiles waiting"),
+                        "503": _retry("the server is busy or a worker failed: retry"),
+                    },
+                }
+            },
+            "/api/gallery": {
+                "get": {
+                    "summary": "The gallery of named surfaces",
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": ["name", "title", "formula", "blurb"],
+                                    "properties": {
+                                        k: {"type": "string"}
+                                        for k in ("name", "title", "formula", "blurb")
+                                    },
+                                },
+                            },
+                            "the gallery, the bowl first",
+                        )
+                    },
+                }
+            },
+            "/healthz": {
+                "get": {
+                    "summary": "Whether the server is up, with its pool and cache",
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "required": ["status", "pool", "cache"],
+                                "properties": {
+                                    "status": {"const": "ok"},
+                                    "pool": {
+                                        "type": "object",
+                                        "required": ["workers", "busy", "queued", "replaced"],
+                                        "properties": {
+                                            k: {"type": "integer"}
+                                            for k in ("workers", "busy", "queued", "replaced")
+                                        },
+                                    },
+                                    "cache": {
+                                        "type": "object",
+                                        "required": ["entries", "bytes", "budget"],
+                                        "properties": {
+                                            k: {"type": "integer"}
+                                            for k in ("entries", "bytes", "budget")
+                                        },
+                                    },
+                                },
+                            },
+                            "up",
+                        )
+                    },
+                }
+            },
+        },
+    }

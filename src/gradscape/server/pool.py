@@ -1,0 +1,576 @@
+"""Compiling user formulas in a pool of worker processes, fairly, with a deadline and a memory cap.
+
+The server's event loop never blocks on a compile: a request awaits a future that the pool
+resolves when a worker answers (the loop watches each worker's pipe), so pages, static files,
+the lesson and cached formulas are served while every worker is busy.
+
+Limits (each documented in the README under "Serving a class"):
+- `workers` processes (default: one per core, at least 2). Each runs one job at a time.
+- a deadline per job (`seconds`, measured from when a worker takes the job, not from the queue):
+  a worker that overruns is killed and a fresh one started, and the formula is refused.
+- a memory cap per worker (`memory_mb`, RLIMIT_AS, the address space): a formula that needs more
+  gets a refusal, and the worker is replaced.
+- workers run at nice WORKER_NICE, so on a busy machine the server process (pages, static
+  files, cached answers) gets the CPU before compiles do.
+- a bounded queue (`queue` jobs, and `queue // 4` slow ones besides): beyond it a request is
+  answered 503 with Retry-After.
+- fairness per client, where a client is the peer address of the connection: each client has at
+  most `per_client` jobs running and `per_client_queue` waiting (beyond that: 429 with
+  Retry-After); a free worker takes the waiting job of the client that has used the least worker
+  time lately (a decaying sum, half-life HALF_LIFE seconds), so a burst from one student does
+  not delay the others.
+- two lanes, so that however many attackers there are a worker is left for everyone else.
+  A job first gets LIGHT_SECONDS of CPU time (on Linux; elsewhere of the clock: on a busy
+  machine a worker may get little of the CPU, which is not the formula's fault); one that
+  needs longer is stopped (its worker replaced) and queued again as *slow*, with the full
+  deadline, as is a formula that took over SLOW_SECONDS before. Slow jobs hold at most
+  `workers - 1` workers and start only while another worker is idle (they wait for a quiet
+  moment; if none comes within QUEUE_SECONDS, 503). Jobs of a *heavy* client (over
+  HEAVY_SECONDS of worker time lately) also hold at most `workers - 1` workers. So everyone
+  else waits at most about LIGHT_SECONDS for a worker.
+Identical jobs waiting or running at the same time are compiled once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+import multiprocessing
+import os
+import time
+import traceback
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+from ..payload import error_payload, surface_payload
+
+COMPILE_SECONDS = 5.0  # a formula whose compile takes longer is refused
+WORKER_MEMORY_MB = 1024  # address space per worker
+WORKER_NICE = 5  # workers run at a lower CPU priority than the server process
+QUEUE_SIZE = 64  # compile jobs waiting, all clients together
+PER_CLIENT_QUEUE = 4  # compile jobs waiting, one client
+QUEUE_SECONDS = 15.0  # a job not started by then is answered 503
+HALF_LIFE = 60.0  # seconds for a client's recent worker time to halve
+HEAVY_SECONDS = 0.5  # recent worker time that makes a client heavy
+PRINT_SECONDS = 0.15  # CPU SymPy may spend on the printed partials; then "(not available)"
+SLOW_SECONDS = 0.25  # a formula that took this long is heavy the next time
+LIGHT_SECONDS = 0.25  # a light job running longer is stopped and queued again as heavy
+RETRY_AFTER = 2  # seconds, in the Retry-After of a 503 or 429
+SLOW_BUSY = "This formula is slow to compile and the server is busy; try again in a while"
+
+Job = Callable[[str, "list[str] | None", bool], dict[str, Any]]
+
+
+def default_workers() -> int:
+    """One worker per core this process may use, at least 2."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 2
+    return max(2, cores)
+
+
+# ---------------------------------------------------------------------------------------------
+# In the worker process
+
+
+def compile_job(formula: str, variables: list[str] | None, hessian: bool) -> dict[str, Any]:
+    """Runs in a worker: the payload, or {'error', 'column'}; it never raises."""
+    try:
+        return surface_payload(formula, variables, hessian, print_seconds=PRINT_SECONDS)
+    except MemoryError:
+        return {
+            "error": "This formula needs more memory than the server allows; try a simpler one",
+            "column": None,
+            "retire": True,  # the worker may be fragmented: the pool replaces it
+        }
+    except (ValueError, RecursionError) as err:  # a FormulaError among them
+        return error_payload(err)
+    except Exception as err:  # a gradscape bug: say so plainly, and keep serving
+        traceback.print_exc()
+        return {
+            "error": f"gradscape could not compile this formula (internal error: "
+            f"{type(err).__name__}); please report it",
+            "column": None,
+        }
+
+
+def _limit_memory(memory_mb: int | None) -> None:
+    if memory_mb is None:
+        return
+    import resource
+
+    limit = memory_mb * 1024 * 1024
+    with contextlib.suppress(ValueError, OSError):  # a hard limit lower still is kept
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def serve_jobs(conn: Connection, job: Job, memory_mb: int | None) -> None:
+    """The worker's loop: one job's arguments in, its result out, until the pipe closes."""
+    _limit_memory(memory_mb)
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICE)  # the server's event loop (pages, cached answers) goes first
+    while True:
+        try:
+            args = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            result = job(*args)
+        except MemoryError:
+            result = {
+                "error": "This formula needs more memory than the server allows; try a simpler one",
+                "column": None,
+                "retire": True,
+            }
+        try:
+            conn.send(result)
+        except OSError:  # the server is gone or gave up on this job
+            return
+
+
+# ---------------------------------------------------------------------------------------------
+# In the server process
+
+
+def _cpu_seconds(pid: int | None) -> float:
+    """The CPU time (user + system) a process has used, or NaN where /proc cannot tell."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+        fields = stat[stat.rindex(b")") + 2 :].split()
+        return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+    except (OSError, ValueError, IndexError):
+        return math.nan
+
+
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _context() -> Any:
+    """Workers are forked from a fork server that has imported the compiler once, so a worker
+    killed for overrunning is replaced in milliseconds, not the seconds a fresh interpreter
+    takes to import SymPy (which would leave the pool a worker short after every kill).
+    Where there is no fork server (not POSIX), each worker is a fresh interpreter."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["gradscape.server.warm"])
+    return ctx
+
+
+@contextlib.contextmanager
+def _one_thread() -> Iterator[None]:
+    """The fork server (started with the first worker) imports NumPy for every worker: give its
+    numeric libraries one thread, as their thread pools would reserve address space against
+    the memory cap. Only the child's environment is changed; ours is put back."""
+    saved = {var: os.environ.get(var) for var in _THREAD_VARS}
+    os.environ.update(dict.fromkeys(_THREAD_VARS, "1"))
+    try:
+        yield
+    finally:
+        for var, value in saved.items():
+            if value is None:
+                os.environ.pop(var, None)
+            else:
+                os.environ[var] = value
+
+
+_THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+class Busy(Exception):
+    """The pool cannot take this job now: answer `status` with Retry-After."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass(eq=False)
+class _Job:
+    key: tuple[Any, ...]
+    args: tuple[str, list[str] | None, bool]
+    client: str
+    heavy: bool  # known to be slow: the full deadline, in the heavy lane
+    future: asyncio.Future[dict[str, Any]]
+    queued: float = field(default_factory=time.monotonic)
+    suspect: bool = False  # its client was heavy when it started
+
+
+class _Worker:
+    """One worker process and our end of its pipe."""
+
+    def __init__(self, ctx: Any, job: Job, memory_mb: int | None) -> None:
+        ours, theirs = ctx.Pipe()
+        self.process: BaseProcess = ctx.Process(
+            target=serve_jobs, args=(theirs, job, memory_mb), daemon=True
+        )
+        with _one_thread():
+            self.process.start()
+        theirs.close()
+        self.conn: Connection = ours
+
+    def kill(self, wait: float = 0.0) -> None:
+        """Kill now (SIGKILL cannot be ignored); wait up to `wait` s for it to be gone. Not
+        waiting leaves a zombie for a moment: the next worker's start reaps it."""
+        with contextlib.suppress(Exception):
+            self.process.kill()
+            if wait:
+                self.process.join(wait)
+        with contextlib.suppress(Exception):
+            self.conn.close()
+
+
+class CompilePool:
+    """Workers compiling formulas for many clients: fair, bounded, and never blocking the loop.
+
+    Use from one asyncio event loop: `await pool.compile(key, args, client)`. `start` begins
+    warming the workers (each imports the compiler before it takes a job, so no job pays for
+    that inside its deadline); `close` kills every worker at once and answers what was waiting.
+    """
+
+    def __init__(
+        self,
+        workers: int | None = None,
+        seconds: float = COMPILE_SECONDS,
+        memory_mb: int | None = WORKER_MEMORY_MB,
+        queue: int = QUEUE_SIZE,
+        per_client: int = 1,
+        per_client_queue: int = PER_CLIENT_QUEUE,
+        light_seconds: float = LIGHT_SECONDS,
+        job: Job | None = None,
+    ) -> None:
+        self.size = workers or default_workers()
+        self.seconds = seconds
+        self.memory_mb = memory_mb
+        self.queue_limit = queue
+        self.slow_queue_limit = max(1, queue // 4)
+        self.per_client = per_client
+        self.per_client_queue = per_client_queue
+        self.heavy_limit = max(1, self.size - 1)
+        self.light_seconds = light_seconds
+        self._job = job or compile_job
+        self._ctx = _context()
+        self._idle: list[_Worker] = []
+        self._busy: dict[_Worker, _Job] = {}
+        self._starting = 0
+        self._waiting: OrderedDict[str, deque[_Job]] = OrderedDict()
+        self._queued = 0  # all waiting jobs
+        self._slow_queued = 0  # the slow ones among them (they do not count against `queue`)
+        self._running: dict[str, int] = {}
+        self._heavy_running = 0
+        self._suspect_running = 0
+        self._usage: dict[str, tuple[float, float]] = {}  # client -> (seconds, as of when)
+        self._same: dict[tuple[Any, ...], asyncio.Future[dict[str, Any]]] = {}
+        self._slow: OrderedDict[tuple[Any, ...], None] = OrderedDict()
+        self._closed = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.replaced = 0  # workers killed and replaced (overruns, deaths): for /healthz
+
+    # -- the public side ----------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start warming the workers (call from the event loop; returns at once)."""
+        self._loop = asyncio.get_running_loop()
+        while len(self._idle) + len(self._busy) + self._starting < self.size:
+            self._spawn()
+
+    async def compile(
+        self, key: tuple[Any, ...], args: tuple[str, list[str] | None, bool], client: str
+    ) -> dict[str, Any]:
+        """The job's result: the payload or {'error', 'column'}. Raises Busy when full."""
+        if self._loop is None:
+            self.start()
+        same = self._same.get(key)
+        if same is not None:  # the same formula is already on its way: share its answer
+            return await asyncio.shield(same)
+        if self._closed:
+            raise Busy("The server is stopping; try again in a moment", 503)
+        mine = self._waiting.get(client)
+        if mine is not None and len(mine) >= self.per_client_queue:
+            raise Busy(
+                f"You have {len(mine)} formulas waiting already; wait for them, then try again",
+                429,
+            )
+        slow = key in self._slow
+        if slow and self._slow_queued >= self.slow_queue_limit:
+            raise Busy(SLOW_BUSY, 503)
+        if self._queued - self._slow_queued >= self.queue_limit:
+            raise Busy("The server is busy compiling for others; try again in a moment", 503)
+        loop = asyncio.get_running_loop()
+        job = _Job(key, args, client, slow, loop.create_future())
+        self._waiting.setdefault(client, deque()).append(job)
+        self._count(job, 1)
+        self._same[key] = job.future
+        job.future.add_done_callback(lambda _: self._forget(key, job.future))
+        self._dispatch()
+        try:
+            return await asyncio.wait_for(asyncio.shield(job.future), QUEUE_SECONDS + self.seconds)
+        except TimeoutError:
+            self._drop(job)
+            raise Busy(
+                "The server is busy compiling for others; try again in a moment", 503
+            ) from None
+
+    def stats(self) -> dict[str, Any]:
+        return {
+            "workers": self.size,
+            "busy": len(self._busy),
+            "queued": self._queued,
+            "replaced": self.replaced,
+        }
+
+    def close(self) -> None:
+        """Kill every worker now; jobs waiting or running get a 'server stopping' answer."""
+        self._closed = True
+        for worker in [*self._idle, *self._busy]:
+            self._unwatch(worker)
+            worker.kill(wait=0.5)
+        for job in self._busy.values():
+            if not job.future.done():
+                job.future.set_exception(Busy("The server is stopping; try again later", 503))
+        for jobs in self._waiting.values():
+            for job in jobs:
+                if not job.future.done():
+                    job.future.set_exception(Busy("The server is stopping; try again later", 503))
+        self._idle.clear()
+        self._busy.clear()
+        self._waiting.clear()
+        self._queued = self._slow_queued = 0
+
+    # -- fairness -----------------------------------------------------------------------------
+
+    def _usage_now(self, client: str, now: float) -> float:
+        seconds, when = self._usage.get(client, (0.0, now))
+        return seconds * math.exp2(-(now - when) / HALF_LIFE)
+
+    def _charge(self, client: str, seconds: float) -> None:
+        now = time.monotonic()
+        self._usage[client] = (self._usage_now(client, now) + seconds, now)
+        if len(self._usage) > 10_000:  # forget the clients whose usage has faded the most
+            for stale in sorted(self._usage, key=lambda c: self._usage_now(c, now))[:5_000]:
+                del self._usage[stale]
+
+    def _is_heavy(self, client: str) -> bool:
+        """Whether a client has used over HEAVY_SECONDS of worker time lately."""
+        return self._usage_now(client, time.monotonic()) > HEAVY_SECONDS
+
+    def _next_job(self) -> _Job | None:
+        """The waiting job to run next: the least-served client that may run one more job."""
+        now = time.monotonic()
+        best: tuple[float, str] | None = None
+        # a heavy job starts only while another worker stays idle for everyone else (a worker
+        # being replaced after a kill is not there to take a light job)
+        heavy_may_start = self._heavy_running < self.heavy_limit and (
+            self.size == 1 or len(self._idle) >= 2
+        )
+        suspect_may_start = self._suspect_running < self.heavy_limit
+        for client, jobs in self._waiting.items():
+            if self._running.get(client, 0) >= self.per_client:
+                continue
+            if jobs[0].heavy and not heavy_may_start:
+                continue
+            usage = self._usage_now(client, now)
+            if usage > HEAVY_SECONDS and not suspect_may_start and not jobs[0].heavy:
+                continue
+            if best is None or usage < best[0]:
+                best = (usage, client)
+        if best is None:
+            return None
+        jobs = self._waiting[best[1]]
+        job = jobs.popleft()
+        if not jobs:
+            del self._waiting[best[1]]
+        self._count(job, -1)
+        job.suspect = not job.heavy and best[0] > HEAVY_SECONDS
+        return job
+
+    def _dispatch(self) -> None:
+        while self._idle and not self._closed:
+            job = self._next_job()
+            if job is None:
+                return
+            if job.future.done():  # given up on while it waited
+                continue
+            self._run(self._idle.pop(), job)
+
+    def _drop(self, job: _Job) -> None:
+        jobs = self._waiting.get(job.client)
+        if jobs is not None and job in jobs:
+            jobs.remove(job)
+            self._count(job, -1)
+            if not jobs:
+                del self._waiting[job.client]
+        if not job.future.done():
+            job.future.set_exception(
+                Busy("The server is busy compiling for others; try again in a moment", 503)
+            )
+
+    def _forget(self, key: tuple[Any, ...], future: asyncio.Future[Any]) -> None:
+        if self._same.get(key) is future:
+            del self._same[key]
+        if not future.cancelled():
+            future.exception()  # retrieved, so asyncio does not log it as never retrieved
+
+    # -- workers ------------------------------------------------------------------------------
+
+    def _spawn(self) -> None:
+        """Start a worker and warm it (import the compiler) before it takes jobs."""
+        if self._closed or self._loop is None:
+            return
+        worker = _Worker(self._ctx, self._job, self.memory_mb)
+        self._starting += 1
+
+        def warmed() -> None:
+            self._unwatch(worker)
+            self._starting -= 1
+            try:
+                worker.conn.recv()
+            except (EOFError, OSError):  # it died while starting: try once more, later
+                worker.kill()
+                if not self._closed:
+                    assert self._loop is not None
+                    self._loop.call_later(1.0, self._spawn)
+                return
+            if self._closed:
+                worker.kill()
+                return
+            self._idle.append(worker)
+            self._dispatch()
+
+        worker.conn.send(("x", None, False))
+        self._loop.add_reader(worker.conn.fileno(), warmed)
+
+    def _unwatch(self, worker: _Worker) -> None:
+        if self._loop is not None:
+            with contextlib.suppress(Exception):
+                self._loop.remove_reader(worker.conn.fileno())
+
+    def _release(self, worker: _Worker, job: _Job, elapsed: float) -> None:
+        self._busy.pop(worker, None)
+        self._charge(job.client, elapsed)
+        self._running[job.client] -= 1
+        if not self._running[job.client]:
+            del self._running[job.client]
+        if job.heavy:
+            self._heavy_running -= 1
+        if job.suspect:
+            self._suspect_running -= 1
+
+    def _replace(self, worker: _Worker) -> None:
+        worker.kill()
+        self.replaced += 1
+        self._spawn()
+
+    def _count(self, job: _Job, change: int) -> None:
+        self._queued += change
+        if job.heavy:
+            self._slow_queued += change
+
+    def _requeue(self, job: _Job) -> None:
+        """Put a job back at the head of its client's queue (it was not its fault, or it must
+        now run as slow); a slow job finding the slow queue full is answered 503."""
+        if job.heavy and self._slow_queued >= self.slow_queue_limit:
+            if not job.future.done():
+                job.future.set_exception(Busy(SLOW_BUSY, 503))
+            return
+        self._waiting.setdefault(job.client, deque()).appendleft(job)
+        self._waiting.move_to_end(job.client, last=False)
+        self._count(job, 1)
+
+    def _remember_slow(self, key: tuple[Any, ...]) -> None:
+        self._slow[key] = None
+        if len(self._slow) > 1024:
+            self._slow.popitem(last=False)
+
+    def _run(self, worker: _Worker, job: _Job) -> None:
+        assert self._loop is not None
+        loop = self._loop
+        self._busy[worker] = job
+        self._running[job.client] = self._running.get(job.client, 0) + 1
+        if job.heavy:
+            self._heavy_running += 1
+        if job.suspect:
+            self._suspect_running += 1
+        started = time.monotonic()
+        limit = self.seconds if job.heavy else min(self.seconds, self.light_seconds)
+        cpu_start = _cpu_seconds(worker.process.pid)
+        timer: asyncio.TimerHandle | None = None
+
+        def light_over() -> None:
+            """The light try's time is up by the clock: but on a busy machine a worker may have
+            had little of the CPU, so go by the CPU time it used, and wait for the rest."""
+            nonlocal timer
+            used = _cpu_seconds(worker.process.pid) - cpu_start
+            left = self.light_seconds - used
+            if left > 0.02 and time.monotonic() - started + left < self.seconds:
+                timer = loop.call_later(left, light_over)
+            else:
+                overran()
+
+        def overran() -> None:
+            self._unwatch(worker)
+            # charged the whole deadline: the client is heavy at once
+            self._release(worker, job, self.seconds)
+            self._replace(worker)
+            self._remember_slow(job.key)
+            if job.future.done():
+                pass
+            elif not job.heavy and limit < self.seconds:  # a second chance, as a heavy job
+                job.heavy, job.suspect = True, False
+                self._requeue(job)
+            else:
+                job.future.set_result(
+                    {
+                        "error": f"This formula took over {self.seconds:g} s to "
+                        "differentiate; try a simpler one",
+                        "column": None,
+                        "transient": True,  # not cached: a retry gets a fresh clock
+                    }
+                )
+            self._dispatch()
+
+        def answered() -> None:
+            if timer is not None:
+                timer.cancel()
+            self._unwatch(worker)
+            elapsed = time.monotonic() - started
+            self._release(worker, job, elapsed)
+            try:
+                result: dict[str, Any] = worker.conn.recv()
+            except (EOFError, OSError):  # the worker died under this formula
+                self._replace(worker)
+                result = {
+                    "error": "The compiler stopped while working on this formula; try again",
+                    "column": None,
+                    "transient": True,
+                    "crashed": True,
+                }
+            else:
+                if result.pop("retire", False):
+                    self._replace(worker)
+                else:
+                    self._idle.append(worker)
+            if elapsed > SLOW_SECONDS:
+                self._remember_slow(job.key)
+            if not job.future.done():
+                job.future.set_result(result)
+            self._dispatch()
+
+        try:
+            worker.conn.send(job.args)
+        except (OSError, ValueError):  # it died while idle: replace it, and this job waits
+            self._release(worker, job, 0.0)
+            self._replace(worker)
+            self._requeue(job)
+            return
+        loop.add_reader(worker.conn.fileno(), answered)
+        light = not job.heavy and limit < self.seconds and not math.isnan(cpu_start)
+        timer = loop.call_later(limit, light_over if light else overran)

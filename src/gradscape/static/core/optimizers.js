@@ -1,0 +1,269 @@
+// Gradient descent and its cousins, run in the browser on a compiled program: the same update
+// rules, defaults and stop rules as src/gradscape/descent.py (read that module's docstring; the
+// arithmetic below is written in the same order so the two agree to rounding).
+//
+//   gd        x <- x - lr g
+//   momentum  v <- beta v + g;  x <- x - lr v
+//   nesterov  v <- beta v + grad(x - lr beta v);  x <- x - lr v   (first step: grad at x)
+//   adagrad   s <- s + g^2;  x <- x - lr g / (sqrt(s) + eps)
+//   rmsprop   s <- rho s + (1 - rho) g^2;  x <- x - lr g / (sqrt(s) + eps)
+//   adam      m <- b1 m + (1 - b1) g;  s <- b2 s + (1 - b2) g^2;
+//             x <- x - lr (m / (1 - b1^t)) / (sqrt(s / (1 - b2^t)) + eps)
+//
+// A run stops "converged" when |grad| < tol at a recorded point (the start included),
+// "diverged" when a point, its value or its gradient is not finite or it runs away
+// (|value| > 1e6 max(1, |value at start|), or a |coordinate| > 1e6 max(1, max |start|)),
+// or "max_steps". The explorer caps runs at EXPLORER_STEPS = 2000 steps.
+
+import { evalPoint } from "./evaluator.js";
+
+/** The most steps the explorer runs (widget.EXPLORER_STEPS; Python's descend allows up to
+ * descent.MAX_STEPS, its default is 100). tests/test_front_end_facts.py holds the two equal. */
+export const EXPLORER_STEPS = 2000;
+/** Runaway factor, as descent.RUNAWAY. */
+export const RUNAWAY = 1e6;
+export const TOL = 1e-6;
+
+/**
+ * @typedef {{name: string, title: string, short: string, update: string, defaults: Record<string, number>}} OptimizerInfo
+ * @typedef {"converged"|"diverged"|"max_steps"} Stopped
+ * @typedef {{optimizer: string, settings: Record<string, number>, points: number[][],
+ *            values: number[], gradients: number[][], stopped: Stopped|"invalid", reason: string,
+ *            steps: number}} Trajectory
+ */
+
+/** @type {OptimizerInfo[]} in descent.OPTIMIZERS order */
+export const OPTIMIZERS = [
+  { name: "gd", short: "Gradient descent", title: "Gradient descent", update: "x ← x − lr·g", defaults: { lr: 0.1 } },
+  { name: "momentum", short: "Momentum", title: "Momentum (heavy ball)", update: "v ← βv + g;  x ← x − lr·v", defaults: { lr: 0.02, beta: 0.9 } },
+  { name: "nesterov", short: "Nesterov momentum", title: "Nesterov momentum", update: "v ← βv + ∇L(x − lr·βv);  x ← x − lr·v", defaults: { lr: 0.02, beta: 0.9 } },
+  { name: "adagrad", short: "AdaGrad", title: "AdaGrad", update: "s ← s + g²;  x ← x − lr·g / (√s + ε)", defaults: { lr: 0.5, eps: 1e-8 } },
+  { name: "rmsprop", short: "RMSProp", title: "RMSProp", update: "s ← ρs + (1 − ρ)g²;  x ← x − lr·g / (√s + ε)", defaults: { lr: 0.1, rho: 0.9, eps: 1e-8 } },
+  { name: "adam", short: "Adam", title: "Adam", update: "m ← β₁m + (1 − β₁)g;  s ← β₂s + (1 − β₂)g²;  x ← x − lr·m̂ / (√ŝ + ε)", defaults: { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8 } },
+];
+
+/** @param {string} name */
+export function optimizerInfo(name) {
+  return OPTIMIZERS.find((o) => o.name === name);
+}
+
+/**
+ * One optimizer step, elementwise over the coordinates; returns the new point. `state` holds
+ * the arrays v / s / m (created by the caller as zeros) and is updated in place.
+ * @param {string} name @param {number[]} x @param {number[]} g
+ * @param {{v: number[], s: number[], m: number[]}} state @param {number} t 1, 2, ...
+ * @param {Record<string, number>} h @param {(p: number[]) => number[]} gradAt
+ * @returns {number[]}
+ */
+export function step(name, x, g, state, t, h, gradAt) {
+  const d = x.length;
+  const lr = h.lr;
+  const out = new Array(d);
+  switch (name) {
+    case "gd":
+      for (let i = 0; i < d; i++) out[i] = x[i] - lr * g[i];
+      return out;
+    case "momentum": {
+      const { v } = state;
+      for (let i = 0; i < d; i++) { v[i] = h.beta * v[i] + g[i]; out[i] = x[i] - lr * v[i]; }
+      return out;
+    }
+    case "nesterov": {
+      const { v } = state;
+      // on the first step v = 0, so the look-ahead point is x itself: reuse g (as Python does)
+      const anyV = v.some((vi) => vi !== 0);
+      let ga = g;
+      if (anyV) {
+        const ahead = new Array(d);
+        for (let i = 0; i < d; i++) ahead[i] = x[i] - lr * h.beta * v[i];
+        ga = gradAt(ahead);
+      }
+      for (let i = 0; i < d; i++) { v[i] = h.beta * v[i] + ga[i]; out[i] = x[i] - lr * v[i]; }
+      return out;
+    }
+    case "adagrad": {
+      const { s } = state;
+      for (let i = 0; i < d; i++) { s[i] = s[i] + g[i] * g[i]; out[i] = x[i] - lr * g[i] / (Math.sqrt(s[i]) + h.eps); }
+      return out;
+    }
+    case "rmsprop": {
+      const { s } = state;
+      const rho = h.rho;
+      for (let i = 0; i < d; i++) {
+        s[i] = rho * s[i] + (1 - rho) * g[i] * g[i];
+        out[i] = x[i] - lr * g[i] / (Math.sqrt(s[i]) + h.eps);
+      }
+      return out;
+    }
+    case "adam": {
+      const { m, s } = state;
+      const b1 = h.beta1;
+      const b2 = h.beta2;
+      const c1 = 1 - b1 ** t;
+      const c2 = 1 - b2 ** t;
+      for (let i = 0; i < d; i++) {
+        m[i] = b1 * m[i] + (1 - b1) * g[i];
+        s[i] = b2 * s[i] + (1 - b2) * g[i] * g[i];
+        const mHat = m[i] / c1;
+        const sHat = s[i] / c2;
+        out[i] = x[i] - lr * mHat / (Math.sqrt(sHat) + h.eps);
+      }
+      return out;
+    }
+    default:
+      throw new Error(`Unknown optimizer '${name}'`);
+  }
+}
+
+/**
+ * The settings a run uses: the optimizer's defaults overridden by the given ones (unknown keys
+ * and non-numbers ignored; out-of-range values fall back to the default).
+ * @param {string} name @param {Record<string, unknown>} given
+ */
+export function settingsFor(name, given) {
+  const info = optimizerInfo(name);
+  if (!info) throw new Error(`Unknown optimizer '${name}'. Use one of: ${OPTIMIZERS.map((o) => o.name).join(", ")}.`);
+  /** @type {Record<string, number>} */
+  const out = {};
+  for (const [k, def] of Object.entries(info.defaults)) {
+    const v = Number(given[k]);
+    const fraction = k === "beta" || k === "rho" || k === "beta1" || k === "beta2";
+    const ok = Number.isFinite(v) && (fraction ? v >= 0 && v < 1 : v > 0);
+    out[k] = given[k] !== undefined && given[k] !== null && ok ? v : def;
+  }
+  return out;
+}
+
+/**
+ * Python's `format(x, f".{p}g")`: p significant digits, trailing zeros dropped, exponent form
+ * (two-digit exponent) below 1e-4 or from 10^p; "nan", "inf", "-inf" as Python writes them.
+ * The reasons below are word for word descent.py's, so numbers are written as Python does.
+ * @param {number} x @param {number} p
+ */
+export function formatG(x, p) {
+  if (Number.isNaN(x)) return "nan";
+  if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
+  if (x === 0) return Object.is(x, -0) ? "-0" : "0";
+  // JavaScript rounds an exact tie (0.125 to 2 digits) up, Python to even: settle ties first
+  const [digits, e0] = Math.abs(x).toExponential(p + 20).split("e");
+  const d = digits.replace(".", "");
+  if (/^50*$/.test(d.slice(p)) && Number(d[p - 1]) % 2 === 0) {
+    x = Math.sign(x) * Number(`${d[0]}.${d.slice(1, p)}e${e0}`);
+  }
+  const [mantissa, e] = x.toExponential(p - 1).split("e");
+  const exp = Number(e);
+  const trim = (/** @type {string} */ t) => (t.includes(".") ? t.replace(/0+$/, "").replace(/\.$/, "") : t);
+  if (exp >= -4 && exp < p) return trim(x.toFixed(p - 1 - exp));
+  return `${trim(mantissa)}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
+}
+
+/** A short number for a sentence, as descent._num: 8.1e-7, 0.012, 3, 1.2e7, nan, inf. @param {number} x @param {number} [digits] */
+export function num(x, digits = 2) {
+  const s = formatG(x, digits);
+  if (!s.includes("e") || !Number.isFinite(x)) return s;
+  const [mantissa, exp] = s.split("e");
+  return `${mantissa}e${Number(exp)}`;
+}
+
+/** A point as descent._point writes it: (3, 1), (1e-07, 2.5). @param {number[]} p */
+export const pointText = (p) => `(${p.map((c) => formatG(c, 6)).join(", ")})`;
+
+/** @param {number} n */
+const stepsText = (n) => (n === 1 ? "1 step" : `${n} steps`);
+
+/**
+ * Run an optimizer from `start` on the program's surface, recording every point.
+ * Never throws for anything that happens during the run; a start where the function or its
+ * gradient is undefined gives a trajectory with `stopped: "invalid"` and no steps.
+ * @param {import("./evaluator.js").Program} program
+ * @param {number[]} start
+ * @param {string} optimizer
+ * @param {Record<string, unknown>} [given] lr and other hyperparameters
+ * @param {number} [steps] @param {number} [tol]
+ * @returns {Trajectory}
+ */
+export function descend(program, start, optimizer = "gd", given = {}, steps = EXPLORER_STEPS, tol = TOL) {
+  const settings = settingsFor(optimizer, given);
+  const d = start.length;
+  /** @param {number[]} x @returns {{value: number, gradient: number[]}} */
+  const evaluate = (x) => {
+    if (!x.every(Number.isFinite)) return { value: NaN, gradient: new Array(d).fill(NaN) };
+    const r = evalPoint(program, x);
+    return { value: r.value, gradient: r.gradient.slice(0, d) };
+  };
+  const x0 = start.map(Number);
+  /** @type {Trajectory} */
+  const traj = { optimizer, settings, points: [x0], values: [], gradients: [], stopped: "max_steps", reason: "", steps: 0 };
+  if (!x0.every(Number.isFinite)) {
+    return { ...traj, stopped: "invalid", reason: `The start ${pointText(x0)} is not finite; give ordinary numbers.` };
+  }
+  const e0 = evaluate(x0);
+  traj.values.push(e0.value);
+  traj.gradients.push(e0.gradient);
+  if (!Number.isFinite(e0.value)) {
+    return { ...traj, stopped: "invalid", reason: `The function is undefined at ${pointText(x0)}; start somewhere it is defined.` };
+  }
+  if (!e0.gradient.every(Number.isFinite)) {
+    return { ...traj, stopped: "invalid", reason: `The gradient is undefined at ${pointText(x0)}; start somewhere it is defined.` };
+  }
+  const state = { v: new Array(d).fill(0), s: new Array(d).fill(0), m: new Array(d).fill(0) };
+  const gradAt = (/** @type {number[]} */ p) => evaluate(p).gradient;
+  let x = x0;
+  let g = e0.gradient;
+  let norm = Math.sqrt(dot(g, g));
+  if (norm < tol) {
+    traj.stopped = "converged";
+    traj.reason = `converged: |grad| = ${num(norm)} < tol = ${num(tol)} at the start (0 steps)`;
+    return traj;
+  }
+  for (let t = 1; t <= steps; t++) {
+    x = step(optimizer, x, g, state, t, settings, gradAt);
+    const e = evaluate(x);
+    g = e.gradient;
+    traj.points.push(x);
+    traj.values.push(e.value);
+    traj.gradients.push(g);
+    traj.steps = t;
+    const why = divergence(x, e.value, g, e0.value, x0);
+    if (why) {
+      traj.stopped = "diverged";
+      traj.reason = `diverged at step ${t}: ${why}`;
+      return traj;
+    }
+    norm = Math.sqrt(dot(g, g));
+    if (norm < tol) {
+      traj.stopped = "converged";
+      traj.reason = `converged: |grad| = ${num(norm)} < tol = ${num(tol)} after ${stepsText(t)}`;
+      return traj;
+    }
+  }
+  traj.reason = `max_steps: stopped after ${stepsText(steps)} with |grad| = ${num(norm)}, not yet below tol = ${num(tol)}`;
+  return traj;
+}
+
+/** @param {number[]} a @param {number[]} b */
+function dot(a, b) {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+/**
+ * Why the run diverged at this point (a phrase), or "" if it did not: descent._divergence.
+ * @param {number[]} x @param {number} value @param {number[]} g
+ * @param {number} value0 the value at the start @param {number[]} x0 the start
+ */
+function divergence(x, value, g, value0, x0) {
+  if (!x.every(Number.isFinite)) return "the step produced a non-finite point (the gradient it used was undefined or huge)";
+  if (!Number.isFinite(value)) return `the function is undefined at ${pointText(x)}`;
+  if (!g.every(Number.isFinite)) return `the gradient is undefined at ${pointText(x)}`;
+  if (Math.abs(value) > RUNAWAY * Math.max(1, Math.abs(value0))) {
+    return `the value ran away: |value| = ${num(Math.abs(value), 3)} > 1e6 x max(1, |value at start| = ${num(Math.abs(value0), 3)})`;
+  }
+  const far = Math.max(...x.map(Math.abs));
+  const far0 = Math.max(...x0.map(Math.abs));
+  if (far > RUNAWAY * Math.max(1, far0)) {
+    return `the point ran away: max |coordinate| = ${num(far, 3)} > 1e6 x max(1, max |coordinate at start| = ${num(far0, 3)})`;
+  }
+  return "";
+}

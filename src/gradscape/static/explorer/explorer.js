@@ -1,0 +1,514 @@
+// The explorer: a loss surface you can hover to see the gradient, click to roll a ball downhill.
+//
+//   render({ model, el }) -> cleanup
+//
+// `model` follows anywidget's interface: get(name), set(name, value), save_changes(),
+// on("change:name", cb), off("change:name", cb); a host may add requestSurface(formula) ->
+// Promise<compiled | {error, column}> and gallery() -> Promise<[{name, title, formula, blurb}]>.
+// Keys read and written: compiled, formula, view, point, runs (see docs/ARCHITECTURE.md).
+// Optional host extras: link() -> the URL that reproduces the state (shows "Copy link");
+// formulaHelp, a sentence shown under the formula box (e.g. what an exported file can compile).
+//
+// render() holds the state (surface, view, point, hover values) and the model I/O, and wires the
+// parts, each in its own module: formulabox (formula and gallery), plot2d (drawing) with
+// plot2d-input (pointer, wheel, keys), viewtools (zoom, pan, caption), readout, visits (the
+// lesson's worked example), surface3d, share, runs (the panel) and runs-player (runs over time).
+
+import { evalPoint } from "../core/evaluator.js";
+import { createPlot2d } from "./plot2d.js";
+import { createSurface3d } from "./surface3d.js";
+import { createReadout, describe } from "./readout.js";
+import { createRunsPanel, roundLr } from "./runs.js";
+import { createRunsPlayer } from "./runs-player.js";
+import { createFormulaBox } from "./formulabox.js";
+import { optimizerInfo } from "../core/optimizers.js";
+import { validView, zoomAt, panBy, sameView } from "../core/view.js";
+import { fmt } from "../core/format.js";
+import { createShareBar, composeFigure, pythonCode, fileName } from "./share.js";
+import { createVisits } from "./visits.js";
+import { createViewTools } from "./viewtools.js";
+
+/**
+ * @typedef {import("../core/view.js").View} View
+ * @typedef {import("./runs.js").Run} Run
+ * @typedef {import("./runs.js").RunSpec} RunSpec
+ * @typedef {{error: string, column: number|null}} CompileError
+ * @typedef {{formula: string, text?: string, name?: string|null, title?: string|null, blurb?: string|null,
+ *   variables: string[], html?: string, latex?: string,
+ *   partials: Array<{variable: string, text?: string, html?: string, latex?: string}>,
+ *   program: import("../core/evaluator.js").Program, view?: View, minima?: number[][],
+ *   start?: number[]|null, lr?: number|null}} Compiled
+ * @typedef {{
+ *   get: (name: string) => any, set: (name: string, value: any) => void, save_changes: () => void,
+ *   on: (event: string, cb: (...args: any[]) => void) => void, off: (event: string, cb?: (...args: any[]) => void) => void,
+ *   requestSurface?: (formula: string) => Promise<Compiled|CompileError>,
+ *   gallery?: () => Promise<import("./formulabox.js").GalleryEntry[]>,
+ *   link?: () => string, formulaHelp?: string,
+ * }} Model
+ */
+
+const DEFAULT_VIEW = /** @type {View} */ ({ x: [-4, 4], y: [-4, 4] });
+const HOVER_MARK = "gradscape:hover-start";
+const RENDER_MARK = "gradscape:render-start";
+const ANNOUNCE_MS = 600;
+const SAVE_MS = 250;
+
+let instances = 0;
+
+/**
+ * @param {{model: Model, el: HTMLElement}} args
+ * @returns {() => void} cleanup
+ */
+export function render({ model, el }) {
+  const uid = `gs${++instances}`;
+  const root = document.createElement("div");
+  root.className = "gs-explorer";
+  el.appendChild(root);
+
+  // --- layout ----------------------------------------------------------------------------------
+  const top = div("gs-top", root);
+  const main = div("gs-main", root);
+  const left = div("gs-left", main);
+  const side = div("gs-side", main);
+  const sideA = div("gs-side-a", side); // readout and the 3D view
+  const sideB = div("gs-side-b", side); // the runs
+  const live = div("gs-sr", root);
+  live.setAttribute("aria-live", "polite");
+  live.setAttribute("role", "status");
+
+  const box = createFormulaBox(top, { formula: (t) => loadFormula(t, false), gallery: (n) => loadFormula(n, true) }, uid);
+
+  const figure = document.createElement("figure");
+  figure.className = "gs-figure";
+  left.appendChild(figure);
+  const plot = createPlot2d(figure, {
+    hover: (p, source) => hoverAt(p, source),
+    click: (p) => { hoverAt(p, "click"); dropBall(p); },
+    zoom: (c, f) => setView(zoomAt(plot.shown, c[0], c[1], f), true),
+    pan: (dx, dy) => setView(panBy(plot.shown, dx, dy), true),
+    key: onPlotKey,
+  });
+  plot.element.setAttribute("aria-label", "Loss surface. Arrow keys move the point (Shift: farther), Enter drops a ball, + and − zoom.");
+  plot.element.setAttribute("aria-describedby", `${uid}-caption`);
+  const tools = createViewTools(figure, uid, {
+    zoom: (factor) => {
+      const v = plot.shown;
+      const c = point && point[0] >= v.x[0] && point[0] <= v.x[1] && point[1] >= v.y[0] && point[1] <= v.y[1]
+        ? point : [(v.x[0] + v.x[1]) / 2, (v.y[0] + v.y[1]) / 2];
+      setView(zoomAt(v, c[0], c[1], factor));
+    },
+    reset: () => resetView(),
+    pan: (on) => plot.setPanMode(on),
+    equal: (on) => { equal = on; scheduleRender(); },
+  });
+  const toolbar = tools.element;
+  const share = createShareBar(toolbar, div("gs-code-slot", main), {
+    image: () => ({ canvas: figureImage(), name: fileName(compiled) }),
+    link: typeof model.link === "function" ? () => /** @type {() => string} */ (model.link).call(model) : null,
+    code: () => (compiled ? pythonCode({ compiled, view, runs: player.runs.map((r) => r.spec) }) : "# The surface is still loading."),
+  }, uid);
+  // the share buttons sit beside the view tools, before the caption
+  toolbar.insertBefore(/** @type {HTMLElement} */ (toolbar.querySelector(".gs-share")), toolbar.querySelector(".gs-caption"));
+
+  const readoutCard = div("gs-card gs-readout-card", sideA);
+  const readout = createReadout(readoutCard);
+  const visits = createVisits(readoutCard, (p, speech) => {
+    hoverAt(p, "visit");
+    // on a phone the buttons sit below the plot: bring the plot (and its arrows) into view
+    const r = plot.element.getBoundingClientRect();
+    if (r.top < 0 || r.bottom > window.innerHeight) plot.element.scrollIntoView({ block: "nearest" });
+    if (announceTimer) { clearTimeout(announceTimer); announceTimer = 0; }
+    live.textContent = `${describe(names(), p, here.value, here.gradient)} ${speech}`;
+  });
+
+  const runsCard = div("gs-card", sideB);
+  const panel = createRunsPanel(runsCard, {
+    settings: (optimizer, lr) => { settings = { optimizer, lr }; },
+    play: () => player.setPlaying(!player.playing),
+    step: () => player.step(),
+    clear: () => player.clear(),
+    remove: (i) => player.remove(i),
+  }, uid);
+
+  const player = createRunsPlayer(panel, {
+    draw: (drawings) => plot.drawRuns(drawings),
+    changed: (specs, toModel) => {
+      if (toModel) write({ runs: specs }, true);
+      share.refresh();
+    },
+  });
+
+  const fig3d = document.createElement("figure");
+  fig3d.className = "gs-card gs-figure3d";
+  sideA.appendChild(fig3d);
+  const surface = createSurface3d(fig3d);
+  const cap3d = document.createElement("figcaption");
+  cap3d.className = "gs-caption";
+  cap3d.textContent = "The same surface in 3D: drag, or use the arrow keys, to turn it.";
+  fig3d.appendChild(cap3d);
+
+  // --- state -----------------------------------------------------------------------------------
+  /** @type {Compiled|null} */
+  let compiled = null;
+  /** @type {View} */
+  let view = DEFAULT_VIEW;
+  let equal = true;
+  /** @type {number[]|null} */
+  let point = null;
+  /** @type {{value: number, gradient: number[]}} */
+  let here = { value: NaN, gradient: [NaN, NaN] };
+  let settings = { optimizer: "gd", lr: 0.1 };
+  let loadSeq = 0;
+  let renderFrame = 0;
+  /** @type {ReturnType<typeof setTimeout>|0} */
+  let surfaceTimer = 0;
+  /** @type {{program: any, shown: View, scale: any}|null} */
+  let pending3d = null;
+  let interacting = false;
+  /** @type {ReturnType<typeof setTimeout>|0} */
+  let announceTimer = 0;
+  /** @type {ReturnType<typeof setTimeout>|0} */
+  let saveTimer = 0;
+  let destroyed = false;
+
+  const names = () => (compiled ? compiled.variables.slice(0, 2) : ["x", "y"]);
+
+  // --- model I/O -------------------------------------------------------------------------------
+  /** @param {Record<string, any>} values @param {boolean} [now] */
+  function write(values, now = false) {
+    for (const [k, v] of Object.entries(values)) model.set(k, v);
+    if (saveTimer) clearTimeout(saveTimer);
+    if (now) { saveTimer = 0; model.save_changes(); return; }
+    saveTimer = setTimeout(() => { saveTimer = 0; if (!destroyed) model.save_changes(); }, SAVE_MS);
+  }
+
+  // --- drawing ---------------------------------------------------------------------------------
+  function renderAll() {
+    renderFrame = 0;
+    if (destroyed) return;
+    performance.mark(RENDER_MARK);
+    const program = compiled ? compiled.program : null;
+    const minima = compiled && Array.isArray(compiled.minima) ? compiled.minima : [];
+    const { shown, scale } = plot.render(program, view, equal, { x: names()[0], y: names()[1] }, minima);
+    performance.measure("gradscape:render2d", RENDER_MARK);
+    // the 3D mesh follows a moment later while the view is being zoomed or panned
+    pending3d = { program, shown, scale };
+    if (surfaceTimer) clearTimeout(surfaceTimer);
+    if (interacting) surfaceTimer = setTimeout(render3d, 90);
+    else render3d();
+    player.draw();
+    if (point) redrawHover();
+    performance.measure("gradscape:render", RENDER_MARK);
+    performance.clearMarks(RENDER_MARK);
+  }
+  function render3d() {
+    surfaceTimer = 0;
+    if (!pending3d || destroyed) return;
+    const t3 = performance.now();
+    surface.setData(pending3d.program, pending3d.shown, pending3d.scale, names());
+    if (point) surface.setHover(point, here.value, here.gradient);
+    performance.measure("gradscape:render3d", { start: t3 });
+    pending3d = null;
+    interacting = false;
+  }
+  function scheduleRender() {
+    if (!renderFrame) renderFrame = requestAnimationFrame(renderAll);
+  }
+
+  /** @param {View} v @param {boolean} [live] part of a continuous zoom or pan */
+  function setView(v, live = false) {
+    const ok = validView(v);
+    if (!ok) return;
+    view = ok;
+    if (live) interacting = true;
+    scheduleRender();
+    write({ view: { x: [...view.x], y: [...view.y] } });
+    share.refresh();
+  }
+
+  // --- hover -----------------------------------------------------------------------------------
+  /**
+   * Show the gradient at p: evaluate one point, redraw only the overlays. O(1) in grid size.
+   * @param {number[]} p @param {string} source
+   */
+  function hoverAt(p, source) {
+    performance.mark(HOVER_MARK);
+    point = [p[0], p[1]];
+    redrawHover();
+    performance.measure("gradscape:hover", HOVER_MARK);
+    performance.clearMarks(HOVER_MARK);
+    if (source !== "model") model.set("point", [point[0], point[1]]);
+    if (source !== "model") write({});
+    visits.moved(point);
+    if (source !== "visit") announceLater();
+  }
+
+  function redrawHover() {
+    if (!point) return;
+    if (compiled) {
+      const r = evalPoint(compiled.program, point);
+      here = { value: r.value, gradient: [r.gradient[0] ?? 0, r.gradient[1] ?? 0] };
+      if (r.value !== r.value) here.gradient = [NaN, NaN];
+    } else {
+      here = { value: NaN, gradient: [NaN, NaN] };
+    }
+    plot.drawHover(point, here.value, here.gradient);
+    readout.update(point, here.value, here.gradient);
+    surface.setHover(point, here.value, here.gradient);
+  }
+
+  function announceLater() {
+    if (announceTimer) clearTimeout(announceTimer);
+    announceTimer = setTimeout(() => {
+      announceTimer = 0;
+      if (point && compiled) live.textContent = describe(names(), point, here.value, here.gradient);
+    }, ANNOUNCE_MS);
+  }
+
+  /** @param {KeyboardEvent} e @returns {boolean} handled */
+  function onPlotKey(e) {
+    const v = plot.shown;
+    const p = point || [(v.x[0] + v.x[1]) / 2, (v.y[0] + v.y[1]) / 2];
+    const f = e.shiftKey ? 0.1 : 0.02;
+    const dx = (v.x[1] - v.x[0]) * f;
+    const dy = (v.y[1] - v.y[0]) * f;
+    const clampX = (/** @type {number} */ x) => Math.min(v.x[1], Math.max(v.x[0], x));
+    const clampY = (/** @type {number} */ y) => Math.min(v.y[1], Math.max(v.y[0], y));
+    switch (e.key) {
+      case "ArrowLeft": hoverAt([clampX(p[0] - dx), p[1]], "key"); return true;
+      case "ArrowRight": hoverAt([clampX(p[0] + dx), p[1]], "key"); return true;
+      case "ArrowUp": hoverAt([p[0], clampY(p[1] + dy)], "key"); return true;
+      case "ArrowDown": hoverAt([p[0], clampY(p[1] - dy)], "key"); return true;
+      case "Enter": case " ": dropBall(p); return true;
+      case "+": case "=": setView(zoomAt(v, p[0], p[1], 1 / 1.25)); return true;
+      case "-": case "_": setView(zoomAt(v, p[0], p[1], 1.25)); return true;
+      case "0": resetView(); return true;
+      default: return false;
+    }
+  }
+
+  function resetView() {
+    setView(compiled && validView(compiled.view) ? /** @type {View} */ (validView(compiled.view)) : DEFAULT_VIEW);
+  }
+
+  // --- runs ------------------------------------------------------------------------------------
+  /** @param {number[]} p */
+  function dropBall(p) {
+    if (!compiled) return;
+    /** @type {RunSpec} */
+    const spec = { optimizer: settings.optimizer, lr: settings.lr, start: [p[0], p[1]] };
+    const run = player.add(spec, compiled.program); // it waits at its start for Step or Play
+    if (run.traj.stopped === "invalid") live.textContent = run.traj.reason;
+  }
+
+  /** Runs from the model (a link, or the host): keep matching ones, compute the rest at once. */
+  function runsFromModel() {
+    if (compiled) player.fromSpecs(model.get("runs"), compiled.program);
+  }
+
+  // --- surfaces --------------------------------------------------------------------------------
+  /**
+   * @param {Compiled} c
+   * @param {{resetView: boolean, keepRuns: boolean, view?: View|null}} opts  `view`, if given, wins
+   */
+  function applyCompiled(c, opts) {
+    const prevName = compiled ? compiled.name : undefined;
+    compiled = c;
+    box.setDisplay(c);
+    box.setSelected(c.name || null);
+    const hasMinima = Array.isArray(c.minima) && c.minima.length > 0;
+    tools.setSurface(hasMinima, c.blurb ? `${c.title ? `${c.title}. ` : ""}${c.blurb}` : "");
+    readout.setSurface(c);
+    visits.setSurface(c);
+    if (opts.resetView || (c.name && c.name !== prevName)) {
+      view = validView(c.view) || DEFAULT_VIEW;
+      const start = Array.isArray(c.start) && c.start.length >= 2 ? c.start : null;
+      point = start ? [start[0], start[1]] : [(view.x[0] + view.x[1]) / 2, (view.y[0] + view.y[1]) / 2];
+      if (typeof c.lr === "number" && c.lr > 0 && settings.optimizer === "gd") {
+        settings = { optimizer: "gd", lr: c.lr };
+        panel.setSettings("gd", c.lr);
+      }
+    }
+    if (opts.view) view = opts.view;
+    if (!point) {
+      const start = Array.isArray(c.start) && c.start.length >= 2 ? c.start : null;
+      point = start ? [start[0], start[1]] : [(view.x[0] + view.x[1]) / 2, (view.y[0] + view.y[1]) / 2];
+    }
+    if (opts.keepRuns) player.recompute(c.program);
+    else player.reset();
+    renderAll();
+  }
+
+  /** The 2D figure as one picture: the typeset formula, the plot, its axes and a legend. */
+  function figureImage() {
+    const legend = player.runs.map((r) => {
+      const t = r.traj;
+      const info = optimizerInfo(t.optimizer);
+      const last = t.values[t.values.length - 1];
+      const how = t.stopped === "converged" ? "converged" : t.stopped === "diverged" ? "diverged" : "stopped";
+      const from = `from (${r.spec.start.slice(0, 2).map((c) => fmt(Number(c))).join(", ")})`;
+      return { color: r.color, text: `${info ? info.short : t.optimizer}, lr ${roundLr(Number(r.spec.lr))}, ${from}: ${how} after ${t.steps} steps, L = ${fmt(last)}` };
+    });
+    const note = point && Number.isFinite(here.value)
+      ? `Arrows at (${point.map((c) => fmt(c)).join(", ")}): the gradient ∇L points uphill (red); steepest descent −∇L (dashed blue).`
+      : "";
+    return composeFigure(/** @type {HTMLElement} */ (plot.element.parentElement), {
+      heading: box.element.querySelector(".gs-display"),
+      subtitle: compiled && compiled.title ? compiled.title : null,
+      legend,
+      note,
+    });
+  }
+
+  /**
+   * Compile typed text (or a gallery name) through the host; errors leave the last surface.
+   * @param {string} text @param {boolean} fromGallery
+   */
+  async function loadFormula(text, fromGallery) {
+    const seq = ++loadSeq;
+    if (!model.requestSurface) {
+      box.setError("This page shows a fixed surface; editing the formula needs the gradscape server (run: gradscape serve).", null);
+      return;
+    }
+    if (!text.trim()) {
+      box.setError("Type a formula, for example w1^2 + 3w2^2", 0);
+      return;
+    }
+    /** @type {Compiled|CompileError} */
+    let res;
+    try {
+      res = await model.requestSurface(text);
+    } catch (err) {
+      res = { error: `Could not reach the gradscape server (${err instanceof Error ? err.message : String(err)}).`, column: null };
+    }
+    if (destroyed || seq !== loadSeq) return; // a newer request is on its way
+    if ("error" in res) {
+      box.setError(res.error, typeof res.column === "number" ? res.column : null);
+      write({ formula: text });
+      return;
+    }
+    box.clearError();
+    if (fromGallery) box.setText(res.formula);
+    applyCompiled(res, { resetView: fromGallery, keepRuns: !fromGallery });
+    write({ compiled: res, formula: fromGallery ? res.formula : text, view: { x: [...view.x], y: [...view.y] }, runs: player.runs.map((r) => r.spec) }, true);
+    if (point) hoverAt(point, "load");
+  }
+
+  // --- model events ----------------------------------------------------------------------------
+  const onCompiled = () => {
+    const c = model.get("compiled");
+    if (c && c !== compiled && c.program) {
+      const hostView = validView(model.get("view"));
+      applyCompiled(c, { resetView: !compiled, keepRuns: false, view: hostView });
+      runsFromModel();
+      if (point) hoverAt(point, "model");
+    }
+  };
+  const onFormula = () => {
+    const f = model.get("formula");
+    if (typeof f === "string" && f !== box.text) {
+      box.setText(f);
+      if (!compiled || f !== compiled.formula) loadFormula(f, false);
+    }
+  };
+  const onView = () => {
+    const v = validView(model.get("view"));
+    if (v && !sameView(v, view)) { view = v; scheduleRender(); }
+  };
+  const onPoint = () => {
+    const p = model.get("point");
+    if (Array.isArray(p) && p.length >= 2 && (!point || p[0] !== point[0] || p[1] !== point[1])) {
+      const q = [Number(p[0]), Number(p[1])];
+      if (q.every(Number.isFinite)) hoverAt(q, "model");
+    }
+  };
+  const onRuns = () => runsFromModel();
+  const listeners = /** @type {Array<[string, () => void]>} */ ([
+    ["change:compiled", onCompiled], ["change:formula", onFormula], ["change:view", onView],
+    ["change:point", onPoint], ["change:runs", onRuns],
+  ]);
+  for (const [ev, cb] of listeners) model.on(ev, cb);
+
+  const resize = new ResizeObserver(() => scheduleRender());
+  resize.observe(plot.element);
+  resize.observe(surface.element);
+
+  // --- start -----------------------------------------------------------------------------------
+  box.setText(String(model.get("formula") ?? ""));
+  if (typeof model.formulaHelp === "string" && model.formulaHelp) {
+    /** @type {HTMLElement} */ (box.element.querySelector(".gs-formula-help")).textContent = model.formulaHelp;
+  }
+  if (!model.requestSurface) box.setEditable(false, "This page shows fixed surfaces; to type your own formula, run gradscape serve.");
+  loadGallery();
+  const initial = model.get("compiled");
+  const initialView = validView(model.get("view"));
+  const initialPoint = model.get("point");
+  if (initial && initial.program) {
+    applyCompiled(initial, { resetView: true, keepRuns: false, view: initialView });
+    if (Array.isArray(initialPoint) && initialPoint.length >= 2 && initialPoint.every((v) => Number.isFinite(Number(v)))) {
+      point = [Number(initialPoint[0]), Number(initialPoint[1])];
+    }
+    if (!box.text) box.setText(initial.formula);
+    // a host that keeps the last refusal (the widget) shows it in a new view too
+    const refused = model.get("error");
+    if (typeof refused === "string" && refused && box.text !== initial.formula) {
+      const column = model.get("error_column");
+      box.setError(refused, typeof column === "number" ? column : null);
+    }
+    runsFromModel();
+    renderAll();
+    if (point) hoverAt(point, "model");
+  } else {
+    if (initialView) view = initialView;
+    renderAll();
+    readout.element.textContent = "Loading the surface…";
+    const f = model.get("formula");
+    if (typeof f === "string" && f.trim()) loadFormula(f, false);
+  }
+
+  async function loadGallery() {
+    /** @type {import("./formulabox.js").GalleryEntry[]|null} */
+    let entries = null;
+    try {
+      if (model.gallery) entries = await model.gallery();
+    } catch {
+      entries = null;
+    }
+    if (!Array.isArray(entries) || !entries.length) {
+      const fromModel = model.get("gallery");
+      entries = Array.isArray(fromModel) ? fromModel : []; // the gallery is Python's (gallery.py)
+    }
+    if (destroyed) return;
+    box.setGallery(/** @type {import("./formulabox.js").GalleryEntry[]} */ (entries));
+    if (compiled) box.setSelected(compiled.name || null);
+  }
+
+  return function cleanup() {
+    destroyed = true;
+    for (const [ev, cb] of listeners) model.off(ev, cb);
+    resize.disconnect();
+    if (renderFrame) cancelAnimationFrame(renderFrame);
+    if (surfaceTimer) clearTimeout(surfaceTimer);
+    player.destroy();
+    if (announceTimer) clearTimeout(announceTimer);
+    if (saveTimer) { clearTimeout(saveTimer); model.save_changes(); }
+    tools.destroy();
+    visits.destroy();
+    plot.destroy();
+    surface.destroy();
+    panel.destroy();
+    box.destroy();
+    share.destroy();
+    root.remove();
+  };
+}
+
+/** @param {string} cls @param {HTMLElement} parent */
+function div(cls, parent) {
+  const d = document.createElement("div");
+  d.className = cls;
+  parent.appendChild(d);
+  return d;
+}
+
+export default { render };

@@ -1,0 +1,169 @@
+// The readout beside the plot: the hovered point, the loss there, each partial derivative as
+// formula and value, the gradient and its length; and the same in words for screen readers.
+
+import { fmt, varHtml, toward, fullPrecision, tidyMath } from "../core/format.js";
+import { centralDifferences } from "../core/evaluator.js";
+
+/**
+ * @typedef {{variable: string, html?: string, text?: string}} Partial
+ * @typedef {{variables: string[], partials: Partial[], program?: import("../core/evaluator.js").Program}} Described
+ */
+
+/** @param {string} html */
+function span(html, cls = "") {
+  const s = document.createElement("span");
+  if (cls) s.className = cls;
+  s.innerHTML = html;
+  return s;
+}
+
+/** ∂L/∂v as a stacked fraction. @param {string} v */
+function partialHtml(v) {
+  return `<span class="gs-frac" aria-hidden="true"><span>∂<i>L</i></span><span>∂${varHtml(v)}</span></span>`;
+}
+
+/** @param {HTMLElement} host */
+export function createReadout(host) {
+  const el = document.createElement("section");
+  el.className = "gs-readout";
+  el.dataset.testid = "readout";
+  el.setAttribute("aria-label", "Gradient at the hovered point");
+  host.appendChild(el);
+
+  /** @type {{at: HTMLElement, value: HTMLElement, partials: HTMLElement[], grad: HTMLElement, norm: HTMLElement, undef: HTMLElement, names: string[]}|null} */
+  let rows = null;
+  /** the gradient check: exact partials beside central differences, while the box is ticked */
+  let checking = false;
+  /** @type {{table: HTMLElement, cells: HTMLElement[][], program: any}|null} */
+  let check = null;
+  /** @type {[number[], number, number[]]|null} */
+  let last = null;
+
+  /**
+   * Rebuild for a new surface: rows whose formulas do not change while hovering.
+   * @param {Described} d
+   */
+  function setSurface(d) {
+    el.replaceChildren();
+    const names = d.variables.slice(0, 2);
+    const line = (/** @type {string} */ cls) => {
+      const r = document.createElement("div");
+      r.className = `gs-ro-row ${cls}`;
+      el.appendChild(r);
+      return r;
+    };
+    const head = line("gs-ro-point");
+    head.append(span(`At (${names.map(varHtml).join(", ")}) = `, "gs-math"));
+    const at = span("", "gs-math gs-num");
+    head.append(at);
+    const vrow = line("gs-ro-value");
+    vrow.append(span("<i>L</i> = ", "gs-math"));
+    const value = span("", "gs-math gs-num");
+    vrow.append(value);
+    const undef = line("gs-ro-undefined");
+    undef.textContent = "L is undefined here: the formula has no value at this point, so it has no gradient either.";
+    undef.hidden = true;
+    const partials = names.map((v, i) => {
+      const r = line("gs-ro-partial");
+      const p = d.partials[i];
+      const formula = p && p.html ? tidyMath(p.html) : p && p.text ? escape(p.text) : "0";
+      r.append(span(`${partialHtml(v)}<span class="gs-sr">dL/d${v}</span> = `, "gs-math"));
+      r.append(span(formula, "gs-math gs-formula"));
+      r.append(span(" = ", "gs-math"));
+      const val = span("", "gs-math gs-num");
+      r.append(val);
+      return val;
+    });
+    const grow = line("gs-ro-grad");
+    grow.append(span("∇<i>L</i> = ", "gs-math"));
+    const grad = span("", "gs-math gs-num");
+    grow.append(grad);
+    grow.append(span(",&ensp;|∇<i>L</i>| = ", "gs-math gs-norm-label"));
+    const norm = span("", "gs-math gs-num gs-norm");
+    grow.append(norm);
+    rows = { at, value, partials, grad, norm, undef, names };
+    check = d.program ? gradientCheck(names, d.program) : null;
+  }
+
+  /** The toggle and the table of the gradient check. @param {string[]} names @param {any} program */
+  function gradientCheck(names, program) {
+    const toggle = document.createElement("label");
+    toggle.className = "gs-ro-check";
+    toggle.innerHTML = '<input type="checkbox" data-testid="gradient-check"> Check against finite differences';
+    const box = /** @type {HTMLInputElement} */ (toggle.querySelector("input"));
+    box.checked = checking;
+    const table = document.createElement("table");
+    table.className = "gs-check-table";
+    table.dataset.testid = "gradient-check-table";
+    table.hidden = !checking;
+    table.innerHTML = "<thead><tr><th></th><th>exact</th><th>central difference</th><th>difference</th></tr></thead>";
+    const body = document.createElement("tbody");
+    const cells = names.map((v) => {
+      const tr = document.createElement("tr");
+      tr.innerHTML = `<th scope="row">∂<i>L</i>/∂${varHtml(v)}</th><td></td><td></td><td></td>`;
+      body.appendChild(tr);
+      return /** @type {HTMLElement[]} */ ([...tr.querySelectorAll("td")]);
+    });
+    table.appendChild(body);
+    const note = document.createElement("caption");
+    note.textContent = "(L(w + h) − L(w − h)) / 2h with h = 10⁻⁶·max(1, |w|): close, never exact.";
+    table.appendChild(note);
+    el.append(toggle, table);
+    box.addEventListener("change", () => {
+      checking = box.checked;
+      table.hidden = !checking;
+      if (last) update(...last);
+    });
+    return { table, cells, program };
+  }
+
+  /**
+   * Show one point. Cheap: text of a few spans and two attributes.
+   * @param {number[]} p @param {number} value @param {number[]} g
+   */
+  function update(p, value, g) {
+    el.dataset.point = fullPrecision(p);
+    el.dataset.gradient = fullPrecision(g);
+    last = [p, value, g];
+    if (!rows) return;
+    if (check && checking) {
+      const numeric = centralDifferences(check.program, p);
+      check.table.dataset.numeric = fullPrecision(numeric);
+      check.cells.forEach(([exact, approx, diff], i) => {
+        exact.textContent = fmt(g[i], 13);
+        approx.textContent = fmt(numeric[i], 13); // enough digits to show it is not exact
+        diff.textContent = numeric[i] === numeric[i] && g[i] === g[i] ? (numeric[i] - g[i]).toExponential(1) : "undefined";
+      });
+    }
+    const undefinedHere = value !== value;
+    el.classList.toggle("gs-undefined", undefinedHere);
+    rows.at.textContent = `(${p.map((c) => fmt(c)).join(", ")})`;
+    rows.value.textContent = undefinedHere ? "undefined" : fmt(value, 5);
+    rows.undef.hidden = !undefinedHere;
+    rows.partials.forEach((s, i) => { s.textContent = undefinedHere ? "undefined" : fmt(g[i]); });
+    rows.grad.textContent = undefinedHere ? "undefined" : `(${g.slice(0, 2).map((c) => fmt(c)).join(", ")})`;
+    rows.norm.textContent = undefinedHere ? "undefined" : fmt(Math.hypot(g[0], g[1]));
+  }
+
+  return { element: el, setSurface, update };
+}
+
+/** @param {string} s */
+function escape(s) {
+  return s.replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * The gradient at a point in words, for the polite live region.
+ * @param {string[]} names @param {number[]} p @param {number} value @param {number[]} g
+ */
+export function describe(names, p, value, g) {
+  const at = `At ${names.map((n, i) => `${n} = ${fmt(p[i], 3, { ascii: true })}`).join(", ")}`;
+  if (value !== value) return `${at} the loss is undefined, so there is no gradient.`;
+  const n = Math.hypot(g[0], g[1]);
+  const loss = `${at} the loss is ${fmt(value, 3, { ascii: true })}.`;
+  if (!(n > 0)) return `${loss} The gradient is zero: no direction is downhill.`;
+  const up = toward(g[0], g[1]);
+  const down = toward(-g[0], -g[1]);
+  return `${loss} Uphill ${up}; steepest descent ${down}. Gradient length ${fmt(n, 3, { ascii: true })}.`;
+}

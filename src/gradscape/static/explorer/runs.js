@@ -1,0 +1,208 @@
+// The descent panel: optimizer and learning-rate controls, play / pause / step / clear, and the
+// legend of runs (optimizer, lr, steps, final loss, status), one colour each.
+
+import { OPTIMIZERS, EXPLORER_STEPS, optimizerInfo } from "../core/optimizers.js";
+import { fmt, escapeHtml } from "../core/format.js";
+
+/** Colour-blind-safe categorical colours (Okabe & Ito), darkest first; vermilion is kept for ∇L. */
+export const RUN_COLORS = ["#0072B2", "#CC79A7", "#009E73", "#E69F00", "#3d3d3d", "#56B4E9"];
+
+export const LR_MIN = 1e-4;
+export const LR_MAX = 10;
+
+/**
+ * @typedef {{optimizer: string, lr: number, start: number[], [k: string]: unknown}} RunSpec
+ * @typedef {{spec: RunSpec, traj: import("../core/optimizers.js").Trajectory, shown: number,
+ *            color: string}} Run
+ * @typedef {{
+ *   settings: (optimizer: string, lr: number) => void,
+ *   play: () => void, step: () => void, clear: () => void, remove: (index: number) => void,
+ * }} PanelHandlers
+ */
+
+/** @param {string} tag @param {Record<string, string>} [attrs] @param {string} [text] */
+function el(tag, attrs = {}, text = "") {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text) e.textContent = text;
+  return e;
+}
+
+/** A learning rate rounded for display and for the box: 3 significant digits. @param {number} lr */
+export function roundLr(lr) {
+  return Number(lr.toPrecision(3));
+}
+
+/**
+ * @param {HTMLElement} host @param {PanelHandlers} on
+ * @param {string} uid a prefix for element ids (several explorers may share a page)
+ */
+export function createRunsPanel(host, on, uid) {
+  const panel = el("section", { class: "gs-runs", "aria-label": "Gradient descent" });
+  host.appendChild(panel);
+  const head = el("div", { class: "gs-runs-head" });
+  const title = el("h2", { class: "gs-h" }, "Roll a ball downhill");
+  const controls = el("div", { class: "gs-controls" });
+
+  const optLabel = el("label", { for: `${uid}-opt` }, "Optimizer");
+  const opt = /** @type {HTMLSelectElement} */ (el("select", { id: `${uid}-opt`, "data-testid": "optimizer" }));
+  for (const o of OPTIMIZERS) {
+    const option = el("option", { value: o.name }, o.short);
+    opt.appendChild(option);
+  }
+
+  const lrLabel = el("label", { for: `${uid}-lr` }, "Learning rate");
+  const lrBox = /** @type {HTMLInputElement} */ (el("input", {
+    id: `${uid}-lr`, "data-testid": "lr", type: "text", inputmode: "decimal", autocomplete: "off",
+    spellcheck: "false", class: "gs-lr-box", "aria-describedby": `${uid}-lr-help`,
+  }));
+  const slider = /** @type {HTMLInputElement} */ (el("input", {
+    type: "range", min: String(Math.log10(LR_MIN)), max: String(Math.log10(LR_MAX)), step: "0.01",
+    class: "gs-lr-slider", "aria-label": "Learning rate, log scale", "aria-describedby": `${uid}-lr-help`,
+  }));
+  const lrHelp = el("span", { id: `${uid}-lr-help`, class: "gs-sr" }, `From ${LR_MIN} to ${LR_MAX}; the slider is logarithmic.`);
+  const update = el("p", { class: "gs-update", "aria-live": "off" });
+
+  const buttons = el("div", { class: "gs-buttons" });
+  const play = /** @type {HTMLButtonElement} */ (el("button", { type: "button", "data-testid": "play", "aria-label": "Pause the runs" }, "Pause"));
+  const stepBtn = /** @type {HTMLButtonElement} */ (el("button", { type: "button", "data-testid": "step" }, "Step"));
+  const clear = /** @type {HTMLButtonElement} */ (el("button", { type: "button", "data-testid": "reset-runs" }, "Clear"));
+  clear.setAttribute("aria-label", "Clear all runs");
+  buttons.append(play, stepBtn, clear);
+  head.append(title, buttons);
+
+  const lrRow = el("div", { class: "gs-lr-row" });
+  lrRow.append(slider, lrBox);
+  controls.append(optLabel, opt, lrLabel, lrRow, lrHelp);
+  const legend = el("ol", { class: "gs-legend", "data-testid": "runs", "aria-label": "Runs" });
+  const empty = el("p", { class: "gs-empty" }, "Click the plot, or press Enter on it, to drop a ball and watch it descend.");
+  const rule = el("p", { class: "gs-footnote" }, `A run stops when |∇L| < 10⁻⁶ (converged), when it runs away or lands where L is undefined (diverged), or after ${EXPLORER_STEPS} steps.`);
+  panel.append(head, controls, update, legend, empty, rule);
+
+  let lr = 0.1;
+  const setLrUi = (/** @type {number} */ v, /** @type {boolean} */ fromBox) => {
+    lr = v;
+    slider.value = String(Math.log10(v));
+    if (!fromBox) lrBox.value = String(roundLr(v));
+    lrBox.removeAttribute("aria-invalid");
+  };
+  const showUpdate = () => {
+    const info = optimizerInfo(opt.value);
+    update.textContent = info ? info.update : "";
+  };
+
+  const onOpt = () => {
+    const info = optimizerInfo(opt.value);
+    if (info) setLrUi(info.defaults.lr, false);
+    showUpdate();
+    on.settings(opt.value, lr);
+  };
+  const onSlider = () => {
+    setLrUi(roundLr(10 ** Number(slider.value)), false);
+    on.settings(opt.value, lr);
+  };
+  const onBox = () => {
+    const v = Number(lrBox.value.trim().replace("−", "-"));
+    if (Number.isFinite(v) && v > 0) {
+      setLrUi(v, true);
+      on.settings(opt.value, lr);
+    } else {
+      lrBox.setAttribute("aria-invalid", "true");
+    }
+  };
+  const onBoxBlur = () => { lrBox.value = String(lr); lrBox.removeAttribute("aria-invalid"); };
+  const onLegendClick = (/** @type {Event} */ e) => {
+    const b = /** @type {HTMLElement} */ (e.target).closest("button[data-index]");
+    if (b) on.remove(Number(/** @type {HTMLElement} */ (b).dataset.index));
+  };
+  const listening = new AbortController(); // destroy() removes every listener at once
+  const { signal } = listening;
+  opt.addEventListener("change", onOpt, { signal });
+  slider.addEventListener("input", onSlider, { signal });
+  lrBox.addEventListener("input", onBox, { signal });
+  lrBox.addEventListener("change", onBox, { signal });
+  lrBox.addEventListener("blur", onBoxBlur, { signal });
+  play.addEventListener("click", on.play, { signal });
+  stepBtn.addEventListener("click", on.step, { signal });
+  clear.addEventListener("click", on.clear, { signal });
+  legend.addEventListener("click", onLegendClick, { signal });
+
+  setLrUi(lr, false);
+  showUpdate();
+
+  /** @type {HTMLElement[]} */
+  let items = [];
+
+  /**
+   * Rebuild the legend (when runs are added or removed).
+   * @param {Run[]} runs @param {number} [newest] index to announce
+   */
+  function setRuns(runs) {
+    items = runs.map((r, i) => {
+      const li = el("li", { class: "gs-run" });
+      li.innerHTML =
+        `<span class="gs-swatch" style="background:${r.color}" aria-hidden="true"></span>` +
+        `<span class="gs-run-name">${escapeHtml(r.spec.optimizer)} <span class="gs-muted">lr ${escapeHtml(String(roundLr(Number(r.spec.lr))))}</span></span>` +
+        `<span class="gs-run-state"></span>` +
+        `<button type="button" class="gs-remove" data-index="${i}" aria-label="Remove run ${i + 1}">×</button>`;
+      return li;
+    });
+    legend.replaceChildren(...items);
+    empty.hidden = runs.length > 0;
+    tick(runs);
+  }
+
+  /**
+   * Refresh each run's steps / loss / status (cheap; called every animation frame).
+   * @param {Run[]} runs
+   */
+  function tick(runs) {
+    runs.forEach((r, i) => {
+      const li = items[i];
+      if (!li) return;
+      const t = r.traj;
+      const n = Math.floor(Math.min(r.shown, t.steps));
+      const running = n < t.steps;
+      const status = t.stopped === "invalid" ? "diverged" : running ? "running" : t.stopped;
+      const last = t.points[n];
+      const loss = t.values[n];
+      const final = last.map(String).join(",");
+      if (li.dataset.status === status && li.dataset.final === final) return;
+      li.dataset.status = status;
+      li.dataset.final = final;
+      li.dataset.steps = String(n);
+      li.title = t.reason;
+      const state = /** @type {HTMLElement} */ (li.querySelector(".gs-run-state"));
+      let words;
+      if (t.stopped === "invalid") words = t.reason;
+      else if (running) words = `${n} step${n === 1 ? "" : "s"} · L = ${fmt(loss, 3)}`;
+      else if (t.stopped === "converged") words = `converged in ${n} step${n === 1 ? "" : "s"} · L = ${fmt(loss, 3)}`;
+      else if (t.stopped === "diverged") words = `diverged after ${n} step${n === 1 ? "" : "s"}`;
+      else words = `stopped after ${n} steps (the cap) · L = ${fmt(loss, 3)}`;
+      state.textContent = words;
+      li.classList.toggle("gs-diverged", status === "diverged");
+    });
+  }
+
+  return {
+    element: panel,
+    setRuns,
+    tick,
+    /** @param {boolean} playing */
+    setPlaying(playing) {
+      play.textContent = playing ? "Pause" : "Play";
+      play.setAttribute("aria-label", playing ? "Pause the runs" : "Play the runs");
+    },
+    /** @param {string} optimizer @param {number} value */
+    setSettings(optimizer, value) {
+      if (optimizerInfo(optimizer)) opt.value = optimizer;
+      if (Number.isFinite(value) && value > 0) setLrUi(value, false);
+      showUpdate();
+    },
+    get settings() { return { optimizer: opt.value, lr }; },
+    destroy() {
+      listening.abort();
+      panel.remove();
+    },
+  };
+}

@@ -1,0 +1,376 @@
+// The same surface in 3D: a mesh from a coarse grid, drawn as shaded quads back to front
+// (painter's algorithm), turned by dragging or the arrow keys. The hover point and its
+// steepest-descent direction are drawn on a separate overlay canvas, linked to the 2D view.
+
+import { evalView, evalValue } from "../core/evaluator.js";
+import { LUT } from "../core/colormap.js";
+import { varText } from "../core/format.js";
+import { COLORS, arrow } from "../core/paint.js";
+
+/**
+ * @typedef {import("../core/view.js").View} View
+ * @typedef {import("../core/evaluator.js").Program} Program
+ * @typedef {{normalize: (v: number) => number, lo: number, hi: number}} Scale
+ */
+
+const N = 56; // mesh points a side
+const HEIGHT = 0.85; // height of the surface box relative to its half-width
+
+/**
+ * @param {HTMLElement} host
+ * @param {{rotated?: () => void}} [on]
+ */
+export function createSurface3d(host, on = {}) {
+  const wrap = document.createElement("div");
+  wrap.className = "gs-surface3d";
+  host.appendChild(wrap);
+  const canvas = document.createElement("canvas");
+  canvas.className = "gs-layer";
+  canvas.dataset.testid = "surface3d";
+  canvas.tabIndex = 0;
+  canvas.setAttribute("role", "img");
+  canvas.setAttribute("aria-label", "The loss surface in 3D. Drag, or use the arrow keys, to turn it.");
+  const overlay = document.createElement("canvas");
+  overlay.className = "gs-layer gs-overlay3d";
+  overlay.setAttribute("aria-hidden", "true");
+  wrap.append(canvas, overlay);
+  const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
+  const octx = /** @type {CanvasRenderingContext2D} */ (overlay.getContext("2d"));
+
+  let w = 0;
+  let h = 0;
+  let dpr = 1;
+  let az = -0.62; // radians about the vertical axis
+  let el = 0.55; // elevation above the horizon
+  /** @type {{program: Program, view: View, scale: Scale, names: string[]}|null} */
+  let data = null;
+  /** @type {{X: Float64Array, Y: Float64Array, Z: Float64Array, T: Float64Array}|null} */
+  let mesh = null;
+  let fit = { k: 1, cx: 0, cy: 0 };
+  /** @type {{p: number[], value: number, g: number[]}|null} */
+  let hoverState = null;
+
+  function measure() {
+    const r = wrap.getBoundingClientRect();
+    const nw = Math.max(1, Math.round(r.width));
+    const nh = Math.max(1, Math.round(r.height));
+    const nd = Math.min(3, window.devicePixelRatio || 1);
+    if (nw === w && nh === h && nd === dpr) return false;
+    w = nw; h = nh; dpr = nd;
+    for (const c of [canvas, overlay]) {
+      c.width = Math.round(w * dpr);
+      c.height = Math.round(h * dpr);
+      c.style.width = `${w}px`;
+      c.style.height = `${h}px`;
+    }
+    return true;
+  }
+
+  // world: X, Y in [-1, 1] on the longer side of the view (equal scale), Z in [0, HEIGHT]
+  const frameOf = () => {
+    const v = data ? data.view : { x: [-1, 1], y: [-1, 1] };
+    const half = Math.max(v.x[1] - v.x[0], v.y[1] - v.y[0]) / 2;
+    return { half, cx: (v.x[0] + v.x[1]) / 2, cy: (v.y[0] + v.y[1]) / 2, ax: (v.x[1] - v.x[0]) / 2 / half, ay: (v.y[1] - v.y[0]) / 2 / half };
+  };
+  let box = frameOf();
+  /** @param {number} x */
+  const wx = (x) => (x - box.cx) / box.half;
+  /** @param {number} y */
+  const wy = (y) => (y - box.cy) / box.half;
+  /** height in world units: linear in the value over the colour scale's range (clamped there) @param {number} v */
+  const wz = (v) => {
+    if (!data) return 0;
+    const { lo, hi } = data.scale;
+    const t = hi > lo ? (v - lo) / (hi - lo) : 0.5;
+    return Math.max(0, Math.min(1, t)) * HEIGHT;
+  };
+
+  /**
+   * World -> screen px, and depth (larger is farther).
+   * @param {number} X @param {number} Y @param {number} Z @returns {[number, number, number]}
+   */
+  function project(X, Y, Z) {
+    const ca = Math.cos(az);
+    const sa = Math.sin(az);
+    const x1 = X * ca - Y * sa;
+    const y1 = X * sa + Y * ca;
+    const z = Z - HEIGHT / 2;
+    const up = y1 * Math.sin(el) + z * Math.cos(el);
+    const depth = y1 * Math.cos(el) - z * Math.sin(el);
+    const persp = 1 / (1 + 0.12 * depth);
+    return [fit.cx + fit.k * x1 * persp, fit.cy - fit.k * up * persp, depth];
+  }
+
+  function computeFit() {
+    fit = { k: 1, cx: 0, cy: 0 };
+    let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+    for (const X of [-box.ax, box.ax]) for (const Y of [-box.ay, box.ay]) for (const Z of [0, HEIGHT]) {
+      const [px, py] = project(X, Y, Z);
+      x0 = Math.min(x0, px); x1 = Math.max(x1, px); y0 = Math.min(y0, py); y1 = Math.max(y1, py);
+    }
+    const pad = 14;
+    const k = Math.min((w - 2 * pad) / (x1 - x0), (h - 2 * pad) / (y1 - y0));
+    fit = { k, cx: w / 2 - (k * (x0 + x1)) / 2, cy: h / 2 - (k * (y0 + y1)) / 2 };
+  }
+
+  /**
+   * New surface, window or colour scale: rebuild the mesh and redraw.
+   * @param {Program|null} program @param {View} view @param {Scale|null} scale @param {string[]} names
+   */
+  function setData(program, view, scale, names) {
+    if (!program || !scale) { data = null; mesh = null; draw(); return; }
+    data = { program, view, scale, names };
+    box = frameOf();
+    const g = evalView(program, view, N, N);
+    const X = new Float64Array(N * N);
+    const Y = new Float64Array(N * N);
+    const Z = new Float64Array(N * N);
+    const T = new Float64Array(N * N);
+    for (let j = 0; j < N; j++) for (let i = 0; i < N; i++) {
+      const k = j * N + i;
+      X[k] = wx(g.xs[i]);
+      Y[k] = wy(g.ys[j]);
+      const v = g.value[k];
+      T[k] = v === v ? scale.normalize(v) : NaN;
+      Z[k] = v === v ? wz(v) : NaN;
+    }
+    mesh = { X, Y, Z, T };
+    draw();
+  }
+
+  /** Redraw the surface (and the overlay). */
+  function draw() {
+    measure();
+    computeFit();
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    if (!mesh || !data) { drawOverlay(); return; }
+    const { X, Y, Z, T } = mesh;
+    const n = N * N;
+    const P = new Float64Array(n * 3);
+    for (let k = 0; k < n; k++) {
+      const z = Z[k] === Z[k] ? Z[k] : 0;
+      const [px, py, d] = project(X[k], Y[k], z);
+      P[3 * k] = px; P[3 * k + 1] = py; P[3 * k + 2] = d;
+    }
+    floor(P);
+    // quads, far to near
+    const quads = [];
+    for (let j = 0; j < N - 1; j++) for (let i = 0; i < N - 1; i++) {
+      const a = j * N + i;
+      const b = a + 1;
+      const c = a + N + 1;
+      const d = a + N;
+      if (T[a] !== T[a] || T[b] !== T[b] || T[c] !== T[c] || T[d] !== T[d]) continue;
+      quads.push({ i, j, a, b, c, d, depth: (P[3 * a + 2] + P[3 * b + 2] + P[3 * c + 2] + P[3 * d + 2]) / 4 });
+    }
+    quads.sort((p, q) => q.depth - p.depth);
+    // light from the upper left of the viewer, fixed to the camera
+    const ca = Math.cos(az);
+    const sa = Math.sin(az);
+    const light = norm3([-0.45 * ca + 0.6 * sa, 0.45 * sa + 0.6 * ca, 0.75]);
+    ctx.lineJoin = "round";
+    ctx.lineWidth = 0.6;
+    for (const q of quads) {
+      const { i, j, a, b, c, d } = q;
+      // normal from the two diagonals
+      const ux = X[c] - X[a], uy = Y[c] - Y[a], uz = Z[c] - Z[a];
+      const vx = X[d] - X[b], vy = Y[d] - Y[b], vz = Z[d] - Z[b];
+      const nrm = norm3([uy * vz - uz * vy, uz * vx - ux * vz, ux * vy - uy * vx]);
+      const lambert = Math.abs(nrm[0] * light[0] + nrm[1] * light[1] + nrm[2] * light[2]);
+      const shade = 0.62 + 0.42 * lambert;
+      const t = (T[a] + T[b] + T[c] + T[d]) / 4;
+      const li = 3 * Math.max(0, Math.min(255, Math.round(t * 255)));
+      const r = Math.min(255, LUT[li] * shade) | 0;
+      const gg = Math.min(255, LUT[li + 1] * shade) | 0;
+      const bb = Math.min(255, LUT[li + 2] * shade) | 0;
+      const fill = `rgb(${r},${gg},${bb})`;
+      ctx.beginPath();
+      ctx.moveTo(P[3 * a], P[3 * a + 1]);
+      ctx.lineTo(P[3 * b], P[3 * b + 1]);
+      ctx.lineTo(P[3 * c], P[3 * c + 1]);
+      ctx.lineTo(P[3 * d], P[3 * d + 1]);
+      ctx.closePath();
+      ctx.fillStyle = fill;
+      ctx.fill();
+      ctx.strokeStyle = fill; // close the hairline seams between quads
+      ctx.stroke();
+      if (j % 5 === 0 || i % 5 === 0) { // a light wireframe on every 5th mesh line
+        ctx.strokeStyle = "rgba(30,34,50,0.18)";
+        ctx.beginPath();
+        if (j % 5 === 0) { ctx.moveTo(P[3 * a], P[3 * a + 1]); ctx.lineTo(P[3 * b], P[3 * b + 1]); }
+        if (i % 5 === 0) { ctx.moveTo(P[3 * a], P[3 * a + 1]); ctx.lineTo(P[3 * d], P[3 * d + 1]); }
+        ctx.stroke();
+      }
+    }
+    drawOverlay();
+  }
+
+  /** The floor outline and axis names. @param {Float64Array} P */
+  function floor(P) {
+    if (!data) return;
+    const { ax, ay } = box;
+    const corners = [[-ax, -ay], [ax, -ay], [ax, ay], [-ax, ay]].map(([X, Y]) => project(X, Y, 0));
+    ctx.strokeStyle = "rgba(30,34,50,0.35)";
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    corners.forEach(([x, y], k) => (k ? ctx.lineTo(x, y) : ctx.moveTo(x, y)));
+    ctx.closePath();
+    ctx.stroke();
+    ctx.font = `italic 13px Georgia, "Times New Roman", serif`;
+    ctx.fillStyle = "rgba(30,34,50,0.8)";
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    // label the two floor edges nearest the viewer
+    const [nx, ny] = data.names.map(varText);
+    const ex = nearerEdge([[-ax, -ay, ax, -ay], [-ax, ay, ax, ay]]);
+    const ey = nearerEdge([[-ax, -ay, -ax, ay], [ax, -ay, ax, ay]]);
+    labelEdge(ex, nx);
+    labelEdge(ey, ny);
+    // the vertical axis at the back-most corner
+    let back = corners[0];
+    let bk = 0;
+    corners.forEach((c, k) => { if (c[2] > back[2]) { back = c; bk = k; } });
+    const [BX, BY] = [[-ax, -ay], [ax, -ay], [ax, ay], [-ax, ay]][bk];
+    const top = project(BX, BY, HEIGHT);
+    ctx.beginPath();
+    ctx.moveTo(back[0], back[1]);
+    ctx.lineTo(top[0], top[1]);
+    ctx.stroke();
+    ctx.fillText("L", top[0], top[1] - 10);
+    void P;
+  }
+
+  /** @param {number[][]} edges [X0, Y0, X1, Y1] @returns {number[]} */
+  function nearerEdge(edges) {
+    let best = edges[0];
+    let bd = Infinity;
+    for (const e of edges) {
+      const d = project((e[0] + e[2]) / 2, (e[1] + e[3]) / 2, 0)[2];
+      if (d < bd) { bd = d; best = e; }
+    }
+    return best;
+  }
+
+  /** @param {number[]} e @param {string} text */
+  function labelEdge(e, text) {
+    const [mx, my] = [(e[0] + e[2]) / 2, (e[1] + e[3]) / 2];
+    const [px, py] = project(mx === 0 ? 0 : mx + Math.sign(mx) * 0.16, my === 0 ? 0 : my + Math.sign(my) * 0.16, 0);
+    ctx.fillText(text, Math.max(12, Math.min(w - 12, px)), Math.max(10, Math.min(h - 8, py)));
+  }
+
+  /** The hover point on the surface, with the descent direction along it. */
+  function drawOverlay() {
+    octx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    octx.clearRect(0, 0, w, h);
+    if (!hoverState || !data) return;
+    const { p, value, g } = hoverState;
+    if (value !== value) return;
+    const X = wx(p[0]);
+    const Y = wy(p[1]);
+    if (Math.abs(X) > box.ax + 1e-3 || Math.abs(Y) > box.ay + 1e-3) return;
+    const Z = wz(value);
+    const [px, py] = project(X, Y, Z);
+    const [fx, fy] = project(X, Y, 0);
+    octx.strokeStyle = "rgba(20,24,36,0.5)";
+    octx.setLineDash([2, 3]);
+    octx.lineWidth = 1;
+    octx.beginPath();
+    octx.moveTo(px, py);
+    octx.lineTo(fx, fy);
+    octx.stroke();
+    octx.setLineDash([]);
+    const norm = Math.hypot(g[0], g[1]);
+    if (norm > 0 && Number.isFinite(norm)) {
+      // walk a short way downhill in the plane and follow the surface's height there
+      const step = 0.2 * box.half;
+      for (const [sign, color, dashed] of /** @type {Array<[number, string, boolean]>} */ ([[-1, COLORS.descent, true], [1, COLORS.gradient, false]])) {
+        const q = [p[0] + (sign * step * g[0]) / norm, p[1] + (sign * step * g[1]) / norm];
+        const v = evalValue(data.program, q);
+        const qz = v === v ? wz(v) : Z;
+        let [qx, qy] = project(wx(q[0]), wy(q[1]), qz);
+        // keep the arrow readable however it is foreshortened: 26..56 px on screen
+        const len = Math.hypot(qx - px, qy - py);
+        if (len > 0) {
+          const k = Math.max(26, Math.min(56, len)) / len;
+          qx = px + (qx - px) * k;
+          qy = py + (qy - py) * k;
+        }
+        arrow(octx, px, py, qx, qy, color, dashed);
+      }
+    }
+    octx.beginPath();
+    octx.arc(px, py, 4.5, 0, 2 * Math.PI);
+    octx.fillStyle = "#fff";
+    octx.fill();
+    octx.lineWidth = 1.6;
+    octx.strokeStyle = "#1a1d26";
+    octx.stroke();
+    octx.beginPath();
+    octx.arc(fx, fy, 2, 0, 2 * Math.PI);
+    octx.fillStyle = "rgba(20,24,36,0.6)";
+    octx.fill();
+  }
+
+  // --- turning ---------------------------------------------------------------------------------
+  /** @type {{x: number, y: number, id: number}|null} */
+  let drag = null;
+  let frame = 0;
+  const requestDraw = () => {
+    if (!frame) frame = requestAnimationFrame(() => { frame = 0; draw(); on.rotated?.(); });
+  };
+  /** @param {number} da @param {number} de */
+  function turn(da, de) {
+    az += da;
+    el = Math.max(0.08, Math.min(1.45, el + de));
+    requestDraw();
+  }
+  /** @param {PointerEvent} e */
+  const down = (e) => { drag = { x: e.clientX, y: e.clientY, id: e.pointerId }; canvas.setPointerCapture(e.pointerId); };
+  /** @param {PointerEvent} e */
+  const move = (e) => {
+    if (!drag || e.pointerId !== drag.id) return;
+    turn(-(e.clientX - drag.x) * 0.01, (e.clientY - drag.y) * 0.008);
+    drag.x = e.clientX;
+    drag.y = e.clientY;
+  };
+  const up = () => { drag = null; };
+  /** @param {KeyboardEvent} e */
+  const key = (e) => {
+    const big = e.shiftKey ? 4 : 1;
+    const moves = { ArrowLeft: [0.08, 0], ArrowRight: [-0.08, 0], ArrowUp: [0, 0.06], ArrowDown: [0, -0.06] };
+    const m = /** @type {Record<string, number[]>} */ (moves)[e.key];
+    if (m) { e.preventDefault(); turn(m[0] * big, m[1] * big); }
+  };
+  const listening = new AbortController(); // destroy() removes every listener at once
+  const { signal } = listening;
+  canvas.addEventListener("pointerdown", down, { signal });
+  canvas.addEventListener("pointermove", move, { signal });
+  canvas.addEventListener("pointerup", up, { signal });
+  canvas.addEventListener("pointercancel", up, { signal });
+  canvas.addEventListener("keydown", key, { signal });
+
+  return {
+    element: wrap,
+    canvas,
+    setData,
+    draw,
+    /** @param {number[]|null} p @param {number} value @param {number[]} g */
+    setHover(p, value, g) {
+      hoverState = p ? { p, value, g } : null;
+      drawOverlay();
+    },
+    resize() { if (measure()) draw(); },
+    destroy() {
+      if (frame) cancelAnimationFrame(frame);
+      listening.abort();
+      wrap.remove();
+    },
+  };
+}
+
+/** @param {number[]} v @returns {number[]} */
+function norm3(v) {
+  const n = Math.hypot(v[0], v[1], v[2]) || 1;
+  return [v[0] / n, v[1] / n, v[2] / n];
+}

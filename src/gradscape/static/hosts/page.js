@@ -1,0 +1,70 @@
+// The web-page host: a model kept in the URL (so a link reproduces what you see) and backed by
+// the local server's /api/compile and /api/gallery; then the explorer renders into #app.
+// The URL's query is host.js's state format (g= or f=, v=, p=, r=...).
+
+import { render } from "../explorer/explorer.js";
+import { MemoryModel, stateToQuery, queryToState, serverSurface, serverGallery } from "./model.js";
+
+const URL_DELAY_MS = 300;
+const DEFAULT_SURFACE = "bowl";
+
+/**
+ * The explorer's model for the web page: state in memory and, on save_changes, in the page's
+ * URL; requestSurface() and gallery() ask the server.
+ */
+class UrlModel extends MemoryModel {
+  /** @param {Record<string, any>} state */
+  constructor(state) {
+    super(state);
+    /** @type {ReturnType<typeof setTimeout>|0} */
+    this.timer = 0;
+  }
+
+  save_changes() {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => { this.timer = 0; writeUrl(this.state); }, URL_DELAY_MS);
+  }
+
+  requestSurface = serverSurface;
+  gallery = serverGallery;
+
+  /** The URL that reproduces the current state (written to the address bar at once). */
+  link() {
+    if (this.timer) { clearTimeout(this.timer); this.timer = 0; }
+    writeUrl(this.state);
+    return location.href;
+  }
+}
+
+/** @param {Record<string, any>} state */
+function writeUrl(state) {
+  const url = `${location.pathname}?${stateToQuery(state)}${location.hash}`;
+  if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(null, "", url);
+}
+
+async function main() {
+  const app = document.getElementById("app");
+  if (!app) return;
+  const { name, formula, view: v, point: p, runs } = queryToState(location.search);
+
+  const model = new UrlModel({ formula: "", compiled: null, view: null, point: null, runs: [] });
+  render({ model, el: app });
+
+  const wanted = name || formula || DEFAULT_SURFACE;
+  let res = await model.requestSurface(wanted).catch((err) => ({ error: `Could not reach the gradscape server (${err.message}).`, column: null }));
+  if ("error" in res) {
+    // show the message against the text in the box, and the bowl meanwhile
+    const fallback = await model.requestSurface(DEFAULT_SURFACE).catch(() => null);
+    if (fallback && !("error" in fallback)) model.set("compiled", fallback);
+    model.set("formula", formula || wanted);
+    return;
+  }
+  // the window, runs and point first, so the first drawing of the surface already shows them
+  if (v) model.set("view", v);
+  if (runs.length) model.set("runs", runs);
+  if (p) model.set("point", p);
+  model.set("compiled", res);
+  model.set("formula", res.formula && (name || !formula) ? res.formula : /** @type {string} */ (formula));
+}
+
+main();

@@ -1,0 +1,157 @@
+"""One truth for the optimizers: Python's `gradscape.descend` is the reference, and the browser's
+`core/optimizers.js` replays it. The golden trajectories are made here from Python at test time
+(so they can never go stale): all six optimizers on several surfaces, learning rates and starts,
+ending in every way a run can end (converged, at the start too; diverged through an undefined
+value, a runaway value, a runaway point; max_steps). Every point, value and gradient, the stop
+step, the status and the reason sentence must be equal. The lesson's own descent figure
+(lesson/descent.js) is replayed against the same reference."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pytest
+
+from gradscape import Surface, descend
+
+# (formula, optimizer, lr, start, steps): each line is one golden trajectory
+CASES: list[tuple[str, str, float, tuple[float, float], int]] = [
+    # the lesson's bowl: every optimizer at its default rate and at another
+    *[("w1^2 + 3w2^2", opt, lr, (3.0, 1.0), 300)
+      for opt, lr in [("gd", 0.1), ("momentum", 0.02), ("nesterov", 0.02), ("adagrad", 0.5),
+                      ("rmsprop", 0.1), ("adam", 0.1), ("gd", 0.3), ("momentum", 0.05),
+                      ("nesterov", 0.08), ("adagrad", 1.5), ("rmsprop", 0.01), ("adam", 0.5)]],
+    ("w1^2 + 3w2^2", "gd", 0.1, (0.0, 0.0), 100),  # converged at the start: 0 steps
+    ("w1^2 + 3w2^2", "gd", 0.4, (3.0, 1.0), 200),  # the value runs away (lr > 1/3)
+    ("w1^2 + 3w2^2", "momentum", 0.3, (-2.0, 2.5), 200),  # so does momentum's
+    ("w1^2 + 3w2^2", "gd", 0.01, (3.0, 1.0), 25),  # max_steps
+    ("w1^2 + 3w2^2", "adam", 0.1, (3.0, 1.0), 1),  # max_steps after 1 step (singular)
+    # Rosenbrock's valley: slow, curved; every optimizer for a while
+    *[("(1 - x)^2 + 100(y - x^2)^2", opt, lr, (-1.2, 1.0), 400)
+      for opt, lr in [("gd", 0.001), ("momentum", 0.0005), ("nesterov", 0.0005),
+                      ("adagrad", 0.3), ("rmsprop", 0.01), ("adam", 0.05)]],
+    # a saddle: descent runs off downhill until the value runs away
+    *[("x^2 - y^2", opt, lr, (1.0, 0.001), 2000)
+      for opt, lr in [("gd", 0.1), ("nesterov", 0.02), ("rmsprop", 0.1)]],
+    # the point runs away while the value stays small (atan is bounded)
+    ("atan(x) + y^2", "adam", 2e6, (0.5, 0.0), 100),
+    # a step out of the domain: the function is undefined there
+    ("log(x) + y^2", "gd", 1.0, (0.5, 1.0), 50),
+    # a bumpy surface, several starts
+    *[("sin(x) cos(y) + (x^2 + y^2) / 20", opt, 0.2, start, 150)
+      for opt in ("gd", "momentum", "adam") for start in [(1.0, 2.0), (-2.5, 0.3)]],
+]  # fmt: skip
+
+
+def _golden() -> list[dict[str, Any]]:
+    out = []
+    for formula, optimizer, lr, start, steps in CASES:
+        surface = Surface(formula)
+        tr = descend(surface, start, optimizer, lr=lr, steps=steps)
+        out.append(
+            {
+                "case": f"{optimizer} lr={lr} from {start} on {formula}",
+                "program": surface.program(),
+                "optimizer": optimizer,
+                "lr": lr,
+                "start": list(start),
+                "steps": steps,
+                "want": {
+                    "points": tr.points.tolist(),
+                    "values": tr.values.tolist(),
+                    "gradients": tr.gradients.tolist(),
+                    "stopped": tr.stopped,
+                    "reason": tr.reason,
+                    "steps": tr.steps,
+                },
+            }
+        )
+    return out
+
+
+@pytest.fixture(scope="module")
+def golden() -> list[dict[str, Any]]:
+    cases = _golden()
+    # the cases end in every way a run can end
+    reasons = " | ".join(c["want"]["reason"] for c in cases)
+    endings = ["at the start (0 steps)", "the value ran away", "the point ran away",
+               "the function is undefined", "max_steps: stopped after 1 step with"]  # fmt: skip
+    for phrase in endings:
+        assert phrase in reasons, phrase
+    assert {c["want"]["stopped"] for c in cases} == {"converged", "diverged", "max_steps"}
+    assert {c["optimizer"] for c in cases} == {
+        "gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam",
+    }  # fmt: skip
+    return cases
+
+
+def _same(got: Any, want: Any, case: str, what: str) -> None:
+    got_a = np.array([math.nan if v is None else v for v in np.ravel(got)], dtype=float)
+    want_a = np.array(np.ravel(want), dtype=float)
+    assert got_a.shape == want_a.shape, (case, what)
+    np.testing.assert_allclose(got_a, want_a, rtol=1e-12, atol=0, equal_nan=True, err_msg=case)
+
+
+def test_every_optimizer_replays_pythons_trajectories(page, server_url, golden) -> None:
+    page.goto(server_url)
+    got = page.evaluate(
+        """async (cases) => {
+             const opt = await import('/static/core/optimizers.js');
+             return cases.map((c) => {
+               const t = opt.descend(c.program, c.start, c.optimizer, { lr: c.lr }, c.steps);
+               return { points: t.points, values: t.values, gradients: t.gradients,
+                        stopped: t.stopped, reason: t.reason, steps: t.steps };
+             });
+           }""",
+        golden,
+    )
+    exact = 0
+    for case, js in zip(golden, got, strict=True):
+        want, name = case["want"], case["case"]
+        assert js["stopped"] == want["stopped"], name
+        assert js["steps"] == want["steps"], name
+        assert js["reason"] == want["reason"], name
+        for what in ("points", "values", "gradients"):
+            _same(js[what], want[what], name, what)
+        exact += js["points"] == want["points"]
+    assert exact >= len(golden) // 2  # most are bit for bit: the same IEEE arithmetic
+
+
+def test_numbers_in_reasons_are_written_as_python_writes_them(page, server_url) -> None:
+    rng = np.random.default_rng(8)
+    xs = [0.125, 0.375, 2.5, -0.0, 0.0, 1e-4, 9.99995e-5, 123456.5, 1e21, 1e16, 999999.5]
+    xs += [float(v) for v in 10.0 ** rng.uniform(-12, 12, 300) * rng.choice([-1, 1], 300)]
+    xs += [float(np.round(v, 3)) for v in rng.uniform(-10, 10, 100)]
+    page.goto(server_url)
+    got = page.evaluate(
+        """async (xs) => {
+             const opt = await import('/static/core/optimizers.js');
+             return xs.map((x) => [opt.formatG(x, 2), opt.formatG(x, 3), opt.formatG(x, 6)]);
+           }""",
+        xs,
+    )
+    assert got == [[f"{x:.2g}", f"{x:.3g}", f"{x:.6g}"] for x in xs]
+
+
+@pytest.mark.parametrize("lr", [0.1, 0.32, 0.34, 0.4])
+def test_the_lessons_descent_figure_replays_python(page, server_url, lr) -> None:
+    """lesson/descent.js runs its 40 steps with the shared gd step; Python's descend (tol 0, so
+    it never stops early for convergence) gives the same points for as long as it runs."""
+    bowl = Surface("w1^2 + 3w2^2")
+    tr = descend(bowl, (3.0, 1.0), "gd", lr=lr, steps=40, tol=0.0)
+    page.goto(server_url)
+    got = page.evaluate(
+        """async ([program, lr]) => {
+             const fig = await import('/static/lesson/descent.js');
+             return fig.descend(program, [3, 1], lr);
+           }""",
+        [bowl.program(hessian=True), lr],
+    )
+    n = len(tr.points)
+    assert len(got["points"]) == 41 and n <= 41
+    if tr.stopped != "diverged":
+        assert n == 41
+    _same(got["points"][:n], tr.points.tolist(), f"lesson lr={lr}", "points")
+    _same(got["losses"][:n], tr.values.tolist(), f"lesson lr={lr}", "losses")

@@ -1,0 +1,52 @@
+// core/optimizers.js: the update rules and settings on their own (the whole runs are replayed
+// against Python's descend in tests/browser/test_optimizer_replay.py).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { step, settingsFor, OPTIMIZERS, num, pointText } from "../../src/gradscape/static/core/optimizers.js";
+
+const zeros = () => ({ v: [0, 0], s: [0, 0], m: [0, 0] });
+const none = () => { throw new Error("only Nesterov looks ahead"); };
+
+test("gradient descent steps against the gradient, lr times it", () => {
+  assert.deepEqual(step("gd", [3, 1], [6, 6], zeros(), 1, { lr: 0.1 }, none), [3 - 0.6000000000000001, 1 - 0.6000000000000001]);
+});
+
+test("momentum accumulates velocity: v <- beta v + g", () => {
+  const state = zeros();
+  const x1 = step("momentum", [1, 1], [1, 2], state, 1, { lr: 0.5, beta: 0.5 }, none);
+  assert.deepEqual([x1, state.v], [[0.5, 0], [1, 2]]);
+  const x2 = step("momentum", x1, [1, 2], state, 2, { lr: 0.5, beta: 0.5 }, none);
+  assert.deepEqual([x2, state.v], [[-0.25, -1.5], [1.5, 3]]);
+});
+
+test("Nesterov reuses g on its first step and looks ahead after", () => {
+  const state = zeros();
+  const seen = [];
+  const gradAt = (p) => { seen.push(p); return [p[0], p[1]]; };
+  step("nesterov", [1, 1], [1, 1], state, 1, { lr: 0.5, beta: 0.5 }, gradAt);
+  assert.deepEqual(seen, []);
+  step("nesterov", [0.5, 0.5], [0.5, 0.5], state, 2, { lr: 0.5, beta: 0.5 }, gradAt);
+  assert.deepEqual(seen, [[0.25, 0.25]]); // x - lr beta v
+});
+
+test("Adam's first step moves each coordinate by about lr, whatever the gradient's size", () => {
+  const x = step("adam", [0, 0], [1e-3, 1e3], zeros(), 1, { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8 }, none);
+  assert.ok(Math.abs(x[0] + 0.1) < 1e-5 && Math.abs(x[1] + 0.1) < 1e-9, String(x));
+});
+
+test("settings: the optimizer's defaults, overridden by valid given values only", () => {
+  assert.deepEqual(settingsFor("momentum", {}), { lr: 0.02, beta: 0.9 });
+  assert.deepEqual(settingsFor("momentum", { lr: 0.5, beta: 0.95, junk: 1 }), { lr: 0.5, beta: 0.95 });
+  assert.deepEqual(settingsFor("momentum", { lr: -1, beta: 1 }), { lr: 0.02, beta: 0.9 });
+  assert.throws(() => settingsFor("sgd", {}), /Unknown optimizer 'sgd'. Use one of: gd, momentum/);
+});
+
+test("six optimizers, in descent.OPTIMIZERS order", () => {
+  assert.deepEqual(OPTIMIZERS.map((o) => o.name), ["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"]);
+});
+
+test("numbers and points in sentences are written as descent.py writes them", () => {
+  assert.deepEqual([8.1e-7, 0.012, 3, 1.2e7, NaN, Infinity].map((x) => num(x)), ["8.1e-7", "0.012", "3", "1.2e7", "nan", "inf"]);
+  assert.equal(num(1.4567e10, 3), "1.46e10");
+  assert.equal(pointText([-0.5, 0, 1e-7]), "(-0.5, 0, 1e-07)");
+});

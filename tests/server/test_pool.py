@@ -1,0 +1,224 @@
+"""The compile pool: deadlines, replacement, memory cap, bounded queue and fairness per client."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from gradscape.server import pool as pool_module
+from gradscape.server.pool import Busy, CompilePool, compile_job
+
+
+def _sleepy_job(formula, variables, hessian):
+    """Stands in for a formula that takes forever ("slow") or a while ("sleep 0.4": seconds of
+    CPU time, as SymPy would use) to compile."""
+    if formula == "slow":
+        _burn(60)
+    if formula.startswith("sleep "):
+        _burn(float(formula.split()[1]))
+    return {"formula": formula}
+
+
+def _burn(seconds: float) -> None:
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        pass
+
+
+def _greedy_job(formula, variables, hessian):
+    """Stands in for a formula whose compile wants ever more memory."""
+    if formula == "greedy":
+        hog = [bytearray(2**20) for _ in range(4096)]  # 4 GiB
+        return {"formula": str(len(hog))}
+    return {"formula": formula}
+
+
+def run(pool: CompilePool, body):
+    """Run `body(pool)` in an event loop with the pool started, and close the pool after."""
+
+    async def main():
+        pool.start()
+        try:
+            while len(pool._idle) < pool.size:  # warmed up: each test times only its own jobs
+                await asyncio.sleep(0.05)
+            return await body(pool)
+        finally:
+            pool.close()
+
+    # in a thread of its own: a test run elsewhere (Playwright's sync API) may leave an event
+    # loop running in this one
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, main()).result()
+
+
+def job(formula: str) -> tuple:
+    return ((formula, None, False), (formula, None, False))
+
+
+def test_slow_compile_is_cut_off_and_the_next_one_works():
+    async def body(pool):
+        start = time.monotonic()
+        result = await pool.compile(*job("slow"), "a")
+        assert "took over 1 s" in result["error"]
+        assert time.monotonic() - start < 10
+        assert (await pool.compile(*job("x^2 + y^2"), "a"))["formula"] == "x^2 + y^2"
+        assert pool.replaced == 2  # stopped after its light try, then after the deadline
+
+    run(CompilePool(2, seconds=1.0, job=_sleepy_job), body)
+
+
+def test_a_queued_formula_is_not_blamed_for_a_slow_one_ahead_of_it():
+    async def body(pool):
+        slow = asyncio.ensure_future(pool.compile(*job("slow"), "a"))
+        await asyncio.sleep(0.2)
+        quick = await pool.compile(*job("x^2 + y^2"), "b")
+        assert "took over" in (await slow)["error"]
+        assert quick == {"formula": "x^2 + y^2"}
+
+    run(CompilePool(1, seconds=1.0, job=_sleepy_job), body)
+
+
+def test_an_internal_error_is_a_400_with_a_message_not_a_500(monkeypatch):
+    def broken(*args, **kwargs):
+        raise IndexError("boom")
+
+    monkeypatch.setattr(pool_module, "surface_payload", broken)
+    result = compile_job("x", None, False)
+    assert "internal error: IndexError" in result["error"]
+
+
+def test_a_worker_killed_from_outside_is_replaced_and_close_never_waits():
+    async def body(pool):
+        result = await pool.compile(*job("x^2"), "a")
+        assert result["variables"] == ["x", "y"]
+        worker = pool._idle[0]
+        worker.process.kill()  # as `timeout` or the OOM killer would
+        worker.process.join()
+        assert (await pool.compile(*job("x^3 + y"), "a"))["variables"] == ["x", "y"]
+        start = time.monotonic()
+        pool.close()
+        assert time.monotonic() - start < 3
+
+    run(CompilePool(1), body)
+
+
+def test_a_formula_that_needs_more_memory_than_the_cap_is_refused_and_the_worker_replaced():
+    async def body(pool):
+        result = await pool.compile(*job("greedy"), "a")
+        assert "more memory than the server allows" in result["error"]
+        assert "retire" not in result
+        assert (await pool.compile(*job("x"), "a")) == {"formula": "x"}
+        assert pool.replaced >= 1  # (twice if filling the memory outlasted the light try)
+
+    run(CompilePool(1, memory_mb=512, job=_greedy_job), body)
+
+
+def test_identical_formulas_waiting_at_once_are_compiled_once():
+    async def body(pool):
+        results = await asyncio.gather(*(pool.compile(*job("sleep 0.3"), c) for c in "abcdef"))
+        assert all(r == {"formula": "sleep 0.3"} for r in results)
+        assert pool._usage.keys() == {"a"}  # only the first asker's job ran
+
+    run(CompilePool(2, job=_sleepy_job), body)
+
+
+def test_a_full_queue_answers_busy_with_503():
+    async def body(pool):
+        running = [
+            asyncio.ensure_future(pool.compile(*job(f"sleep {1 + i / 10}"), f"c{i}"))
+            for i in range(3)
+        ]  # one runs, two wait: the queue is full
+        await asyncio.sleep(0.2)
+        with pytest.raises(Busy) as busy:
+            await pool.compile(*job("x"), "another")
+        assert busy.value.status == 503 and "try again" in busy.value.message
+        await asyncio.gather(*running)
+
+    run(CompilePool(1, queue=2, light_seconds=5.0, job=_sleepy_job), body)
+
+
+def test_slow_formulas_have_a_queue_of_their_own_and_cannot_fill_the_other():
+    async def body(pool):
+        slow = [
+            asyncio.ensure_future(pool.compile(*job(f"sleep 0.{5 + i}"), f"s{i}")) for i in range(4)
+        ]  # each overruns its light try and queues again as slow
+        await asyncio.sleep(1.0)
+        assert pool._slow_queued <= pool.slow_queue_limit == 2
+        assert (await pool.compile(*job("x"), "student")) == {"formula": "x"}
+        results = await asyncio.gather(*slow, return_exceptions=True)
+        refused = [r for r in results if isinstance(r, Busy)]
+        assert refused and all(r.status == 503 for r in refused)
+
+    run(CompilePool(2, queue=8, light_seconds=0.2, job=_sleepy_job), body)
+
+
+def test_one_client_may_not_queue_more_than_its_share():
+    async def body(pool):
+        mine = [
+            asyncio.ensure_future(pool.compile(*job(f"sleep 0.{i + 1}"), "me")) for i in range(3)
+        ]  # one runs, two wait
+        await asyncio.sleep(0.05)
+        with pytest.raises(Busy) as busy:
+            await pool.compile(*job("sleep 0.5"), "me")
+        assert busy.value.status == 429
+        assert (await pool.compile(*job("x"), "someone else")) == {"formula": "x"}
+        await asyncio.gather(*mine)
+
+    run(CompilePool(2, per_client_queue=2, job=_sleepy_job), body)
+
+
+def test_ten_attackers_cannot_take_every_worker():
+    """Ten clients hammering formulas that run into the deadline; a student still gets quick
+    answers, because heavy jobs hold at most workers - 1 workers and a light job that turns out
+    slow is moved to the heavy lane after LIGHT_SECONDS."""
+
+    async def attacker(pool, name, stop):
+        while not stop.is_set():
+            try:
+                await pool.compile(*job(f"slow {name} {time.monotonic()}"), name)
+            except Busy:
+                await asyncio.sleep(0.05)
+
+    async def body(pool):
+        stop = asyncio.Event()
+        attackers = [asyncio.ensure_future(attacker(pool, f"bad{i}", stop)) for i in range(10)]
+        # each new address gets light tries (0.25 s) until it is known as heavy
+        names = [f"bad{i}" for i in range(10)]
+        deadline = time.monotonic() + 30
+        while not all(pool._is_heavy(name) for name in names):
+            assert time.monotonic() < deadline, "the attackers were not found out in 30 s"
+            await asyncio.sleep(0.1)
+        waits = []
+        for i in range(10):
+            start = time.monotonic()
+            result = await pool.compile(*job(f"sleep 0.0{i}"), "student")
+            waits.append(time.monotonic() - start)
+            assert result == {"formula": f"sleep 0.0{i}"}
+            await asyncio.sleep(0.2)
+        stop.set()
+        pool.close()
+        await asyncio.gather(*attackers, return_exceptions=True)
+        # without the lanes a student waits for attackers' 3 s deadlines, several at a time; the
+        # margin is for a machine whose cores are shared (the attackers burn CPU here)
+        assert max(waits) < 2.5, waits
+
+    run(CompilePool(2, seconds=3.0, light_seconds=0.25, job=_slow_prefix_job), body)
+
+
+def _slow_prefix_job(formula, variables, hessian):
+    if formula.startswith("slow"):
+        _burn(60)
+    return _sleepy_job(formula, variables, hessian)
+
+
+def test_a_light_job_that_overruns_its_second_is_run_again_as_heavy_with_the_full_deadline():
+    async def body(pool):
+        result = await pool.compile(*job("sleep 0.8"), "a")
+        assert result == {"formula": "sleep 0.8"}
+        assert ("sleep 0.8", None, False) in pool._slow  # next time it starts heavy
+
+    run(CompilePool(2, seconds=3.0, light_seconds=0.3, job=_sleepy_job), body)
