@@ -9,7 +9,8 @@ from typing import Any
 
 from distributed import WorkerPlugin
 
-from .distributed import jax_environment, tune_malloc
+# glibc's mallopt parameters (malloc.h)
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
 
 applied: dict[str, Any] = {}  # what setup did in this process (see `worker_settings`)
 
@@ -29,7 +30,8 @@ class WorkerSetup(WorkerPlugin):
         self.tune_malloc = tune_malloc
 
     def setup(self, worker: Any) -> None:
-        jax_environment()
+        os.environ.setdefault("JAX_PLATFORMS", "cpu")  # before jax is imported here
+        os.environ["JAX_ENABLE_X64"] = "1"
         from threadpoolctl import threadpool_limits  # a scikit-learn dependency
 
         # Process-wide: one worker thread is one core's work, so BLAS gets one thread a task.
@@ -39,6 +41,24 @@ class WorkerSetup(WorkerPlugin):
         applied["malloc_tuned"] = bool(
             self.tune_malloc and "MALLOC_TRIM_THRESHOLD_" in os.environ and tune_malloc()
         )
+
+
+def tune_malloc() -> bool:
+    """Raise glibc's mmap and trim thresholds (32 MB, 64 MB); False where there is no glibc."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if not sys.platform.startswith("linux") or name is None:
+        return False
+    try:
+        libc = ctypes.CDLL(name)
+        ok = libc.mallopt(_M_MMAP_THRESHOLD, 32 * 2**20) and libc.mallopt(
+            _M_TRIM_THRESHOLD, 64 * 2**20
+        )
+    except (OSError, AttributeError):
+        return False
+    return bool(ok)
 
 
 def worker_settings() -> dict[str, Any]:
@@ -54,4 +74,4 @@ def worker_settings() -> dict[str, Any]:
     }
 
 
-__all__ = ["WorkerSetup", "worker_settings"]
+__all__ = ["WorkerSetup", "tune_malloc", "worker_settings"]

@@ -27,7 +27,7 @@ BLAS rounding, far below 1e-12, with another). What this module adds:
   slice and its plane. Your module's class and loss function must be importable on the workers
   (install your package there), or defined in ``__main__`` or a notebook, which is shipped by
   value.
-- **Worker settings** (`WorkerSetup`, a worker plugin, re-applied to workers that join or
+- **Worker settings** (`dask_plugin.WorkerSetup`, a worker plugin, re-applied to workers that join or
   restart): BLAS limited to one thread per worker thread (threadpoolctl), since a worker process
   per core each starting a BLAS thread per core oversubscribes the machine; PyTorch's intra-op
   threads set to 1 where it builds a `TorchModel`; JAX told to use the CPU with float64
@@ -64,7 +64,6 @@ import math
 import os
 import re
 import socket
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -83,8 +82,6 @@ TILES_PER_THREAD = 4  # at least this many tiles per worker thread, where the gr
 LOCAL_TILE = 16  # the local path's tile size (Slice.grid's default)
 FORMAT = "gradscape-tiles/1"
 
-# glibc's mallopt parameters (malloc.h)
-_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
 
 OnTile = Callable[[TileResult], None]
 
@@ -243,24 +240,6 @@ def seconds_per_node(shipped: Shipped, xs: np.ndarray, ys: np.ndarray) -> float:
         if took >= 0.02 or k >= 4096:
             return took / k
         k *= 2
-
-
-def tune_malloc() -> bool:
-    """Raise glibc's mmap and trim thresholds (32 MB, 64 MB); False where there is no glibc."""
-    import ctypes
-    import ctypes.util
-
-    name = ctypes.util.find_library("c")
-    if not sys.platform.startswith("linux") or name is None:
-        return False
-    try:
-        libc = ctypes.CDLL(name)
-        ok = libc.mallopt(_M_MMAP_THRESHOLD, 32 * 2**20) and libc.mallopt(
-            _M_TRIM_THRESHOLD, 64 * 2**20
-        )
-    except (OSError, AttributeError):
-        return False
-    return bool(ok)
 
 
 # -- clusters ----------------------------------------------------------------------------------
@@ -711,5 +690,4 @@ __all__ = [
     "slice_grid",
     "tile_size_for",
     "tiles_computed_here",
-    "tune_malloc",
 ]
