@@ -3,6 +3,7 @@
     gradscape model [--model mlp] [--train 200] [--json]
     gradscape slice [--model mlp] [--directions random|gradient|hessian|weights:W1[3,7],b2[1]]
                     [--grid 51] [--span 1.0] -o out.png|.npz|.json
+                    [--cluster tcp://HOST:8786|local[:N]] [--tiles DIR]   (distributed)
 
 `add_commands(sub)` registers both on the CLI's subparsers. Bad input raises `ValueError` with
 one line (the CLI prints it and exits 2); Ctrl-C propagates as KeyboardInterrupt (exit 130).
@@ -22,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from ..models.base import Progress
+from ..models.distributed import add_cluster_arguments, slice_grid
 from ..models.mlp import BUILTIN, MLP, builtin
 from ..models.slices import DIRECTIONS, Slice, make_slice
 from ..models.train import train
@@ -50,6 +52,7 @@ def add_commands(sub: Any) -> None:
     s.add_argument("--span", type=float, default=1.0, help="a and b run over [-span, span] (1.0)")
     s.add_argument("--seed", type=int, default=0, help="seed for random directions (0)")
     s.add_argument("-o", "--output", required=True, metavar="FILE", help=".png .npz or .json")
+    add_cluster_arguments(s)
     s.set_defaults(run=run_slice)
 
 
@@ -151,7 +154,7 @@ def run_slice(ns: argparse.Namespace) -> int:
         model, ns.directions, seed=ns.seed, progress=progress_bar("Hessian eigenvectors")
     )
     span = (-ns.span, ns.span)
-    grid = s.grid(span, span, ns.grid, progress=progress_bar(f"slice {ns.grid}x{ns.grid}"))
+    grid = slice_grid(s, span, ns.grid, ns, progress=progress_bar(f"slice {ns.grid}x{ns.grid}"))
     meta = {**info, **s.describe(), "span": ns.span, "directions": s.kind}
     suffix = path.suffix.lower()
     if suffix == ".npz":
