@@ -27,8 +27,8 @@ BLAS rounding, far below 1e-12, with another). What this module adds:
   slice and its plane. Your module's class and loss function must be importable on the workers
   (install your package there), or defined in ``__main__`` or a notebook, which is shipped by
   value.
-- **Worker settings** (`dask_plugin.WorkerSetup`, a worker plugin, re-applied to workers that join or
-  restart): BLAS limited to one thread per worker thread (threadpoolctl), since a worker process
+- **Worker settings** (`dask_plugin.WorkerSetup`, a worker plugin, re-applied to workers that join
+  or restart): BLAS limited to one thread per worker thread (threadpoolctl), since a worker process
   per core each starting a BLAS thread per core oversubscribes the machine; PyTorch's intra-op
   threads set to 1 where it builds a `TorchModel`; JAX told to use the CPU with float64
   (``JAX_PLATFORMS=cpu``, ``JAX_ENABLE_X64=1``) before it is imported. And glibc's allocator: the
