@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import signal
 import time
 
@@ -174,7 +175,13 @@ def test_the_lesson_is_rendered_at_start_up_not_on_the_first_request():
         start = time.monotonic()
         r = c.get("/lesson")
         assert r.status_code == 200 and time.monotonic() - start < 1.0
-        assert r.text == lesson_html()
+        # the same page; its trained weights may differ in the last bits, since the child
+        # process that rendered it may run BLAS with other threads (sums in another order)
+        assert _to_10_digits(r.text) == _to_10_digits(lesson_html())
+
+
+def _to_10_digits(page: str) -> str:
+    return re.sub(r"-?\d+\.\d{10,}(?:e-?\d+)?", lambda m: f"{float(m[0]):.10g}", page)
 
 
 def test_healthz_reports_the_pool_and_the_cache(client):
