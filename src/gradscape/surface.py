@@ -26,13 +26,13 @@ import sympy
 
 from . import printing
 from .formula import Parsed, parse, symbol
-from .landscape import Grid, Point, grid_shape
+from .landscape import Grid, LandscapeBase, Point, grid_shape
 from .program import Program, build_program, run_program
 from .symbolic import SymbolicError, partials, undefined
 from .tree import Node, used_variables
 
 
-class Surface:
+class Surface(LandscapeBase):
     """A loss given as text, with exact partial derivatives and a program that evaluates both.
 
     `variables` names the order of the variables (and may add ones the formula does not use);
@@ -100,16 +100,10 @@ class Surface:
             raise ValueError(f"Give {len(self.variables)} coordinates ({names}); got {len(values)}")
         return values
 
-    def value_and_gradient(self, point: Point) -> tuple[float, np.ndarray]:
+    def value_and_gradient(self, point: Point, /) -> tuple[float, np.ndarray]:
         """Value and gradient at one point, in one pass."""
         value, grad, _ = run_program(self._program, self._point(point))
         return float(value), np.array([float(g) for g in grad])
-
-    def value(self, point: Point) -> float:
-        return self.value_and_gradient(point)[0]
-
-    def gradient(self, point: Point) -> np.ndarray:
-        return self.value_and_gradient(point)[1]
 
     def hessian(self, point: Point) -> np.ndarray:
         _, _, hess = run_program(self._program_with_hessian, self._point(point))
