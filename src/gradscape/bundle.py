@@ -41,7 +41,8 @@ _DECL = re.compile(
 _LIST = re.compile(r"^export\s*\{([^}]*)\};?[ \t]*$", re.M)
 _DEFAULT = re.compile(r"^export\s+default\s+", re.M)
 _SOURCE_OF = re.compile(
-    r'^const ([A-Za-z_$][\w$]*) = null; // bundle: source of "(\.\.?/(?:[\w.-]+/)*[\w.-]+\.js)"[ \t]*$',
+    r"^const ([A-Za-z_$][\w$]*) = null; "
+    r'// bundle: source of "(\.\.?/(?:[\w.-]+/)*[\w.-]+\.js)"[ \t]*$',
     re.M,
 )
 _ANY_IMPORT_EXPORT = re.compile(r"^\s*(import\b(?!\()|export\b)", re.M)

@@ -7,7 +7,6 @@ bundle the way the export does, under the export's CSP, and opens from file://.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +91,9 @@ FIELD = """async ([payload, view, n]) => {
   const b64 = (v) => {  // float64s as base64, far quicker to hand back than a long array
     const bytes = new Uint8Array(Float64Array.from(v).buffer);
     let s = "";
-    for (let k = 0; k < bytes.length; k += 4096) s += String.fromCharCode(...bytes.subarray(k, k + 4096));
+    for (let k = 0; k < bytes.length; k += 4096) {
+      s += String.fromCharCode(...bytes.subarray(k, k + 4096));
+    }
     return btoa(s);
   };
   const land = window.sliceEngine.createSliceLandscape(payload);
@@ -120,10 +121,16 @@ def check_against_python(s: Slice, got: dict[str, Any], n: int) -> None:
     np.testing.assert_array_equal(got["xs"], grid.x)
     np.testing.assert_array_equal(got["ys"], grid.y)
     scale = max(1.0, float(np.abs(grid.value).max()))
-    np.testing.assert_allclose(np.reshape(got["value"], (n, n)), grid.value, rtol=0, atol=1e-10 * scale)
+    np.testing.assert_allclose(
+        np.reshape(got["value"], (n, n)), grid.value, rtol=0, atol=1e-10 * scale
+    )
     gscale = max(1.0, float(np.abs(grid.gradient).max()))
-    np.testing.assert_allclose(np.reshape(got["ga"], (n, n)), grid.gradient[0], rtol=0, atol=1e-10 * gscale)
-    np.testing.assert_allclose(np.reshape(got["gb"], (n, n)), grid.gradient[1], rtol=0, atol=1e-10 * gscale)
+    np.testing.assert_allclose(
+        np.reshape(got["ga"], (n, n)), grid.gradient[0], rtol=0, atol=1e-10 * gscale
+    )
+    np.testing.assert_allclose(
+        np.reshape(got["gb"], (n, n)), grid.gradient[1], rtol=0, atol=1e-10 * gscale
+    )
     for p in got["probe"]:
         ab = (p["a"], p["b"])
         value, g2 = s.value_and_gradient(ab)
@@ -132,7 +139,9 @@ def check_against_python(s: Slice, got: dict[str, Any], n: int) -> None:
         p = {**p, "full": from_f64(p["full"])}
         assert p["value"] == pytest.approx(value, rel=1e-10, abs=1e-10)
         np.testing.assert_allclose(p["gradient"], g2, rtol=1e-10, atol=1e-10 * gscale)
-        np.testing.assert_allclose(p["full"], full, rtol=0, atol=1e-12 * max(1.0, np.abs(full).max()))
+        np.testing.assert_allclose(
+            p["full"], full, rtol=0, atol=1e-12 * max(1.0, np.abs(full).max())
+        )
         assert p["gradNorm"] == pytest.approx(float(np.linalg.norm(full)), rel=1e-10)
         assert p["inPlane"] == pytest.approx(s.in_plane(ab), rel=1e-9, abs=1e-12)
         assert p["accuracy"] == pytest.approx(s.model.accuracy(w), abs=1e-15)
@@ -223,7 +232,9 @@ def test_the_one_file_page_starts_its_worker_from_the_bundle_offline(browser, tm
     try:
         pg = context.new_page()
         errors: list[str] = []
-        pg.on("console", lambda m: errors.append(m.text) if m.type in ("error", "warning") else None)
+        pg.on(
+            "console", lambda m: errors.append(m.text) if m.type in ("error", "warning") else None
+        )
         pg.on("pageerror", lambda e: errors.append(str(e)))
         pg.goto(path.as_uri())
         pg.wait_for_selector("body[data-ready]")

@@ -157,9 +157,7 @@ def slice_payload(
         span=span,
         view={"x": [-span, span], "y": [-span, span]},
         n=int(n),
-        eigenvalues=None
-        if slice_.eigenvalues is None
-        else [float(v) for v in slice_.eigenvalues],
+        eigenvalues=None if slice_.eigenvalues is None else [float(v) for v in slice_.eigenvalues],
         loss_at_w0=slice_.loss0,
         w0=f64(slice_.w0),
         d1=f64(slice_.d1),
