@@ -20,10 +20,10 @@ from gradscape.models.data import digits
 from gradscape.models.mlp import BUILTIN, MLP, builtin
 from gradscape.models.model import lesson_model
 from gradscape.models.slices import Slice, make_slice
+from gradscape.server.middleware import CSP as SERVED_CSP  # no worker-src: script-src 'self' rules
 
 PAGE = "/__slice_engine_test.html"
 SCRIPT = "/__slice_engine_test.js"
-SERVED_CSP = "default-src 'self'; script-src 'self'; worker-src 'self'"
 GLUE = """
 window.sliceEngine = { createSliceLandscape };
 document.body.dataset.ready = "1";

@@ -130,7 +130,7 @@ export function createSliceLandscape(payload, options = {}) {
     const cy = linspace(view.y[0], view.y[1], m);
     const coarse = !m ? null
       : !executor.ready() && m * m * cost <= MAIN_NOW ? Promise.resolve(plane.rows(cx, cy, 0, m))
-        : executor.run(cx, cy, 0, m, signal);
+        : coarseOnWorkers(cx, cy, signal);
     const step = Math.max(1, Math.round(CHUNK_NODES / n));
     const blocks = [];
     for (let r0 = 0; r0 < n; r0 += step) blocks.push([r0, Math.min(n, r0 + step)]);
@@ -154,6 +154,25 @@ export function createSliceLandscape(payload, options = {}) {
       if (onProgress) onProgress({ stage: "rows", rows: [r0, r1], done, total, n, xs, ys, value, ga, gb });
     }));
     return { xs, ys, value, ga, gb, n };
+  }
+
+  /**
+   * The coarse grid split among the workers (one block each, queued before any row of the
+   * full grid), joined again.
+   * @param {Float64Array} cx @param {Float64Array} cy @param {AbortSignal} [signal]
+   */
+  async function coarseOnWorkers(cx, cy, signal) {
+    const m = cy.length;
+    const parts = Math.max(1, Math.min(m, executor.parallel()));
+    const cuts = Array.from({ length: parts + 1 }, (_, k) => Math.round((k * m) / parts));
+    const got = await Promise.all(cuts.slice(0, -1).map((r0, k) => executor.run(cx, cy, r0, cuts[k + 1], signal)));
+    const out = { value: new Float64Array(m * m), ga: new Float64Array(m * m), gb: new Float64Array(m * m) };
+    got.forEach((g, k) => {
+      out.value.set(g.value, cuts[k] * m);
+      out.ga.set(g.ga, cuts[k] * m);
+      out.gb.set(g.gb, cuts[k] * m);
+    });
+    return out;
   }
 
   return {
@@ -188,14 +207,15 @@ export function createSliceLandscape(payload, options = {}) {
     /** @param {ArrayLike<number>} w @param {ArrayLike<number>} [indices] */
     accuracy: (w, indices) => net.accuracy(w, indices),
     /**
-     * The whole grid at once on this thread, blocking it (benchmarks and tests; pages use field).
-     * @param {View} view @param {number} n @returns {Field}
+     * The grid at once on this thread, blocking it (benchmarks and tests; pages use field); only
+     * rows r0..r1-1 if given (the arrays then hold those rows).
+     * @param {View} view @param {number} n @param {[number, number]} [rows] @returns {Field}
      */
-    fieldNow: (view, n) => {
+    fieldNow: (view, n, rows = [0, n]) => {
       checkView(view);
       const xs = linspace(view.x[0], view.x[1], n);
       const ys = linspace(view.y[0], view.y[1], n);
-      return { xs, ys, n, ...plane.rows(xs, ys, 0, n) };
+      return { xs, ys, n, ...plane.rows(xs, ys, rows[0], rows[1]) };
     },
     /** The reference for a node: a full forward and backward pass there, projected. @param {number} a @param {number} b */
     bruteForce: (a, b) => plane.bruteForce(a, b),
@@ -388,7 +408,11 @@ function createExecutor(net, w0, d1, d2, plane, cost, options) {
     pump();
   }
 
-  return { run, close, engine: () => state, ready: () => state === "workers" };
+  return {
+    run, close, engine: () => state, ready: () => state === "workers",
+    /** How many blocks can run at once. */
+    parallel: () => (state === "main" ? 1 : Math.max(1, slots.filter((s) => s.ready).length)),
+  };
 }
 
 /**
