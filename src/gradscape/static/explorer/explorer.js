@@ -27,6 +27,7 @@ import { fmt } from "../core/format.js";
 import { createShareBar, composeFigure, pythonCode, fileName } from "./share.js";
 import { createVisits } from "./visits.js";
 import { createViewTools } from "./viewtools.js";
+import { createModes } from "./modes.js";
 
 /**
  * @typedef {import("../core/view.js").View} View
@@ -83,7 +84,7 @@ export function render({ model, el }) {
   left.appendChild(figure);
   const plot = createPlot2d(figure, {
     hover: (p, source) => hoverAt(p, source),
-    click: (p) => { hoverAt(p, "click"); dropBall(p); },
+    click: (p) => { hoverAt(p, "click"); if (modes.tapDrops()) dropBall(p); },
     zoom: (c, f) => setView(zoomAt(plot.shown, c[0], c[1], f), true),
     pan: (dx, dy) => setView(panBy(plot.shown, dx, dy), true),
     key: onPlotKey,
@@ -112,6 +113,12 @@ export function render({ model, el }) {
 
   const readoutCard = div("gs-card gs-readout-card", sideA);
   const readout = createReadout(readoutCard);
+  // presentation, compact embed, touch (look or drop): modes.js; `present` persists if the host keeps it
+  const modes = createModes(root, { toolbar, plot: plot.element, readout: readoutCard }, {
+    drop: () => { if (point) dropBall(point); },
+    redraw: () => scheduleRender(),
+    present: (on) => { if (typeof model.get("present") === "boolean") write({ present: on }, true); },
+  }, { present: model.get("present") === true, embed: model.get("embed") === true });
   const visits = createVisits(readoutCard, (p, speech) => {
     hoverAt(p, "visit");
     // on a phone the buttons sit below the plot: bring the plot (and its arrows) into view
@@ -499,6 +506,7 @@ export function render({ model, el }) {
     panel.destroy();
     box.destroy();
     share.destroy();
+    modes.destroy();
     root.remove();
   };
 }
