@@ -116,7 +116,7 @@ export function render({ model, el }) {
   // presentation, compact embed, touch (look or drop): modes.js; `present` persists if the host keeps it
   const modes = createModes(root, { toolbar, plot: plot.element, readout: readoutCard }, {
     drop: () => { if (point) dropBall(point); },
-    redraw: () => scheduleRender(),
+    redraw: (now) => (now ? renderAll() : scheduleRender()),
     present: (on) => { if (typeof model.get("present") === "boolean") write({ present: on }, true); },
   }, { present: model.get("present") === true, embed: model.get("embed") === true });
   const visits = createVisits(readoutCard, (p, speech) => {

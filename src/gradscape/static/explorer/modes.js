@@ -14,10 +14,13 @@
 
 /**
  * @typedef {{toolbar: HTMLElement, plot: HTMLElement, readout: HTMLElement}} ModeParts
- * @typedef {{drop: () => void, redraw: () => void, present: (on: boolean) => void}} ModeHandlers
+ * @typedef {{drop: () => void, redraw: (now?: boolean) => void, present: (on: boolean) => void}} ModeHandlers
  */
 
 const TYPING = /^(input|select|textarea)$/i;
+/** what fits on a printed page (A4 or Letter, portrait, default margins), in CSS px */
+const PRINT_WIDTH = 700;
+const PRINT_HEIGHT = 860;
 
 /**
  * @param {HTMLElement} root the .gs-explorer element
@@ -127,6 +130,20 @@ export function createModes(root, parts, on, initial) {
   }, { signal });
   document.addEventListener("keydown", (e) => {
     if (e.key === "Escape" && present) { e.preventDefault(); setPresent(false); }
+  }, { signal });
+  // printing: the canvases in the light palette (print is light), the figure scaled to the page
+  // as a whole (explorer.css's print rules), drawn again at once since no frame runs before print
+  window.addEventListener("beforeprint", () => {
+    const frame = parts.plot.parentElement;
+    const r = frame ? frame.getBoundingClientRect() : null;
+    const zoom = r && r.width > 0 ? Math.min(1, PRINT_WIDTH / r.width, PRINT_HEIGHT / Math.max(1, r.height)) : 1;
+    root.style.setProperty("--gs-print-zoom", String(Math.round(zoom * 1000) / 1000));
+    root.classList.add("gs-printing");
+    on.redraw(true);
+  }, { signal });
+  window.addEventListener("afterprint", () => {
+    root.classList.remove("gs-printing");
+    on.redraw();
   }, { signal });
   // a colour-scheme change repaints the canvases (their colours come from CSS variables)
   const scheme = matchMedia("(prefers-color-scheme: dark)");
