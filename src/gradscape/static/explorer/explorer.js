@@ -28,6 +28,7 @@ import { createShareBar, composeFigure, pythonCode, fileName } from "./share.js"
 import { createVisits } from "./visits.js";
 import { createViewTools } from "./viewtools.js";
 import { createModes } from "./modes.js";
+import { figureSvg, lightSnapshot } from "./figure-svg.js";
 
 /**
  * @typedef {import("../core/view.js").View} View
@@ -105,6 +106,7 @@ export function render({ model, el }) {
   const toolbar = tools.element;
   const share = createShareBar(toolbar, div("gs-code-slot", main), {
     image: () => ({ canvas: figureImage(), name: fileName(compiled) }),
+    svg: () => ({ svg: figureSvg(/** @type {HTMLElement} */ (plot.element.parentElement), lightSnapshot(plot), figureParts()), name: fileName(compiled).replace(/\.png$/, ".svg") }),
     link: typeof model.link === "function" ? () => /** @type {() => string} */ (model.link).call(model) : null,
     code: () => (compiled ? pythonCode({ compiled, view, runs: player.runs.map((r) => r.spec) }) : "# The surface is still loading."),
   }, uid);
@@ -348,6 +350,11 @@ export function render({ model, el }) {
 
   /** The 2D figure as one picture: the typeset formula, the plot, its axes and a legend. */
   function figureImage() {
+    return composeFigure(/** @type {HTMLElement} */ (plot.element.parentElement), figureParts());
+  }
+
+  /** What the picture shows besides the plot: the heading, the legend of runs, a note. */
+  function figureParts() {
     const legend = player.runs.map((r) => {
       const t = r.traj;
       const info = optimizerInfo(t.optimizer);
@@ -359,12 +366,12 @@ export function render({ model, el }) {
     const note = point && Number.isFinite(here.value)
       ? `Arrows at (${point.map((c) => fmt(c)).join(", ")}): the gradient ∇L points uphill (red); steepest descent −∇L (dashed blue).`
       : "";
-    return composeFigure(/** @type {HTMLElement} */ (plot.element.parentElement), {
-      heading: box.element.querySelector(".gs-display"),
+    return {
+      heading: /** @type {HTMLElement|null} */ (box.element.querySelector(".gs-display")),
       subtitle: compiled && compiled.title ? compiled.title : null,
       legend,
       note,
-    });
+    };
   }
 
   /**

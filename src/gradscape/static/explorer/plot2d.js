@@ -66,6 +66,9 @@ export function createPlot2d(host, on) {
   let hatchDpr = 0;
   /** the canvases' colours and sizes, from CSS (core/theme.js); read again at every render */
   let colors = canvasColors(plot);
+  /** what the last drawing showed, for the SVG picture (figure-svg.js) */
+  const last = /** @type {{field: any, minima: number[][], ticks: {x: number[], y: number[]}, runs: RunDrawing[], hover: any}} */ (
+    { field: null, minima: [], ticks: { x: [], y: [] }, runs: [], hover: null });
 
   /** Size the canvases to the plot's box; returns true if it changed. */
   function measure() {
@@ -100,6 +103,8 @@ export function createPlot2d(host, on) {
       const lv = chooseLevels(grid.value, h < 400 ? 8 : 10);
       const normalize = makeNormalizer(lv.levels, lv.lo, lv.hi);
       scale = { ...lv, normalize, gradScale: medianNorm(grid.gx, grid.gy) };
+      last.field = { grid, nx, ny, lv };
+      last.minima = minima;
       // undefined regions: hatching under the (transparent there) heatmap
       bctx.fillStyle = hatch;
       bctx.save();
@@ -114,6 +119,7 @@ export function createPlot2d(host, on) {
       for (const m of minima) if (Array.isArray(m) && m.length >= 2) minimumMark(bctx, sx(m[0]), sy(m[1]), colors.halo);
     } else {
       scale = null;
+      last.field = null;
       bctx.fillStyle = colors.empty;
       bctx.fillRect(0, 0, w, h);
     }
@@ -125,6 +131,7 @@ export function createPlot2d(host, on) {
   function drawTicks(/** @type {{x: string, y: string}} */ names) {
     const tx = niceTicks(shown.x[0], shown.x[1], w, w < 420 ? 64 : 80);
     const ty = niceTicks(shown.y[0], shown.y[1], h, 56);
+    last.ticks = { x: tx.ticks.map(sx), y: ty.ticks.map(sy) };
     bctx.strokeStyle = colors.frame;
     bctx.lineWidth = 1;
     bctx.beginPath();
@@ -163,9 +170,11 @@ export function createPlot2d(host, on) {
   function drawHover(p, value, g) {
     hctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     hctx.clearRect(0, 0, w, h);
+    last.hover = null;
     if (!p) return;
     const x = sx(p[0]);
     const y = sy(p[1]);
+    last.hover = { x, y, defined: value === value, arrow: null, stationary: false };
     if (!(x >= -20 && x <= w + 20 && y >= -20 && y <= h + 20)) return;
     const kx = w / (shown.x[1] - shown.x[0]);
     const ky = h / (shown.y[1] - shown.y[0]);
@@ -181,6 +190,7 @@ export function createPlot2d(host, on) {
       dx /= dn; dy /= dn;
       const rel = scale && scale.gradScale > 0 ? norm / scale.gradScale : 1;
       const len = Math.min(w, h) * (0.07 + 0.09 * Math.tanh(rel));
+      last.hover.arrow = { dx, dy, len };
       // the contour's tangent through the point, with a right-angle mark
       hctx.save();
       hctx.strokeStyle = colors.guide;
@@ -219,6 +229,7 @@ export function createPlot2d(host, on) {
     hctx.strokeStyle = "#1a1d26";
     hctx.stroke();
     if (value === value && !(norm > 0)) { // a stationary point: a ring, no direction downhill
+      last.hover.stationary = true;
       hctx.beginPath();
       hctx.arc(x, y, 10, 0, 2 * Math.PI);
       hctx.setLineDash([2, 2.5]);
@@ -233,6 +244,7 @@ export function createPlot2d(host, on) {
   function drawRuns(runs) {
     pctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     pctx.clearRect(0, 0, w, h);
+    last.runs = runs;
     for (const r of runs) {
       const n = Math.min(r.points.length, r.shown + 1);
       if (n < 1) continue;
@@ -297,6 +309,10 @@ export function createPlot2d(host, on) {
     drawRuns,
     /** @returns {View} */
     get shown() { return shown; },
+    /** The last drawing's data, for a vector picture: size, colours, heatmap, ticks, runs, hover. */
+    snapshot() {
+      return { w, h, sx, sy, colors, heatmap: offscreen, ...last };
+    },
     /** @param {boolean} v drag pans instead of hovering */
     setPanMode(v) { input.setPanMode(v); plot.classList.toggle("gs-panmode", v); },
     destroy() {
