@@ -36,7 +36,9 @@ widget's alone.
 
 Reacting from Python: the explorer writes ``_point`` (``[x, y]``) a moment after the pointer stops
 (hover, click, keys) and ``_runs`` when a ball is dropped or cleared; observe them with
-``e.observe(callback, names="_point")`` and read `point` and `runs` in the callback. Constructing an Explorer with a bad formula raises FormulaError or
+``e.observe(callback, names="_point")`` and read `point` and `runs` in the callback.
+
+Constructing an Explorer with a bad formula raises FormulaError or
 ValueError (one line, what to do).
 """
 
