@@ -27,6 +27,8 @@ const LABEL_FONT = `Georgia, "Times New Roman", serif`;
 const esc = (s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 /** a coordinate with two decimals @param {number} v */
 const n = (v) => (Math.round(v * 100) / 100).toString();
+/** name="value", the value escaped @param {string} name @param {string} value */
+const attr = (name, value) => `${name}="${esc(value)}"`;
 /** @param {string} font */
 const fontAttrs = (font) => `font-family="${esc(font)}"`;
 
@@ -135,7 +137,7 @@ function plotBody(snap, id) {
     parts.push(`<g clip-path="url(#${id}-clip)">`);
     parts.push(`<rect width="${w}" height="${h}" fill="url(#${id}-hatch)"/>`);
     const href = snap.heatmap.toDataURL("image/png");
-    parts.push(`<image class="gs-heatmap" href="${href}" x="${n(-cw / 2)}" y="${n(-ch / 2)}" width="${n(w + cw)}" height="${n(h + ch)}" preserveAspectRatio="none"/>`);
+    parts.push(`<image class="gs-heatmap" ${attr("href", href)} x="${n(-cw / 2)}" y="${n(-ch / 2)}" width="${n(w + cw)}" height="${n(h + ch)}" preserveAspectRatio="none"/>`);
     const d = lines.map((l) => {
       const xy = l.xy;
       let p = `M${n(xy[0])} ${n(xy[1])}`;
