@@ -107,6 +107,10 @@ def test_presentation_mode_fills_the_window_with_the_readout_over_the_plot(page,
     assert not page.get_by_test_id("optimizer").is_visible()  # the controls step aside
     assert page.evaluate("document.documentElement.scrollHeight") <= 800
     page.wait_for_function("() => location.search.includes('present=1')")
+    # the pointer coming under the readout moves it to the other side, out of the way
+    page.mouse.move(readout["x"] + readout["width"] / 2, readout["y"] + readout["height"] / 2)
+    moved = box(page, "[data-testid=readout]")
+    assert moved["x"] + moved["width"] < readout["x"]
     # Esc leaves; f (on the plot, not in the formula box) comes back
     page.keyboard.press("Escape")
     assert "gs-present" not in (root.get_attribute("class") or "")

@@ -120,6 +120,15 @@ export function createModes(root, parts, on, initial) {
   parts.plot.addEventListener("pointerdown", (e) => {
     lastPointer = e.pointerType || "mouse";
   }, { capture: true, signal });
+  // presentation: the readout moves to the other side when the pointer comes under it
+  root.addEventListener("pointermove", (e) => {
+    if (!present) return;
+    const r = parts.readout.getBoundingClientRect();
+    const m = 24;
+    if (e.clientX > r.left - m && e.clientX < r.right + m && e.clientY > r.top - m && e.clientY < r.bottom + m) {
+      root.classList.toggle("gs-ro-left");
+    }
+  }, { signal });
   parts.plot.addEventListener("pointerup", (e) => {
     if (e.pointerType === "touch") dock();
   }, { signal });
