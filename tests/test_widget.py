@@ -209,3 +209,42 @@ def test_the_widget_module_exports_only_default_so_anywidget_does_not_warn():
 
     assert "export const render" not in Explorer._esm
     assert "export default" in Explorer._esm
+
+
+def test_the_mime_bundle_adds_a_picture_to_the_widget_view():
+    from io import BytesIO
+
+    from PIL import Image
+
+    w = Explorer("rosenbrock")
+    w.add_run((-1.5, 2), optimizer="adam", lr=0.05)
+    data, _metadata = w._repr_mimebundle_()
+    assert data[WIDGET_VIEW]["model_id"] == w.model_id  # the live widget, as before
+    import base64
+
+    image = Image.open(BytesIO(base64.b64decode(data["image/png"])))
+    assert image.format == "PNG" and image.size == (800, 600)
+    rgb = np.asarray(image.convert("RGB"), dtype=int)
+    assert len(np.unique(rgb.reshape(-1, 3), axis=0)) > 500  # the surface, not a blank
+
+
+def test_the_mime_bundle_keeps_the_widget_when_the_picture_fails(monkeypatch):
+    w = Explorer("bowl")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("no figure here")
+
+    monkeypatch.setattr(w, "picture", broken)
+    data, _metadata = w._repr_mimebundle_()
+    assert WIDGET_VIEW in data and "image/png" not in data
+
+
+def test_observing_point_and_runs_fires_when_the_front_end_changes_them():
+    w = Explorer("bowl")
+    points, runs = [], []
+    w.observe(lambda change: points.append(w.point), names="_point")
+    w.observe(lambda change: runs.append(len(w.runs)), names="_runs")
+    w.set_state({"_point": [1.5, -0.5]})  # what a hover delivers through the comm
+    w.set_state({"_runs": [{"optimizer": "gd", "lr": 0.1, "start": [1.5, -0.5]}]})  # a click
+    assert points == [(1.5, -0.5)]
+    assert runs == [1]

@@ -4,7 +4,7 @@
     html = export_lesson_html()                              # the lesson, everything inlined
     write_export("bowl.html", html)
 
-    gradscape export FORMULA -o bowl.html [--also FORMULA]... [--view XMIN,XMAX,YMIN,YMAX]
+    gradscape export FORMULA -o bowl.html [--also FORMULA]... [--view XMIN,XMAX,YMIN,YMAX] [--embed]
     gradscape export --lesson -o lesson.html                (the command: cli/export.py)
 
 Contract
@@ -25,6 +25,9 @@ The file needs no server and no network and opens from ``file://``:
   img-src data: blob:; worker-src blob:`` (no ``'unsafe-inline'`` or ``'unsafe-eval'`` for
   scripts, no network; ``worker-src blob:`` lets the page's slice engine start its worker from
   the bundled source, `bundle`'s ``source of`` form).
+
+With ``embed`` (``--embed``) the file opens in the compact embed layout for a course page's iframe
+(``<html class="gs-embed">``: no header, plot and readout side by side, sized to the frame).
 
 A single surface exports to about 220 KB (tests/test_export.py holds it under
 300 KB). Bad input raises a one-line ValueError that says what to do; the CLI prints it and exits
@@ -140,14 +143,18 @@ def export_html(
     formula: str,
     also: Sequence[str] = (),
     view: tuple[tuple[float, float], tuple[float, float]] | None = None,
+    *,
+    embed: bool = False,
 ) -> str:
-    """The explorer on `formula` as one self-contained HTML document (see the module doc)."""
+    """The explorer on `formula` as one self-contained HTML document (see the module doc);
+    `embed`: the compact layout for an iframe, without the page's header."""
     data = export_data(formula, also, view)
     main = data["surfaces"][0]
     code = _module_code("hosts/export.js")
     title = html.escape(main["title"] or main["formula"])
+    header = "" if embed else _HEADER
     return f"""<!doctype html>
-<html lang="en">
+<html lang="en"{' class="gs-embed"' if embed else ""}>
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{csp([code])}">
@@ -160,17 +167,20 @@ def export_html(
 {_css()}</style>
 </head>
 <body>
-<header class="gs-page-head">
-<h1>gradscape</h1>
-<p>Hover anywhere on the surface to see the gradient there; click to roll a ball downhill.</p>
-</header>
-<main id="app"></main>
+{header}<main id="app"></main>
 <noscript><p class="gs-noscript">The explorer needs JavaScript.</p></noscript>
 {json_script(DATA_ID, data)}
 <script type="module">{code}</script>
 </body>
 </html>
 """  # noqa: E501
+
+
+_HEADER = """<header class="gs-page-head">
+<h1>gradscape</h1>
+<p>Hover the surface to see the gradient; click to roll a ball downhill.</p>
+</header>
+"""
 
 
 def export_lesson_html() -> str:

@@ -7,6 +7,8 @@
     e.runs                                      # [Trajectory, ...]: the balls dropped, recomputed
     e.add_run((3, 1), optimizer="adam", lr=0.1) # drop a ball from Python; returns its Trajectory
     e.error                                     # "" or why the last formula was refused
+    e.picture()                                 # PNG bytes of what it shows (gradscape.plot)
+    e.observe(lambda change: print(e.point), names="_point")   # react to hover and click
 
 Contract
 --------
@@ -24,12 +26,26 @@ adapter from anywidget's model to the explorer's). Synced traits:
 - ``_gallery``: the gallery menu.
 
 A new *named* (gallery) surface opens in its own window, as it does in the browser; other formulas
-keep the current window. Constructing an Explorer with a bad formula raises FormulaError or
+keep the current window.
+
+Displayed, the widget's MIME bundle carries, besides the widget view, an ``image/png`` of the
+surface, its window and its runs drawn by `gradscape.plot` (the figure the Python button draws), so
+a notebook rendered without a kernel (GitHub, nbconvert) still shows the figure; a front end with
+the widget manager shows the live widget. If that figure cannot be drawn the bundle is the
+widget's alone.
+
+Reacting from Python: the explorer writes ``_point`` (``[x, y]``) a moment after the pointer stops
+(hover, click, keys) and ``_runs`` when a ball is dropped or cleared; observe them with
+``e.observe(callback, names="_point")`` and read `point` and `runs` in the callback.
+
+Constructing an Explorer with a bad formula raises FormulaError or
 ValueError (one line, what to do).
 """
 
 from __future__ import annotations
 
+import base64
+import io
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -213,6 +229,43 @@ class Explorer(anywidget.AnyWidget):
 
     def clear_runs(self) -> None:
         self._runs = []
+
+    # --- the static picture ---------------------------------------------------------------------
+
+    def picture(self, size: tuple[int, int] = (800, 600), dpi: int = 100) -> bytes:
+        """A PNG of the surface in the current window with its runs (gradscape.plot's figure)."""
+        from .plot import plot_surface  # matplotlib: only when a picture is asked for
+
+        c = self.compiled
+        fig = plot_surface(
+            self.surface,
+            self.runs,
+            self.view,
+            minima=c.get("minima") or (),
+            title=c.get("title") or c.get("formula"),
+            size=size,
+            dpi=dpi,
+        )
+        buf = io.BytesIO()
+        try:
+            fig.savefig(buf, format="png", dpi=dpi)
+        finally:
+            import matplotlib.pyplot as plt
+
+            plt.close(fig)
+        return buf.getvalue()
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        """The widget view, plus a static PNG for renderers without widgets (GitHub, nbconvert)."""
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is None:
+            return None
+        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
+        try:
+            png = self.picture()
+        except Exception:  # the live widget must show even if the figure cannot be drawn
+            return data, metadata
+        return {**data, "image/png": base64.b64encode(png).decode("ascii")}, metadata
 
     def _trajectory(self, spec: Mapping[str, Any]) -> Trajectory:
         extra = {

@@ -102,6 +102,8 @@ def test_save_image_downloads_a_png_of_the_plot_with_its_runs(page, server_url):
     with page.expect_download() as download:
         page.get_by_test_id("save-image").click()
     assert download.value.suggested_filename == "gradscape-himmelblau.png"
+    # the status shows for a few seconds: read it before the (2x, slower to scan) picture
+    page.get_by_test_id("share-status").filter(has_text="gradscape-himmelblau.png").wait_for()
     image = Image.open(download.value.path())
     assert image.format == "PNG"
     box = page.locator("[data-testid=plot]").bounding_box()
@@ -110,7 +112,6 @@ def test_save_image_downloads_a_png_of_the_plot_with_its_runs(page, server_url):
     run_blue = np.array([0x00, 0x72, 0xB2])  # the first run's colour (runs.js RUN_COLORS[0])
     assert (np.abs(rgb - run_blue).sum(axis=2) < 40).sum() > 50, "the run is not in the picture"
     assert len(np.unique(rgb.reshape(-1, 3), axis=0)) > 500, "no heatmap in the picture"
-    page.get_by_test_id("share-status").filter(has_text="gradscape-himmelblau.png").wait_for()
 
 
 def test_python_code_runs_and_reproduces_the_runs_on_screen(page, server_url):

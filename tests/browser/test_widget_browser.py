@@ -227,3 +227,15 @@ def test_a_new_view_of_a_widget_whose_last_formula_was_refused_shows_the_refusal
     error = page.get_by_test_id("formula-error")
     error.wait_for(state="visible")
     assert error.inner_text().startswith(widget.error.split(";")[0][:20])
+
+
+def test_observing_point_in_python_fires_when_the_page_hovers(page):
+    widget = Explorer("w1^2 + 3w2^2")
+    seen: list[tuple[float, float] | None] = []
+    widget.observe(lambda change: seen.append(widget.point), names="_point")
+    mount(page, widget)
+    seen.clear()
+    point, _grad = hover(page, 0.3, 0.6)
+    page.wait_for_timeout(600)  # the explorer saves the point a moment after the last move
+    assert seen, "observe(names='_point') never fired"
+    np.testing.assert_allclose(seen[-1], point, rtol=1e-12)

@@ -29,6 +29,12 @@ def add_commands(sub: Any) -> None:
         "the gallery is always included",
     )
     p.add_argument("--view", metavar="XMIN,XMAX,YMIN,YMAX", help="the window to open on")
+    p.add_argument(
+        "--embed",
+        action="store_true",
+        help="the compact layout for a course page's <iframe>: no header, plot and readout "
+        "side by side, no scrollbars",
+    )
     p.add_argument("--lesson", action="store_true", help="export the whole lesson instead")
     p.set_defaults(run=run)
 
@@ -38,6 +44,11 @@ def run(ns: argparse.Namespace) -> int:
         raise ValueError(
             "--lesson exports the lesson, which has its own surfaces: drop FORMULA, --also and "
             "--view (or drop --lesson to export the explorer on FORMULA)"
+        )
+    if ns.lesson and ns.embed:
+        raise ValueError(
+            "--embed is the explorer's compact layout; the lesson has none: drop --embed or "
+            "--lesson"
         )
     if not ns.lesson and not (ns.formula or "").strip():
         raise ValueError(
@@ -59,7 +70,7 @@ def run(ns: argparse.Namespace) -> int:
         document = export.export_lesson_html()
     else:
         view = parse_view(ns.view) if ns.view else None
-        document = export.export_html(ns.formula.strip(), ns.also, view)
+        document = export.export_html(ns.formula.strip(), ns.also, view, embed=ns.embed)
     size = export.write_export(out, document)
     print(f"wrote {out} ({size / 1000:.0f} KB): open it in a browser, or embed it with an <iframe>")
     return 0

@@ -53,9 +53,9 @@ export function paintField(ctx, offscreen, grid, nx, ny, w, h, lv, normalize, st
  * An arrow from (x0, y0) to (x1, y1) with a white halo; dashed shaft if `dashed`.
  * @param {CanvasRenderingContext2D} ctx
  * @param {number} x0 @param {number} y0 @param {number} x1 @param {number} y1
- * @param {string} color @param {boolean} [dashed]
+ * @param {string} color @param {boolean} [dashed] @param {string} [halo] the halo's colour
  */
-export function arrow(ctx, x0, y0, x1, y1, color, dashed = false) {
+export function arrow(ctx, x0, y0, x1, y1, color, dashed = false, halo = COLORS.halo) {
   const len = Math.hypot(x1 - x0, y1 - y0);
   if (!(len > 0.5)) return;
   const a = Math.atan2(y1 - y0, x1 - x0);
@@ -73,7 +73,7 @@ export function arrow(ctx, x0, y0, x1, y1, color, dashed = false) {
   ctx.lineCap = "round";
   ctx.lineJoin = "round";
   // halo
-  ctx.strokeStyle = COLORS.halo;
+  ctx.strokeStyle = halo;
   ctx.lineWidth = 5;
   ctx.beginPath();
   ctx.moveTo(x0, y0);

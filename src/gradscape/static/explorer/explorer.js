@@ -27,6 +27,8 @@ import { fmt } from "../core/format.js";
 import { createShareBar, composeFigure, pythonCode, fileName } from "./share.js";
 import { createVisits } from "./visits.js";
 import { createViewTools } from "./viewtools.js";
+import { createModes } from "./modes.js";
+import { figureSvg, lightSnapshot } from "./figure-svg.js";
 
 /**
  * @typedef {import("../core/view.js").View} View
@@ -83,7 +85,7 @@ export function render({ model, el }) {
   left.appendChild(figure);
   const plot = createPlot2d(figure, {
     hover: (p, source) => hoverAt(p, source),
-    click: (p) => { hoverAt(p, "click"); dropBall(p); },
+    click: (p) => { hoverAt(p, "click"); if (modes.tapDrops()) dropBall(p); },
     zoom: (c, f) => setView(zoomAt(plot.shown, c[0], c[1], f), true),
     pan: (dx, dy) => setView(panBy(plot.shown, dx, dy), true),
     key: onPlotKey,
@@ -104,6 +106,7 @@ export function render({ model, el }) {
   const toolbar = tools.element;
   const share = createShareBar(toolbar, div("gs-code-slot", main), {
     image: () => ({ canvas: figureImage(), name: fileName(compiled) }),
+    svg: () => ({ svg: figureSvg(/** @type {HTMLElement} */ (plot.element.parentElement), lightSnapshot(plot), figureParts()), name: fileName(compiled).replace(/\.png$/, ".svg") }),
     link: typeof model.link === "function" ? () => /** @type {() => string} */ (model.link).call(model) : null,
     code: () => (compiled ? pythonCode({ compiled, view, runs: player.runs.map((r) => r.spec) }) : "# The surface is still loading."),
   }, uid);
@@ -112,6 +115,12 @@ export function render({ model, el }) {
 
   const readoutCard = div("gs-card gs-readout-card", sideA);
   const readout = createReadout(readoutCard);
+  // presentation, compact embed, touch (look or drop): modes.js; `present` persists if the host keeps it
+  const modes = createModes(root, { toolbar, plot: plot.element, readout: readoutCard }, {
+    drop: () => { if (point) dropBall(point); },
+    redraw: (now) => (now ? renderAll() : scheduleRender()),
+    present: (on) => { if (typeof model.get("present") === "boolean") write({ present: on }, true); },
+  }, { present: model.get("present") === true, embed: model.get("embed") === true });
   const visits = createVisits(readoutCard, (p, speech) => {
     hoverAt(p, "visit");
     // on a phone the buttons sit below the plot: bring the plot (and its arrows) into view
@@ -341,6 +350,11 @@ export function render({ model, el }) {
 
   /** The 2D figure as one picture: the typeset formula, the plot, its axes and a legend. */
   function figureImage() {
+    return composeFigure(/** @type {HTMLElement} */ (plot.element.parentElement), figureParts());
+  }
+
+  /** What the picture shows besides the plot: the heading, the legend of runs, a note. */
+  function figureParts() {
     const legend = player.runs.map((r) => {
       const t = r.traj;
       const info = optimizerInfo(t.optimizer);
@@ -352,12 +366,12 @@ export function render({ model, el }) {
     const note = point && Number.isFinite(here.value)
       ? `Arrows at (${point.map((c) => fmt(c)).join(", ")}): the gradient ∇L points uphill (red); steepest descent −∇L (dashed blue).`
       : "";
-    return composeFigure(/** @type {HTMLElement} */ (plot.element.parentElement), {
-      heading: box.element.querySelector(".gs-display"),
+    return {
+      heading: /** @type {HTMLElement|null} */ (box.element.querySelector(".gs-display")),
       subtitle: compiled && compiled.title ? compiled.title : null,
       legend,
       note,
-    });
+    };
   }
 
   /**
@@ -499,6 +513,7 @@ export function render({ model, el }) {
     panel.destroy();
     box.destroy();
     share.destroy();
+    modes.destroy();
     root.remove();
   };
 }

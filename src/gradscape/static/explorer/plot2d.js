@@ -5,7 +5,8 @@
 import { evalView } from "../core/evaluator.js";
 import { chooseLevels } from "../core/contours.js";
 import { makeNormalizer, hatchPattern } from "../core/colormap.js";
-import { COLORS, paintField, arrow } from "../core/paint.js";
+import { paintField, arrow } from "../core/paint.js";
+import { canvasColors } from "../core/theme.js";
 import { niceTicks } from "../core/view.js";
 import { createPlane } from "../core/plane.js";
 import { attachPlotInput } from "./plot2d-input.js";
@@ -21,7 +22,7 @@ import { formatTick, varHtml } from "../core/format.js";
  */
 
 
-const FONT = `11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif`;
+const FONT = `system-ui, -apple-system, "Segoe UI", Roboto, sans-serif`; // sized by the theme
 
 /** @param {string} tag @param {string} cls @param {HTMLElement} [parent] */
 function make(tag, cls, parent) {
@@ -63,6 +64,11 @@ export function createPlot2d(host, on) {
   /** @type {CanvasPattern|string} */
   let hatch = "#e6e4e0";
   let hatchDpr = 0;
+  /** the canvases' colours and sizes, from CSS (core/theme.js); read again at every render */
+  let colors = canvasColors(plot);
+  /** what the last drawing showed, for the SVG picture (figure-svg.js) */
+  const last = /** @type {{field: any, minima: number[][], ticks: {x: number[], y: number[]}, runs: RunDrawing[], hover: any}} */ (
+    { field: null, minima: [], ticks: { x: [], y: [] }, runs: [], hover: null });
 
   /** Size the canvases to the plot's box; returns true if it changed. */
   function measure() {
@@ -80,6 +86,7 @@ export function createPlot2d(host, on) {
    */
   function render(program, view, equal, names, minima = []) {
     const t0 = performance.now();
+    colors = canvasColors(plot);
     measure();
     shown = plane.fit(view, equal);
     bctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -96,6 +103,8 @@ export function createPlot2d(host, on) {
       const lv = chooseLevels(grid.value, h < 400 ? 8 : 10);
       const normalize = makeNormalizer(lv.levels, lv.lo, lv.hi);
       scale = { ...lv, normalize, gradScale: medianNorm(grid.gx, grid.gy) };
+      last.field = { grid, nx, ny, lv };
+      last.minima = minima;
       // undefined regions: hatching under the (transparent there) heatmap
       bctx.fillStyle = hatch;
       bctx.save();
@@ -104,13 +113,14 @@ export function createPlot2d(host, on) {
       bctx.restore();
       const bounds = { x0: 2, y0: 2, x1: w - 2, y1: h - 2 };
       paintField(bctx, offscreen, grid, nx, ny, w, h, lv, normalize, {
-        font: FONT, line: COLORS.contour, text: COLORS.contourText,
+        font: `${colors.fontSize}px ${FONT}`, line: colors.contour, text: colors.contourText,
         spacing: Math.max(180, Math.min(w, h) * 0.45), labelBounds: bounds, clip: bounds,
       });
-      for (const m of minima) if (Array.isArray(m) && m.length >= 2) minimumMark(bctx, sx(m[0]), sy(m[1]));
+      for (const m of minima) if (Array.isArray(m) && m.length >= 2) minimumMark(bctx, sx(m[0]), sy(m[1]), colors.halo);
     } else {
       scale = null;
-      bctx.fillStyle = "#f1efe9";
+      last.field = null;
+      bctx.fillStyle = colors.empty;
       bctx.fillRect(0, 0, w, h);
     }
     drawTicks(names);
@@ -121,7 +131,8 @@ export function createPlot2d(host, on) {
   function drawTicks(/** @type {{x: string, y: string}} */ names) {
     const tx = niceTicks(shown.x[0], shown.x[1], w, w < 420 ? 64 : 80);
     const ty = niceTicks(shown.y[0], shown.y[1], h, 56);
-    bctx.strokeStyle = COLORS.frame;
+    last.ticks = { x: tx.ticks.map(sx), y: ty.ticks.map(sy) };
+    bctx.strokeStyle = colors.frame;
     bctx.lineWidth = 1;
     bctx.beginPath();
     for (const t of tx.ticks) {
@@ -159,9 +170,11 @@ export function createPlot2d(host, on) {
   function drawHover(p, value, g) {
     hctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     hctx.clearRect(0, 0, w, h);
+    last.hover = null;
     if (!p) return;
     const x = sx(p[0]);
     const y = sy(p[1]);
+    last.hover = { x, y, defined: value === value, arrow: null, stationary: false };
     if (!(x >= -20 && x <= w + 20 && y >= -20 && y <= h + 20)) return;
     const kx = w / (shown.x[1] - shown.x[0]);
     const ky = h / (shown.y[1] - shown.y[0]);
@@ -177,9 +190,10 @@ export function createPlot2d(host, on) {
       dx /= dn; dy /= dn;
       const rel = scale && scale.gradScale > 0 ? norm / scale.gradScale : 1;
       const len = Math.min(w, h) * (0.07 + 0.09 * Math.tanh(rel));
+      last.hover.arrow = { dx, dy, len };
       // the contour's tangent through the point, with a right-angle mark
       hctx.save();
-      hctx.strokeStyle = "rgba(20,24,36,0.55)";
+      hctx.strokeStyle = colors.guide;
       hctx.lineWidth = 1;
       hctx.setLineDash([2, 3]);
       hctx.beginPath();
@@ -194,16 +208,17 @@ export function createPlot2d(host, on) {
       hctx.lineTo(x - dy * m, y + dx * m);
       hctx.stroke();
       hctx.restore();
-      arrow(hctx, x, y, x - dx * len, y - dy * len, COLORS.descent, true);
-      arrow(hctx, x, y, x + dx * len, y + dy * len, COLORS.gradient, false);
+      arrow(hctx, x, y, x - dx * len, y - dy * len, colors.descent, true, colors.halo);
+      arrow(hctx, x, y, x + dx * len, y + dy * len, colors.gradient, false, colors.halo);
       // names at the heads
-      hctx.font = `italic 13px Georgia, "Times New Roman", serif`;
+      hctx.font = `italic ${colors.labelSize}px Georgia, "Times New Roman", serif`;
       hctx.textAlign = "center";
       hctx.textBaseline = "middle";
       const cx = (/** @type {number} */ v) => Math.max(16, Math.min(w - 16, v));
       const cy = (/** @type {number} */ v) => Math.max(10, Math.min(h - 10, v));
-      haloText(hctx, "∇L", cx(x + dx * (len + 14)), cy(y + dy * (len + 14)), COLORS.gradient);
-      haloText(hctx, "−∇L", cx(x - dx * (len + 17)), cy(y - dy * (len + 17)), COLORS.descent);
+      const gap = colors.labelSize; // the names clear the heads at any type size
+      haloText(hctx, "∇L", cx(x + dx * (len + gap + 1)), cy(y + dy * (len + gap + 1)), colors.gradient, colors.halo);
+      haloText(hctx, "−∇L", cx(x - dx * (len + gap + 4)), cy(y - dy * (len + gap + 4)), colors.descent, colors.halo);
     }
     // the point itself
     hctx.beginPath();
@@ -214,6 +229,7 @@ export function createPlot2d(host, on) {
     hctx.strokeStyle = "#1a1d26";
     hctx.stroke();
     if (value === value && !(norm > 0)) { // a stationary point: a ring, no direction downhill
+      last.hover.stationary = true;
       hctx.beginPath();
       hctx.arc(x, y, 10, 0, 2 * Math.PI);
       hctx.setLineDash([2, 2.5]);
@@ -228,12 +244,13 @@ export function createPlot2d(host, on) {
   function drawRuns(runs) {
     pctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     pctx.clearRect(0, 0, w, h);
+    last.runs = runs;
     for (const r of runs) {
       const n = Math.min(r.points.length, r.shown + 1);
       if (n < 1) continue;
       const pts = r.points;
       // the path: halo, then colour
-      for (const [style, width] of [[COLORS.halo, 4], [r.color, 1.8]]) {
+      for (const [style, width] of [[colors.halo, 4], [r.color, 1.8]]) {
         pctx.strokeStyle = /** @type {string} */ (style);
         pctx.lineWidth = /** @type {number} */ (width);
         pctx.lineJoin = "round";
@@ -292,6 +309,10 @@ export function createPlot2d(host, on) {
     drawRuns,
     /** @returns {View} */
     get shown() { return shown; },
+    /** The last drawing's data, for a vector picture: size, colours, heatmap, ticks, runs, hover. */
+    snapshot() {
+      return { w, h, sx, sy, colors, heatmap: offscreen, ...last };
+    },
     /** @param {boolean} v drag pans instead of hovering */
     setPanMode(v) { input.setPanMode(v); plot.classList.toggle("gs-panmode", v); },
     destroy() {
@@ -302,14 +323,14 @@ export function createPlot2d(host, on) {
 }
 
 /**
- * A known minimum: a small cross with a white halo.
- * @param {CanvasRenderingContext2D} ctx @param {number} x @param {number} y
+ * A known minimum: a small cross with a halo.
+ * @param {CanvasRenderingContext2D} ctx @param {number} x @param {number} y @param {string} halo
  */
-function minimumMark(ctx, x, y) {
+function minimumMark(ctx, x, y, halo) {
   const r = 4.5;
   ctx.save();
   ctx.lineCap = "round";
-  for (const [style, width] of [[COLORS.halo, 4], ["#1a1d26", 1.6]]) {
+  for (const [style, width] of [[halo, 4], ["#1a1d26", 1.6]]) {
     ctx.strokeStyle = /** @type {string} */ (style);
     ctx.lineWidth = /** @type {number} */ (width);
     ctx.beginPath();
@@ -340,11 +361,11 @@ function medianNorm(/** @type {Float64Array} */ gx, /** @type {Float64Array} */ 
 
 /**
  * @param {CanvasRenderingContext2D} ctx @param {string} text @param {number} x @param {number} y
- * @param {string} color
+ * @param {string} color @param {string} halo
  */
-function haloText(ctx, text, x, y, color) {
+function haloText(ctx, text, x, y, color, halo) {
   ctx.lineWidth = 3;
-  ctx.strokeStyle = COLORS.halo;
+  ctx.strokeStyle = halo;
   ctx.strokeText(text, x, y);
   ctx.fillStyle = color;
   ctx.fillText(text, x, y);

@@ -1,5 +1,6 @@
-// Sharing what you see: "Save image" (a PNG of the 2D figure), "Copy link" (a URL that
-// reproduces the view, when the host has one) and "Python" (the gradscape code that redraws it).
+// Sharing what you see: "Save image" (a PNG of the 2D figure at twice the screen's size), "SVG"
+// (the same figure as vectors, figure-svg.js), "Copy link" (a URL that reproduces the view, when
+// the host has one) and "Python" (the gradscape code that redraws it).
 //
 //   createShareBar(bar, panel, handlers) -> {destroy}     the buttons, a status line, the code panel
 //   composeFigure(frame, {title, legend, note}) -> canvas  the plot's layers, ticks and axis names
@@ -8,10 +9,15 @@
 //   fileName(compiled) -> "gradscape-bowl.png"
 
 import { optimizerInfo, EXPLORER_STEPS } from "../core/optimizers.js";
+import { svgToCanvas } from "./figure-svg.js";
+
+/** "Save image" draws the figure at this many times its size on screen */
+export const IMAGE_SCALE = 2;
 
 /**
  * @typedef {{
  *   image: () => {canvas: HTMLCanvasElement, name: string},
+ *   svg?: (() => {svg: string, name: string})|null,
  *   link: (() => string)|null,
  *   code: () => string,
  * }} ShareHandlers
@@ -34,13 +40,16 @@ export function createShareBar(bar, panel, on, uid) {
   group.setAttribute("role", "group");
   group.setAttribute("aria-label", "Share");
   group.innerHTML = `
-    <button type="button" data-testid="save-image" title="Download a PNG picture of the plot">Save image</button>
+    <button type="button" data-testid="save-image" title="Download a PNG picture of the plot, at twice the size on screen">Save image</button>
+    <button type="button" data-testid="save-svg" title="Download the plot as an SVG drawing (vector lines and text)">SVG</button>
     <button type="button" data-testid="copy-link" title="Copy a link that reproduces this view">Copy link</button>
     <button type="button" data-testid="python-code" aria-expanded="false" aria-controls="${uid}-python">Python</button>
     <span class="gs-share-status" data-testid="share-status" role="status" aria-live="polite"></span>`;
   bar.appendChild(group);
   const q = (/** @type {string} */ s) => /** @type {HTMLElement} */ (group.querySelector(s));
   const saveBtn = q('[data-testid="save-image"]');
+  const svgBtn = q('[data-testid="save-svg"]');
+  svgBtn.hidden = !on.svg;
   const linkBtn = q('[data-testid="copy-link"]');
   const codeBtn = q('[data-testid="python-code"]');
   const status = q(".gs-share-status");
@@ -72,21 +81,43 @@ export function createShareBar(bar, panel, on, uid) {
     statusTimer = setTimeout(() => { statusTimer = 0; status.textContent = ""; }, STATUS_MS);
   }
 
-  const onSave = () => {
-    const { canvas, name } = on.image();
+  /** @param {Blob} blob @param {string} name */
+  const download = (blob, name) => {
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = name;
+    a.hidden = true;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    say(`Saved ${name}`);
+  };
+  const onSave = async () => {
+    // the vector figure drawn at IMAGE_SCALE, sharp at any screen's density; else the screen's pixels
+    /** @type {HTMLCanvasElement|null} */
+    let canvas = null;
+    let name = "";
+    if (on.svg) {
+      try {
+        const fig = on.svg();
+        name = fig.name.replace(/\.svg$/, ".png");
+        canvas = await svgToCanvas(fig.svg, IMAGE_SCALE);
+      } catch {
+        canvas = null;
+      }
+    }
+    if (!canvas) ({ canvas, name } = on.image());
     canvas.toBlob((blob) => {
       if (!blob) { say("Could not make the picture."); return; }
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement("a");
-      a.href = url;
-      a.download = name;
-      a.hidden = true;
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      say(`Saved ${name}`);
+      download(blob, name);
     }, "image/png");
+  };
+  const onSvg = () => {
+    if (!on.svg) return;
+    const { svg, name } = on.svg();
+    download(new Blob([svg], { type: "image/svg+xml" }), name);
   };
 
   const onLink = async () => {
@@ -131,6 +162,7 @@ export function createShareBar(bar, panel, on, uid) {
   const listening = new AbortController(); // destroy() removes every listener at once
   const { signal } = listening;
   saveBtn.addEventListener("click", onSave, { signal });
+  svgBtn.addEventListener("click", onSvg, { signal });
   linkBtn.addEventListener("click", onLink, { signal });
   codeBtn.addEventListener("click", onCode, { signal });
   copyCodeBtn.addEventListener("click", onCopyCode, { signal });

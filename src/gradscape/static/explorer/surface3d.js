@@ -5,7 +5,8 @@
 import { evalView, evalValue } from "../core/evaluator.js";
 import { LUT } from "../core/colormap.js";
 import { varText } from "../core/format.js";
-import { COLORS, arrow } from "../core/paint.js";
+import { arrow } from "../core/paint.js";
+import { canvasColors } from "../core/theme.js";
 
 /**
  * @typedef {import("../core/view.js").View} View
@@ -49,6 +50,8 @@ export function createSurface3d(host, on = {}) {
   let fit = { k: 1, cx: 0, cy: 0 };
   /** @type {{p: number[], value: number, g: number[]}|null} */
   let hoverState = null;
+  /** the canvases' colours, from CSS (core/theme.js); read again at every drawing */
+  let colors = canvasColors(canvas);
 
   function measure() {
     const r = wrap.getBoundingClientRect();
@@ -140,6 +143,7 @@ export function createSurface3d(host, on = {}) {
 
   /** Redraw the surface (and the overlay). */
   function draw() {
+    colors = canvasColors(canvas);
     measure();
     computeFit();
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -211,14 +215,14 @@ export function createSurface3d(host, on = {}) {
     if (!data) return;
     const { ax, ay } = box;
     const corners = [[-ax, -ay], [ax, -ay], [ax, ay], [-ax, ay]].map(([X, Y]) => project(X, Y, 0));
-    ctx.strokeStyle = "rgba(30,34,50,0.35)";
+    ctx.strokeStyle = colors.frame;
     ctx.lineWidth = 1;
     ctx.beginPath();
     corners.forEach(([x, y], k) => (k ? ctx.lineTo(x, y) : ctx.moveTo(x, y)));
     ctx.closePath();
     ctx.stroke();
     ctx.font = `italic 13px Georgia, "Times New Roman", serif`;
-    ctx.fillStyle = "rgba(30,34,50,0.8)";
+    ctx.fillStyle = colors.ink;
     ctx.textAlign = "center";
     ctx.textBaseline = "middle";
     // label the two floor edges nearest the viewer
@@ -272,7 +276,7 @@ export function createSurface3d(host, on = {}) {
     const Z = wz(value);
     const [px, py] = project(X, Y, Z);
     const [fx, fy] = project(X, Y, 0);
-    octx.strokeStyle = "rgba(20,24,36,0.5)";
+    octx.strokeStyle = colors.ink;
     octx.setLineDash([2, 3]);
     octx.lineWidth = 1;
     octx.beginPath();
@@ -284,7 +288,7 @@ export function createSurface3d(host, on = {}) {
     if (norm > 0 && Number.isFinite(norm)) {
       // walk a short way downhill in the plane and follow the surface's height there
       const step = 0.2 * box.half;
-      for (const [sign, color, dashed] of /** @type {Array<[number, string, boolean]>} */ ([[-1, COLORS.descent, true], [1, COLORS.gradient, false]])) {
+      for (const [sign, color, dashed] of /** @type {Array<[number, string, boolean]>} */ ([[-1, colors.descent, true], [1, colors.gradient, false]])) {
         const q = [p[0] + (sign * step * g[0]) / norm, p[1] + (sign * step * g[1]) / norm];
         const v = evalValue(data.program, q);
         const qz = v === v ? wz(v) : Z;
@@ -296,7 +300,7 @@ export function createSurface3d(host, on = {}) {
           qx = px + (qx - px) * k;
           qy = py + (qy - py) * k;
         }
-        arrow(octx, px, py, qx, qy, color, dashed);
+        arrow(octx, px, py, qx, qy, color, dashed, colors.halo);
       }
     }
     octx.beginPath();

@@ -92,8 +92,9 @@ function main() {
   const data = document.getElementById("gradscape-data");
   if (!app || !data) return;
   const { surfaces, initial = 0, gallery = [] } = JSON.parse(data.textContent || "{}");
-  const model = new FileModel({ formula: "", compiled: null, view: null, point: null, runs: [] }, surfaces, gallery);
   const wanted = queryToState(location.hash);
+  const embed = document.documentElement.classList.contains("gs-embed"); // gradscape export --embed
+  const model = new FileModel({ formula: "", compiled: null, view: null, point: null, runs: [], present: wanted.present, embed }, surfaces, gallery);
   const asked = wanted.name || wanted.formula;
   const found = asked ? model.find(asked) : null;
   const compiled = found || surfaces[initial];

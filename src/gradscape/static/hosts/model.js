@@ -9,6 +9,7 @@
 //
 // Query keys:  g=<gallery name> or f=<formula>,  v=xmin,xmax,ymin,ymax,  p=x,y,
 //              r=<run> (repeatable), each run  optimizer_lr_x_y[_key=value...]
+//              present=1 (presentation mode), embed=1 (the compact embed, e.g. in an iframe)
 // Numbers are written in full precision (String(v)), so a link reproduces the view exactly.
 
 /**
@@ -105,6 +106,8 @@ export function stateToQuery(state) {
   const p = state.point;
   if (Array.isArray(p) && p.length >= 2 && p.every(Number.isFinite)) q.push(`p=${p.slice(0, 2).map(String).join(",")}`);
   if (Array.isArray(state.runs)) for (const r of state.runs) q.push(`r=${encodeURIComponent(encodeRun(r))}`);
+  if (state.present === true) q.push("present=1");
+  if (state.embed === true) q.push("embed=1");
   return q.join("&");
 }
 
@@ -112,7 +115,7 @@ export function stateToQuery(state) {
  * The state a query string describes. Parts that are missing or malformed are null ([] for runs).
  * @param {string} query with or without a leading "?" or "#"
  * @returns {{name: string|null, formula: string|null, view: {x: number[], y: number[]}|null,
- *            point: number[]|null, runs: Array<Record<string, any>>}}
+ *            point: number[]|null, runs: Array<Record<string, any>>, present: boolean, embed: boolean}}
  */
 export function queryToState(query) {
   const q = new URLSearchParams(query.replace(/^[?#]/, ""));
@@ -123,6 +126,8 @@ export function queryToState(query) {
     view: v ? { x: [v[0], v[1]], y: [v[2], v[3]] } : null,
     point: numbers(q.get("p"), 2),
     runs: /** @type {Array<Record<string, any>>} */ (q.getAll("r").filter(Boolean).map(decodeRun).filter(Boolean)),
+    present: q.get("present") === "1",
+    embed: q.get("embed") === "1",
   };
 }
 

@@ -45,9 +45,10 @@ function writeUrl(state) {
 async function main() {
   const app = document.getElementById("app");
   if (!app) return;
-  const { name, formula, view: v, point: p, runs } = queryToState(location.search);
+  const { name, formula, view: v, point: p, runs, present, embed } = queryToState(location.search);
+  if (embed) document.documentElement.classList.add("gs-embed"); // no header (page.css)
 
-  const model = new UrlModel({ formula: "", compiled: null, view: null, point: null, runs: [] });
+  const model = new UrlModel({ formula: "", compiled: null, view: null, point: null, runs: [], present, embed });
   render({ model, el: app });
 
   const wanted = name || formula || DEFAULT_SURFACE;
