@@ -5,7 +5,7 @@
 // `model` follows anywidget's interface: get(name), set(name, value), save_changes(),
 // on("change:name", cb), off("change:name", cb); a host may add requestSurface(formula) ->
 // Promise<compiled | {error, column}> and gallery() -> Promise<[{name, title, formula, blurb}]>.
-// Keys read and written: compiled, formula, view, point, runs (see docs/ARCHITECTURE.md).
+// Keys read and written: compiled, formula, view, point, settings, runs (see docs/ARCHITECTURE.md).
 // Optional host extras: link() -> the URL that reproduces the state (shows "Copy link");
 // formulaHelp, a sentence shown under the formula box (e.g. what an exported file can compile).
 //
@@ -26,6 +26,7 @@ import { validView, zoomAt, panBy, sameView } from "../core/view.js";
 import { fmt } from "../core/format.js";
 import { createShareBar, composeFigure, pythonCode, fileName } from "./share.js";
 import { createVisits } from "./visits.js";
+import { roundPoint } from "../core/precision.js";
 import { createViewTools } from "./viewtools.js";
 
 /**
@@ -123,7 +124,7 @@ export function render({ model, el }) {
 
   const runsCard = div("gs-card", sideB);
   const panel = createRunsPanel(runsCard, {
-    settings: (optimizer, lr) => { settings = { optimizer, lr }; },
+    settings: (optimizer, lr) => { settings = { optimizer, lr }; write({ settings: { ...settings } }); share.refresh(); },
     play: () => player.setPlaying(!player.playing),
     step: () => player.step(),
     clear: () => player.clear(),
@@ -296,7 +297,8 @@ export function render({ model, el }) {
   function dropBall(p) {
     if (!compiled) return;
     /** @type {RunSpec} */
-    const spec = { optimizer: settings.optimizer, lr: settings.lr, start: [p[0], p[1]] };
+    // the start on the view's resolution: the link then stores exactly the start the run used
+    const spec = { ...settings, start: roundPoint([p[0], p[1]], plot.shown) };
     const run = player.add(spec, compiled.program); // it waits at its start for Step or Play
     if (run.traj.stopped === "invalid") live.textContent = run.traj.reason;
   }
@@ -394,12 +396,26 @@ export function render({ model, el }) {
     if (point) hoverAt(point, "load");
   }
 
+  /** The host's point and optimizer settings (a link's), taken with the first surface. */
+  function hostExtras() {
+    const p = model.get("point");
+    const s = model.get("settings");
+    const okPoint = Array.isArray(p) && p.length >= 2 && [p[0], p[1]].every((v) => Number.isFinite(Number(v)));
+    const okSettings = s && typeof s === "object" && optimizerInfo(s.optimizer) && Number(s.lr) > 0 && Number.isFinite(Number(s.lr));
+    return () => {
+      if (okPoint) point = [Number(p[0]), Number(p[1])];
+      if (okSettings) { settings = { ...s, lr: Number(s.lr) }; panel.setSettings(s.optimizer, Number(s.lr)); }
+    };
+  }
+
   // --- model events ----------------------------------------------------------------------------
   const onCompiled = () => {
     const c = model.get("compiled");
     if (c && c !== compiled && c.program) {
       const hostView = validView(model.get("view"));
+      const adopt = compiled ? null : hostExtras();
       applyCompiled(c, { resetView: !compiled, keepRuns: false, view: hostView });
+      if (adopt) adopt();
       runsFromModel();
       if (point) hoverAt(point, "model");
     }
@@ -442,12 +458,10 @@ export function render({ model, el }) {
   loadGallery();
   const initial = model.get("compiled");
   const initialView = validView(model.get("view"));
-  const initialPoint = model.get("point");
   if (initial && initial.program) {
+    const adopt = hostExtras();
     applyCompiled(initial, { resetView: true, keepRuns: false, view: initialView });
-    if (Array.isArray(initialPoint) && initialPoint.length >= 2 && initialPoint.every((v) => Number.isFinite(Number(v)))) {
-      point = [Number(initialPoint[0]), Number(initialPoint[1])];
-    }
+    adopt();
     if (!box.text) box.setText(initial.formula);
     // a host that keeps the last refusal (the widget) shows it in a new view too
     const refused = model.get("error");

@@ -92,7 +92,7 @@ function main() {
   const data = document.getElementById("gradscape-data");
   if (!app || !data) return;
   const { surfaces, initial = 0, gallery = [] } = JSON.parse(data.textContent || "{}");
-  const model = new FileModel({ formula: "", compiled: null, view: null, point: null, runs: [] }, surfaces, gallery);
+  const model = new FileModel({ formula: "", compiled: null, view: null, point: null, settings: null, runs: [] }, surfaces, gallery);
   const wanted = queryToState(location.hash);
   const asked = wanted.name || wanted.formula;
   const found = asked ? model.find(asked) : null;
@@ -105,6 +105,7 @@ function main() {
     state.view = wanted.view || compiled.view || null;
     state.point = wanted.point;
     state.runs = wanted.runs;
+    state.settings = wanted.settings;
   } else {
     state.view = compiled.view || null;
   }

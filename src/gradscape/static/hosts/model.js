@@ -4,12 +4,17 @@
 //
 //   new MemoryModel(state)            get / set / on / off / save_changes over a plain object
 //   serverSurface(formula), serverGallery()   the serving gradscape server's API
-//   stateToQuery(state) -> "g=bowl&v=-4,4,-3,3&p=3,1&r=gd_0.1_3_1"
-//   queryToState("g=bowl&...") -> {name, formula, view, point, runs}   (missing parts are null)
+//   stateToQuery(state) -> "g=bowl&v=-4,4,-3,3&p=3,1&o=momentum_0.02&r=gd_0.1_3_1"
+//   queryToState("g=bowl&...") -> {name, formula, view, point, settings, runs}  (missing: null)
 //
 // Query keys:  g=<gallery name> or f=<formula>,  v=xmin,xmax,ymin,ymax,  p=x,y,
+//              o=<optimizer settings> optimizer_lr[_key=value...] (what the next ball uses),
 //              r=<run> (repeatable), each run  optimizer_lr_x_y[_key=value...]
-// Numbers are written in full precision (String(v)), so a link reproduces the view exactly.
+// Numbers are as short as the view can show (core/precision.js): the window to a ten-thousandth
+// of its side, the point to a thousandth. A run's start is rounded when the ball is dropped, so
+// the link holds the very start the run used and reopening it replays the same path.
+
+import { viewStep, roundTo, roundPoint, short } from "../core/precision.js";
 
 /**
  * A model with anywidget's interface (get, set, on("change:name"), off, save_changes) whose state
@@ -101,9 +106,20 @@ export function stateToQuery(state) {
   if (c && c.name && state.formula === c.formula) q.push(`g=${encodeURIComponent(c.name)}`);
   else if (typeof state.formula === "string" && state.formula) q.push(`f=${encodeURIComponent(state.formula)}`);
   const v = state.view;
-  if (v && Array.isArray(v.x) && Array.isArray(v.y)) q.push(`v=${[v.x[0], v.x[1], v.y[0], v.y[1]].map(String).join(",")}`);
+  const hasView = v && Array.isArray(v.x) && Array.isArray(v.y);
+  if (hasView) {
+    const step = viewStep(v) / 10;
+    q.push(`v=${[v.x[0], v.x[1], v.y[0], v.y[1]].map((c) => String(roundTo(Number(c), step))).join(",")}`);
+  }
   const p = state.point;
-  if (Array.isArray(p) && p.length >= 2 && p.every(Number.isFinite)) q.push(`p=${p.slice(0, 2).map(String).join(",")}`);
+  if (Array.isArray(p) && p.length >= 2 && p.every(Number.isFinite)) {
+    const around = hasView ? v : c && c.view && Array.isArray(c.view.x) ? c.view : null; // the surface's own window
+    q.push(`p=${(around ? roundPoint(p.slice(0, 2), around) : p.slice(0, 2).map(short)).join(",")}`);
+  }
+  const o = state.settings;
+  if (o && typeof o.optimizer === "string" && /^[a-z]+$/.test(o.optimizer) && Number(o.lr) > 0) {
+    q.push(`o=${encodeURIComponent(encodeSettings(o))}`);
+  }
   if (Array.isArray(state.runs)) for (const r of state.runs) q.push(`r=${encodeURIComponent(encodeRun(r))}`);
   return q.join("&");
 }
@@ -112,7 +128,7 @@ export function stateToQuery(state) {
  * The state a query string describes. Parts that are missing or malformed are null ([] for runs).
  * @param {string} query with or without a leading "?" or "#"
  * @returns {{name: string|null, formula: string|null, view: {x: number[], y: number[]}|null,
- *            point: number[]|null, runs: Array<Record<string, any>>}}
+ *            point: number[]|null, settings: Record<string, any>|null, runs: Array<Record<string, any>>}}
  */
 export function queryToState(query) {
   const q = new URLSearchParams(query.replace(/^[?#]/, ""));
@@ -122,16 +138,40 @@ export function queryToState(query) {
     formula: q.get("f") || null,
     view: v ? { x: [v[0], v[1]], y: [v[2], v[3]] } : null,
     point: numbers(q.get("p"), 2),
+    settings: decodeSettings(q.get("o") || ""),
     runs: /** @type {Array<Record<string, any>>} */ (q.getAll("r").filter(Boolean).map(decodeRun).filter(Boolean)),
   };
 }
 
+/** The numeric settings beyond optimizer, lr and start, as "_key=value" parts. @param {Record<string, any>} r */
+function extras(r) {
+  return Object.entries(r)
+    .filter(([k, v]) => !["optimizer", "lr", "start"].includes(k) && typeof v === "number" && Number.isFinite(v) && /^[a-z0-9]+$/i.test(k))
+    .map(([k, v]) => `_${k}=${short(v)}`)
+    .join("");
+}
+
 /** @param {{optimizer: string, lr: number, start: number[], [k: string]: any}} r */
 function encodeRun(r) {
-  const extra = Object.entries(r)
-    .filter(([k, v]) => !["optimizer", "lr", "start"].includes(k) && typeof v === "number" && /^[a-z0-9]+$/i.test(k))
-    .map(([k, v]) => `_${k}=${v}`);
-  return [r.optimizer, String(r.lr), ...r.start.slice(0, 2).map(String)].join("_") + extra.join("");
+  return [r.optimizer, short(Number(r.lr)), ...r.start.slice(0, 2).map((c) => short(Number(c)))].join("_") + extras(r);
+}
+
+/** @param {{optimizer: string, lr: number, [k: string]: any}} o */
+function encodeSettings(o) {
+  return `${o.optimizer}_${short(Number(o.lr))}${extras(o)}`;
+}
+
+/** @param {string} s @returns {Record<string, any>|null} */
+function decodeSettings(s) {
+  const [optimizer, lr, ...rest] = s.split("_");
+  if (!optimizer || !/^[a-z]+$/.test(optimizer) || !(Number(lr) > 0) || !Number.isFinite(Number(lr))) return null;
+  /** @type {Record<string, any>} */
+  const o = { optimizer, lr: Number(lr) };
+  for (const kv of rest) {
+    const [k, v] = kv.split("=");
+    if (k && /^[a-z0-9]+$/i.test(k) && Number.isFinite(Number(v))) o[k] = Number(v);
+  }
+  return o;
 }
 
 /** @param {string} s */
