@@ -103,7 +103,8 @@ def test_rounding_keeps_what_the_view_can_show(page, server_url):
              const p = await import('/static/core/precision.js');
              const m = await import('/static/hosts/model.js');
              const view = {x: [-4.123456789, 4.2], y: [-3, 3.000000001]};
-             return [p.roundTo(0.1 + 0.2, 0.01), p.viewStep(view), p.roundPoint([1.23456, -0.00049], view),
+             return [p.roundTo(0.1 + 0.2, 0.01), p.viewStep(view),
+                     p.roundPoint([1.23456, -0.00049], view),
                      m.stateToQuery({formula: 'x', view, point: [1/3, 2/3],
                        settings: {optimizer: 'adam', lr: 0.05, beta1: 0.8}, runs: []})];
            }"""
