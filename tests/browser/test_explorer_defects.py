@@ -143,3 +143,29 @@ def test_a_hovered_point_reopens_from_the_link(page, browser, server_url):
         assert np.abs(got - want).max() <= (view[1] - view[0]) / 1000
     finally:
         other.close()
+
+
+# --- 5. a bad learning rate says why and stops the next ball ------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["abc", "0", "-1"])
+def test_a_bad_learning_rate_keeps_its_message_and_no_ball_runs(page, server_url, typed):
+    open_explorer(page, server_url)
+    lr = page.get_by_test_id("lr")
+    lr.fill(typed)
+    page.get_by_test_id("optimizer").focus()  # blur: the message and the typed text stay
+    message = page.get_by_test_id("lr-error")
+    assert message.is_visible()
+    assert "learning rate" in message.inner_text().lower() or "number" in message.inner_text()
+    assert lr.input_value() == typed
+    assert lr.get_attribute("aria-invalid") == "true"
+    box = page.locator("[data-testid=plot]").bounding_box()
+    page.mouse.click(box["x"] + 0.7 * box["width"], box["y"] + 0.3 * box["height"])
+    page.wait_for_timeout(300)
+    assert page.locator("[data-testid=runs] li").count() == 0
+    assert message.is_visible()
+    lr.fill("0.05")
+    assert message.is_hidden()
+    page.mouse.click(box["x"] + 0.7 * box["width"], box["y"] + 0.3 * box["height"])
+    page.locator("[data-testid=runs] li").first.wait_for()
+    assert "lr 0.05" in page.get_by_test_id("runs").inner_text()

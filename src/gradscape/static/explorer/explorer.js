@@ -296,6 +296,7 @@ export function render({ model, el }) {
   /** @param {number[]} p */
   function dropBall(p) {
     if (!compiled) return;
+    if (panel.problem) { live.textContent = panel.problem; panel.showProblem(); return; } // never a rate not shown
     /** @type {RunSpec} */
     // the start on the view's resolution: the link then stores exactly the start the run used
     const spec = { ...settings, start: roundPoint([p[0], p[1]], plot.shown) };
