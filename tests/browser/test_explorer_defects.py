@@ -169,3 +169,58 @@ def test_a_bad_learning_rate_keeps_its_message_and_no_ball_runs(page, server_url
     page.mouse.click(box["x"] + 0.7 * box["width"], box["y"] + 0.3 * box["height"])
     page.locator("[data-testid=runs] li").first.wait_for()
     assert "lr 0.05" in page.get_by_test_id("runs").inner_text()
+
+
+# --- 7. no clipped text -------------------------------------------------------------------------
+
+CLIPPED = """() => {
+  const card = document.querySelector('.gs-readout-card').getBoundingClientRect();
+  const out = [];
+  for (const row of document.querySelectorAll('.gs-ro-row')) {
+    if (row.hidden) continue;
+    if (row.scrollWidth > row.clientWidth + 1 || row.scrollHeight > row.clientHeight + 1)
+      out.push(`${row.className}: ${row.scrollWidth}x${row.scrollHeight} in ${row.clientWidth}x${row.clientHeight}`);
+  }
+  for (const n of document.querySelectorAll('.gs-readout .gs-num, .gs-readout sub, .gs-frac')) {
+    const r = n.getBoundingClientRect();
+    if (r.width && (r.left < card.left - 0.5 || r.right > card.right + 0.5 || r.bottom > card.bottom + 0.5))
+      out.push(`${n.className || n.tagName} '${n.textContent}' leaves the card`);
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("size", [(1440, 900), (1024, 700), (390, 844)])
+@pytest.mark.parametrize("link", ["f=x%5E100%2By%5E100&p=3,2", "g=bowl&p=-3.217,-2.9981"])
+def test_the_readout_clips_no_number_and_no_subscript(browser, console, server_url, size, link):
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    console.attach(page)
+    try:
+        open_explorer(page, f"{server_url}/?{link}")
+        page.wait_for_selector("[data-testid=readout][data-point]")
+        assert page.evaluate(CLIPPED) == []
+        if link.startswith("f="):
+            text = page.get_by_test_id("readout").inner_text()
+            assert "6.338e31" in text and "1.718e49" in text
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(
+    "where", [(0.01, 0.5), (0.99, 0.5), (0.5, 0.01), (0.98, 0.02), (0.02, 0.98)]
+)
+def test_arrow_labels_stay_inside_the_plot_and_off_the_point(page, server_url, where):
+    open_explorer(page, server_url)
+    hover_fraction(page, *where)
+    plot = page.locator("[data-testid=plot]")
+    page.wait_for_selector("[data-testid=plot][data-labels]")
+    box = plot.bounding_box()
+    px, py = where[0] * box["width"], where[1] * box["height"]
+    for label in plot.get_attribute("data-labels").split(";"):
+        left, top, right, bottom = (float(v) for v in label.split(","))
+        assert left >= 0 and top >= 0, label
+        assert right <= box["width"] + 0.5 and bottom <= box["height"] + 0.5, label
+        assert not (left - 4 < px < right + 4 and top - 4 < py < bottom + 4), (
+            f"{label} on the point"
+        )

@@ -200,10 +200,13 @@ export function createPlot2d(host, on) {
       hctx.font = `italic 13px Georgia, "Times New Roman", serif`;
       hctx.textAlign = "center";
       hctx.textBaseline = "middle";
-      const cx = (/** @type {number} */ v) => Math.max(16, Math.min(w - 16, v));
-      const cy = (/** @type {number} */ v) => Math.max(10, Math.min(h - 10, v));
-      haloText(hctx, "∇L", cx(x + dx * (len + 14)), cy(y + dy * (len + 14)), COLORS.gradient);
-      haloText(hctx, "−∇L", cx(x - dx * (len + 17)), cy(y - dy * (len + 17)), COLORS.descent);
+      const boxes = [
+        labelInside(hctx, "∇L", x + dx * (len + 14), y + dy * (len + 14), x, y, -dy, dx, w, h, COLORS.gradient),
+        labelInside(hctx, "−∇L", x - dx * (len + 17), y - dy * (len + 17), x, y, dy, -dx, w, h, COLORS.descent),
+      ];
+      plot.dataset.labels = boxes.map((r) => r.map((v) => v.toFixed(1)).join(",")).join(";"); // for tests
+    } else {
+      delete plot.dataset.labels;
     }
     // the point itself
     hctx.beginPath();
@@ -336,6 +339,30 @@ function medianNorm(/** @type {Float64Array} */ gx, /** @type {Float64Array} */ 
   if (!out.length) return 1;
   out.sort((a, b) => a - b);
   return out[out.length >> 1];
+}
+
+/**
+ * An arrow's name near (tx, ty), wholly inside the w x h plot and off the point (px, py): clamped
+ * to the frame, and moved aside along (ax, ay) when clamping would put it on the point.
+ * @param {CanvasRenderingContext2D} ctx @param {string} text @param {number} tx @param {number} ty
+ * @param {number} px @param {number} py @param {number} ax @param {number} ay
+ * @param {number} w @param {number} h @param {string} color
+ * @returns {number[]} the label's box [left, top, right, bottom] in CSS pixels
+ */
+function labelInside(ctx, text, tx, ty, px, py, ax, ay, w, h, color) {
+  const hw = ctx.measureText(text).width / 2 + 3; // half the width, with the halo
+  const hh = 9;
+  const fit = (/** @type {number} */ X, /** @type {number} */ Y) => [Math.max(hw, Math.min(w - hw, X)), Math.max(hh, Math.min(h - hh, Y))];
+  let [X, Y] = fit(tx, ty);
+  const onPoint = (/** @type {number} */ a, /** @type {number} */ b) => Math.abs(a - px) < hw + 6 && Math.abs(b - py) < hh + 6;
+  if (onPoint(X, Y)) {
+    for (const side of [1, -1]) {
+      const [X2, Y2] = fit(px + side * ax * (hw + hh + 8), py + side * ay * (hw + hh + 8));
+      if (!onPoint(X2, Y2)) { X = X2; Y = Y2; break; }
+    }
+  }
+  haloText(ctx, text, X, Y, color);
+  return [X - hw, Y - hh, X + hw, Y + hh];
 }
 
 /**
