@@ -179,11 +179,14 @@ CLIPPED = """() => {
   for (const row of document.querySelectorAll('.gs-ro-row')) {
     if (row.hidden) continue;
     if (row.scrollWidth > row.clientWidth + 1 || row.scrollHeight > row.clientHeight + 1)
-      out.push(`${row.className}: ${row.scrollWidth}x${row.scrollHeight} in ${row.clientWidth}x${row.clientHeight}`);
+      out.push(`${row.className}: ${row.scrollWidth}x${row.scrollHeight}`
+               + ` in ${row.clientWidth}x${row.clientHeight}`);
   }
   for (const n of document.querySelectorAll('.gs-readout .gs-num, .gs-readout sub, .gs-frac')) {
     const r = n.getBoundingClientRect();
-    if (r.width && (r.left < card.left - 0.5 || r.right > card.right + 0.5 || r.bottom > card.bottom + 0.5))
+    const c = card;
+    const out_ = r.left < c.left - 0.5 || r.right > c.right + 0.5 || r.bottom > c.bottom + 0.5;
+    if (r.width && out_)
       out.push(`${n.className || n.tagName} '${n.textContent}' leaves the card`);
   }
   return out;
@@ -224,3 +227,22 @@ def test_arrow_labels_stay_inside_the_plot_and_off_the_point(page, server_url, w
         assert not (left - 4 < px < right + 4 and top - 4 < py < bottom + 4), (
             f"{label} on the point"
         )
+
+
+# --- 10. run colours do not repeat -------------------------------------------------------------
+
+
+def test_twelve_runs_get_ten_colours_then_dashes_and_neighbours_always_differ(page, server_url):
+    open_explorer(page, server_url)
+    page.get_by_test_id("play").click()  # paused: the runs wait at their starts
+    plot = page.locator("[data-testid=plot]")
+    plot.focus()
+    for k in range(12):
+        page.keyboard.press("ArrowRight" if k % 2 else "ArrowUp")
+        page.keyboard.press("Enter")
+    swatches = page.locator("[data-testid=runs] .gs-swatch")
+    assert swatches.count() == 12
+    looks = [s.evaluate("e => e.style.background") for s in swatches.all()]
+    assert len(set(looks[:10])) == 10
+    assert "repeating-linear-gradient" in looks[10] and looks[10] != looks[0]
+    assert len(set(looks)) == 12

@@ -239,6 +239,7 @@ export function createPlot2d(host, on) {
       for (const [style, width] of [[COLORS.halo, 4], [r.color, 1.8]]) {
         pctx.strokeStyle = /** @type {string} */ (style);
         pctx.lineWidth = /** @type {number} */ (width);
+        pctx.setLineDash(style === r.color && r.dash ? r.dash : []); // runs past the colours are dashed
         pctx.lineJoin = "round";
         pctx.beginPath();
         let pen = false;
@@ -251,6 +252,7 @@ export function createPlot2d(host, on) {
         }
         pctx.stroke();
       }
+      pctx.setLineDash([]);
       // a dot per step (skip when they would merge into a smear)
       const stepDots = n <= 400;
       pctx.fillStyle = r.color;

@@ -3,9 +3,10 @@
 
 import { OPTIMIZERS, EXPLORER_STEPS, optimizerInfo } from "../core/optimizers.js";
 import { fmt, escapeHtml } from "../core/format.js";
+import { PALETTE } from "../core/palette.js";
 
-/** Colour-blind-safe categorical colours (Okabe & Ito), darkest first; vermilion is kept for ∇L. */
-export const RUN_COLORS = ["#0072B2", "#CC79A7", "#009E73", "#E69F00", "#3d3d3d", "#56B4E9"];
+/** The runs' colours (core/palette.js, shared with Python's figures); vermilion is kept for ∇L. */
+export const RUN_COLORS = PALETTE.runs;
 
 export const LR_MIN = 1e-4;
 export const LR_MAX = 10;
@@ -13,7 +14,7 @@ export const LR_MAX = 10;
 /**
  * @typedef {{optimizer: string, lr: number, start: number[], [k: string]: unknown}} RunSpec
  * @typedef {{spec: RunSpec, traj: import("../core/optimizers.js").Trajectory, shown: number,
- *            color: string}} Run
+ *            color: string, dash?: number[]}} Run
  * @typedef {{
  *   settings: (optimizer: string, lr: number) => void,
  *   play: () => void, step: () => void, clear: () => void, remove: (index: number) => void,
@@ -26,6 +27,13 @@ function el(tag, attrs = {}, text = "") {
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
   if (text) e.textContent = text;
   return e;
+}
+
+/** A legend swatch: the run's colour, striped like its line when the line is dashed. @param {Run} r */
+function swatch(r) {
+  if (!r.dash || !r.dash.length) return r.color;
+  const [on, off] = r.dash;
+  return `repeating-linear-gradient(90deg, ${r.color} 0 ${on}px, transparent ${on}px ${on + off}px)`;
 }
 
 /** A learning rate rounded for display and for the box: 3 significant digits. @param {number} lr */
@@ -170,7 +178,7 @@ export function createRunsPanel(host, on, uid) {
     items = runs.map((r, i) => {
       const li = el("li", { class: "gs-run" });
       li.innerHTML =
-        `<span class="gs-swatch" style="background:${r.color}" aria-hidden="true"></span>` +
+        `<span class="gs-swatch" style="background:${swatch(r)}" aria-hidden="true"></span>` +
         `<span class="gs-run-name">${escapeHtml(r.spec.optimizer)} <span class="gs-muted">lr ${escapeHtml(String(roundLr(Number(r.spec.lr))))}</span></span>` +
         `<span class="gs-run-state"></span>` +
         `<button type="button" class="gs-remove" data-index="${i}" aria-label="Remove run ${i + 1}">×</button>`;
