@@ -246,3 +246,45 @@ def test_twelve_runs_get_ten_colours_then_dashes_and_neighbours_always_differ(pa
     assert len(set(looks[:10])) == 10
     assert "repeating-linear-gradient" in looks[10] and looks[10] != looks[0]
     assert len(set(looks)) == 12
+
+
+# --- 13. equal scales say what they do; typing logs no console error -----------------------------
+
+
+def test_equal_scales_on_rosenbrock_change_the_window_and_say_so(page, server_url):
+    open_explorer(page, f"{server_url}/?g=rosenbrock")
+    plot = page.locator("[data-testid=plot]")
+    before = plot.get_attribute("data-view")
+    note = page.get_by_test_id("equal-note")
+    assert note.is_hidden()
+    page.get_by_label("Equal scales").uncheck()
+    page.wait_for_function(
+        "(v) => document.querySelector('[data-testid=plot]').dataset.view !== v", arg=before
+    )
+    assert note.is_visible()
+    words = note.inner_text()
+    assert "Scales unequal" in words and re.search(r"\b[xy] shows", words)
+    page.get_by_label("Equal scales").check()
+    assert "Equal scales:" in note.inner_text() and "was" in note.inner_text()
+
+
+def test_typing_a_bad_formula_logs_no_console_error(browser, server_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    logged: list[str] = []
+    page.on("console", lambda m: logged.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: logged.append(str(e)))
+    try:
+        open_explorer(page, server_url)
+        box = page.get_by_test_id("formula")
+        box.fill("")
+        for ch in "x + foo(y":  # every keystroke a refusal while it is incomplete
+            box.press(ch if ch != " " else "Space")
+            page.wait_for_timeout(200)
+        page.get_by_test_id("formula-error").wait_for(state="visible")
+        box.press("Enter")
+        page.wait_for_timeout(500)
+        assert "foo" in page.get_by_test_id("formula-error").inner_text()
+        assert logged == []
+    finally:
+        context.close()

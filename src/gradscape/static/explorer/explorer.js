@@ -100,7 +100,7 @@ export function render({ model, el }) {
     },
     reset: () => resetView(),
     pan: (on) => plot.setPanMode(on),
-    equal: (on) => { equal = on; scheduleRender(); },
+    equal: (on) => { equal = on; scheduleRender(); tools.explainEqual(on, view, plot.element.clientWidth, plot.element.clientHeight); },
   });
   const toolbar = tools.element;
   const share = createShareBar(toolbar, div("gs-code-slot", main), {
