@@ -288,3 +288,69 @@ def test_typing_a_bad_formula_logs_no_console_error(browser, server_url):
         assert logged == []
     finally:
         context.close()
+
+
+# --- 2. the exported lesson never calls a server and carries the gallery --------------------------
+
+
+@pytest.fixture(scope="module")
+def course_site(tmp_path_factory):
+    """The one-file lesson on a plain static web server, as a course site would host it."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from gradscape.export import export_lesson_html, write_export
+
+    root = tmp_path_factory.mktemp("course")
+    write_export(root / "lesson.html", export_lesson_html())
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):  # the test's output stays readable
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=root))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield root, f"http://127.0.0.1:{server.server_address[1]}/lesson.html"
+    server.shutdown()
+    thread.join(5)
+
+
+@pytest.mark.parametrize("where", ["course site", "disk"])
+def test_the_exported_lesson_fills_its_gallery_and_calls_no_server(browser, course_site, where):
+    root, url = course_site
+    url = url if where == "course site" else (root / "lesson.html").as_uri()
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(url)
+        page.wait_for_selector("#explore[data-ready=true] [data-testid=plot][data-view]")
+        explore = page.locator("#explore")
+        menu = explore.get_by_test_id("gallery")
+        assert menu.locator("option").count() > 5
+        menu.select_option("rosenbrock")
+        explore.locator("[data-testid=formula-error]").wait_for(state="hidden")
+        page.wait_for_function(
+            "() => document.querySelector('#explore .gs-formula-input').value.includes('100')"
+        )
+        box = explore.get_by_test_id("formula")
+        box.fill("himmelblau")
+        box.press("Enter")
+        page.wait_for_function(
+            "() => document.querySelector('#explore .gs-display').textContent.includes('11')"
+        )
+        box.fill("x^3 + y")  # not in the file: it says so, without calling anyone
+        box.press("Enter")
+        error = explore.get_by_test_id("formula-error")
+        error.wait_for(state="visible")
+        assert "run gradscape" in error.inner_text()
+        assert [r for r in requests if r != url] == []
+        assert errors == []
+    finally:
+        context.close()

@@ -83,6 +83,48 @@ export async function serverSurface(formula) {
   return { error: `The server could not compile this (HTTP ${res.status}).`, column: null };
 }
 
+/** @param {string} s */
+const squeeze = (s) => s.replace(/\s+/g, "");
+/** Gallery names match loosely, as in Python: case, spaces, "-", "_" and "." ignored. @param {string} s */
+const looseKey = (s) => s.normalize("NFKD").toLowerCase().replace(/[^a-z0-9]/g, "");
+
+/**
+ * Surfaces compiled in Python and carried in a file (an export, the one-file lesson): answers
+ * requestSurface(text) by gallery name or formula text (spaces ignored) and lists the menu; never
+ * a network call, wherever the file is hosted.
+ * @param {any[]} surfaces compiled payloads
+ * @param {Array<{name: string, title: string, formula: string, blurb?: string}>} entries the menu
+ */
+export function packedSurfaces(surfaces, entries) {
+  const own = entries.filter((e) => e.name === e.formula).map((e) => e.formula);
+  const known = own.length ? `the gallery and ${own.length > 1 ? "these formulas" : "this formula"}: ${own.join("; ")}` : "the gallery";
+  /** The compiled surface a gallery name or a formula names, or null. @param {string} text */
+  const find = (text) => {
+    const k = looseKey(text);
+    const t = squeeze(text);
+    const entry = entries.find((e) => looseKey(e.name) === k && k !== "") || entries.find((e) => squeeze(e.formula) === t);
+    const formula = entry ? squeeze(entry.formula) : t;
+    return surfaces.find((c) => squeeze(c.formula) === formula || squeeze(c.text || "") === formula) || null;
+  };
+  return {
+    find,
+    /** What the file knows, in words: "the gallery and these formulas: a, b". */
+    known,
+    /** Shown under the formula box: what this file can and cannot do. */
+    formulaHelp: `This file knows ${known}. Pick from the menu or type one of them; to type any formula, run gradscape.`,
+    /** @param {string} text */
+    async requestSurface(text) {
+      return find(text) || {
+        error: `This file knows only the surfaces compiled into it (${known}). To type any formula, run gradscape.`,
+        column: null,
+      };
+    },
+    async gallery() {
+      return entries;
+    },
+  };
+}
+
 /** GET /api/gallery from the serving gradscape server, or [] if there is none. */
 export async function serverGallery() {
   try {
