@@ -27,6 +27,7 @@ import { fmt } from "../core/format.js";
 import { createShareBar, composeFigure, pythonCode, fileName } from "./share.js";
 import { createVisits } from "./visits.js";
 import { roundPoint } from "../core/precision.js";
+import { watchShown } from "./visibility.js";
 import { createViewTools } from "./viewtools.js";
 
 /**
@@ -187,6 +188,7 @@ export function render({ model, el }) {
   function renderAll() {
     renderFrame = 0;
     if (destroyed) return;
+    if (!shown2d.measurable()) { shown2d.missed(); return; } // detached or hidden: draw when back
     performance.mark(RENDER_MARK);
     const program = compiled ? compiled.program : null;
     const minima = compiled && Array.isArray(compiled.minima) ? compiled.minima : [];
@@ -205,6 +207,7 @@ export function render({ model, el }) {
   function render3d() {
     surfaceTimer = 0;
     if (!pending3d || destroyed) return;
+    if (!shown3d.measurable()) { shown3d.missed(); pending3d = null; return; }
     const t3 = performance.now();
     surface.setData(pending3d.program, pending3d.shown, pending3d.scale, names());
     if (point) surface.setHover(point, here.value, here.gradient);
@@ -449,6 +452,8 @@ export function render({ model, el }) {
   const resize = new ResizeObserver(() => scheduleRender());
   resize.observe(plot.element);
   resize.observe(surface.element);
+  const shown2d = watchShown([plot.element], () => renderAll());
+  const shown3d = watchShown([surface.element], () => scheduleRender());
 
   // --- start -----------------------------------------------------------------------------------
   box.setText(String(model.get("formula") ?? ""));
@@ -502,6 +507,8 @@ export function render({ model, el }) {
     destroyed = true;
     for (const [ev, cb] of listeners) model.off(ev, cb);
     resize.disconnect();
+    shown2d.destroy();
+    shown3d.destroy();
     if (renderFrame) cancelAnimationFrame(renderFrame);
     if (surfaceTimer) clearTimeout(surfaceTimer);
     player.destroy();
