@@ -354,3 +354,25 @@ def test_the_exported_lesson_fills_its_gallery_and_calls_no_server(browser, cour
         assert errors == []
     finally:
         context.close()
+
+
+# --- 6. "xy" is one variable: say so; say what a one-variable formula's second axis is ---
+
+
+def test_the_formula_box_hints_at_x_times_y_and_explains_a_one_variable_plot(page, server_url):
+    open_explorer(page, server_url)
+    box = page.get_by_test_id("formula")
+    hint = page.get_by_test_id("formula-hint")
+    box.fill("xy + 1")
+    box.press("Enter")
+    page.wait_for_function("() => !document.querySelector('[data-testid=formula-hint]').hidden")
+    assert "x*y" in hint.inner_text()
+    box.fill("x^2")
+    box.press("Enter")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=formula-hint]').textContent.includes('alone')"
+    )
+    assert "does not change along y" in hint.inner_text()
+    box.fill("x*y + 1")
+    box.press("Enter")
+    hint.wait_for(state="hidden")

@@ -64,6 +64,7 @@ _SURFACE = {
         "minima": {"type": "array", "items": _NUMBERS},
         "start": {"type": ["array", "null"], "items": {"type": "number"}},
         "lr": {"type": ["number", "null"]},
+        "hint": _OPTIONAL_STRING,
     },
 }
 _REQUEST = {

@@ -39,7 +39,7 @@ import { createViewTools } from "./viewtools.js";
  *   variables: string[], html?: string, latex?: string,
  *   partials: Array<{variable: string, text?: string, html?: string, latex?: string}>,
  *   program: import("../core/evaluator.js").Program, view?: View, minima?: number[][],
- *   start?: number[]|null, lr?: number|null}} Compiled
+ *   start?: number[]|null, lr?: number|null, hint?: string|null}} Compiled
  * @typedef {{
  *   get: (name: string) => any, set: (name: string, value: any) => void, save_changes: () => void,
  *   on: (event: string, cb: (...args: any[]) => void) => void, off: (event: string, cb?: (...args: any[]) => void) => void,
@@ -321,6 +321,7 @@ export function render({ model, el }) {
     const prevName = compiled ? compiled.name : undefined;
     compiled = c;
     box.setDisplay(c);
+    box.setHint(typeof c.hint === "string" ? c.hint : "");
     box.setSelected(c.name || null);
     const hasMinima = Array.isArray(c.minima) && c.minima.length > 0;
     tools.setSurface(hasMinima, c.blurb ? `${c.title ? `${c.title}. ` : ""}${c.blurb}` : "");
