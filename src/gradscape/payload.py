@@ -111,6 +111,7 @@ def surface_payload(
             "start": list(entry.start) if entry else None,
             "lr": entry.lr if entry else None,
             "hint": None if entry else _hint(own, surface),
+            "own_variables": list(own),
         }
     )
 

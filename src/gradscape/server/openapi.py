@@ -65,6 +65,7 @@ _SURFACE = {
         "start": {"type": ["array", "null"], "items": {"type": "number"}},
         "lr": {"type": ["number", "null"]},
         "hint": _OPTIONAL_STRING,
+        "own_variables": {"type": "array", "items": {"type": "string"}, "maxItems": 2},
     },
 }
 _REQUEST = {

@@ -28,6 +28,7 @@ import { createShareBar, composeFigure, pythonCode, fileName } from "./share.js"
 import { createVisits } from "./visits.js";
 import { roundPoint } from "../core/precision.js";
 import { watchShown } from "./visibility.js";
+import { createCurve1d } from "./curve1d.js";
 import { createViewTools } from "./viewtools.js";
 
 /**
@@ -39,7 +40,7 @@ import { createViewTools } from "./viewtools.js";
  *   variables: string[], html?: string, latex?: string,
  *   partials: Array<{variable: string, text?: string, html?: string, latex?: string}>,
  *   program: import("../core/evaluator.js").Program, view?: View, minima?: number[][],
- *   start?: number[]|null, lr?: number|null, hint?: string|null}} Compiled
+ *   start?: number[]|null, lr?: number|null, hint?: string|null, own_variables?: string[]|null}} Compiled
  * @typedef {{
  *   get: (name: string) => any, set: (name: string, value: any) => void, save_changes: () => void,
  *   on: (event: string, cb: (...args: any[]) => void) => void, off: (event: string, cb?: (...args: any[]) => void) => void,
@@ -80,6 +81,7 @@ export function render({ model, el }) {
 
   const box = createFormulaBox(top, { formula: (t) => loadFormula(t, false), gallery: (n) => loadFormula(n, true) }, uid);
 
+  const curve = createCurve1d(left); // a one-variable formula: L against its variable
   const figure = document.createElement("figure");
   figure.className = "gs-figure";
   left.appendChild(figure);
@@ -194,6 +196,7 @@ export function render({ model, el }) {
     const minima = compiled && Array.isArray(compiled.minima) ? compiled.minima : [];
     const { shown, scale } = plot.render(program, view, equal, { x: names()[0], y: names()[1] }, minima);
     performance.measure("gradscape:render2d", RENDER_MARK);
+    curve.setRange(shown.x, shown.y);
     // the 3D mesh follows a moment later while the view is being zoomed or panned
     pending3d = { program, shown, scale };
     if (surfaceTimer) clearTimeout(surfaceTimer);
@@ -257,6 +260,7 @@ export function render({ model, el }) {
       here = { value: NaN, gradient: [NaN, NaN] };
     }
     plot.drawHover(point, here.value, here.gradient);
+    curve.setPoint(point, here.value, here.gradient);
     readout.update(point, here.value, here.gradient);
     surface.setHover(point, here.value, here.gradient);
   }
@@ -322,6 +326,7 @@ export function render({ model, el }) {
     compiled = c;
     box.setDisplay(c);
     box.setHint(typeof c.hint === "string" ? c.hint : "");
+    curve.setSurface(c);
     box.setSelected(c.name || null);
     const hasMinima = Array.isArray(c.minima) && c.minima.length > 0;
     tools.setSurface(hasMinima, c.blurb ? `${c.title ? `${c.title}. ` : ""}${c.blurb}` : "");
@@ -518,6 +523,7 @@ export function render({ model, el }) {
     tools.destroy();
     visits.destroy();
     plot.destroy();
+    curve.destroy();
     surface.destroy();
     panel.destroy();
     box.destroy();
