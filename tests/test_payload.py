@@ -47,3 +47,13 @@ def test_error_payload_gives_other_errors_first_line_and_no_column():
         "error": "This formula cannot be compiled",
         "column": None,
     }
+
+
+def test_a_name_that_looks_like_a_product_and_a_one_variable_formula_get_a_hint() -> None:
+    from gradscape.formula import name_hint
+
+    assert "x*y" in (surface_payload("xy + 1")["hint"] or "")
+    assert "alone" in (surface_payload("sin(t)")["hint"] or "")
+    assert surface_payload("x y + 1")["hint"] is None
+    assert surface_payload("rosenbrock")["hint"] is None
+    assert name_hint(["theta", "w1"]) is None and name_hint(["ab"]) is not None

@@ -450,6 +450,22 @@ def _check_names(variables: Sequence[str]) -> tuple[str, ...]:
     return names
 
 
+_LONE_LETTERS = set("abcdtuvwxyz")  # letters often used alone as variables
+
+
+def name_hint(names: Sequence[str]) -> str | None:
+    """A one-line hint when a formula's variable looks like a product typed without a space or
+    `*` (`xy`, `ab`): names are read whole, so `xy` is one variable. None when none does."""
+    for name in names:
+        if 2 <= len(name) <= 3 and all(c in _LONE_LETTERS for c in name):
+            product = "*".join(name)
+            return (
+                f"“{name}” is one variable named {name}; for a product write {product}"
+                f" (or {' '.join(name)})"
+            )
+    return None
+
+
 def parse(text: str, variables: Sequence[str] | None = None) -> Parsed:
     """Parse `text`, or raise FormulaError. The variables are the caller's, in their order, or
     else those the formula uses, in natural order. Time linear in the length of `text`."""

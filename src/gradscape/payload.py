@@ -22,7 +22,7 @@ from dataclasses import replace
 from typing import Any
 
 from . import gallery, printing
-from .formula import MAX_NAME, FormulaError, parse
+from .formula import MAX_NAME, FormulaError, name_hint, parse
 from .jsondata import jsonable
 from .surface import Surface
 from .symbolic import SymbolicError, cpu_deadline
@@ -36,10 +36,18 @@ def explorer_surface(text: str, variables: Sequence[str] | None = None) -> Surfa
     Raises FormulaError for bad text and ValueError (one line, what to do) for a formula with
     three or more variables.
     """
+    return _explorer_surface(text, variables)[0]
+
+
+def _explorer_surface(
+    text: str, variables: Sequence[str] | None
+) -> tuple[Surface, tuple[str, ...]]:
+    """explorer_surface, and the variables of the formula itself (before padding)."""
     parsed = parse(text, variables)
-    return Surface.from_parsed(
+    surface = Surface.from_parsed(
         text, replace(parsed, variables=explorer_variables(parsed.variables))
     )
+    return surface, parsed.variables
 
 
 def explorer_variables(names: Sequence[str]) -> tuple[str, ...]:
@@ -85,7 +93,7 @@ def surface_payload(
     """
     entry = gallery.resolve(formula)
     text = entry.formula if entry else formula
-    surface = explorer_surface(text, variables)
+    surface, own = _explorer_surface(text, variables)
     (x0, x1), (y0, y1) = entry.view if entry else DEFAULT_VIEW
     view = {"x": [x0, x1], "y": [y0, y1]}
     return jsonable(
@@ -102,8 +110,23 @@ def surface_payload(
             "minima": [list(m) for m in entry.minima] if entry else [],
             "start": list(entry.start) if entry else None,
             "lr": entry.lr if entry else None,
+            "hint": None if entry else _hint(own, surface),
+            "own_variables": list(own),
         }
     )
+
+
+def _hint(own: tuple[str, ...], surface: Surface) -> str | None:
+    """What the formula box says beside a formula that compiled: a name that looks like a
+    product (`xy`), or the second axis a one-variable formula is drawn over."""
+    hint = name_hint(own)
+    if hint is None and len(own) == 1:
+        extra = next(v for v in surface.variables if v not in own)
+        hint = (
+            f"L depends on {own[0]} alone: the plot adds {extra} only to draw it, and L does not"
+            f" change along {extra}"
+        )
+    return hint
 
 
 def _partials(surface: Surface, seconds: float | None) -> list[dict[str, str]]:

@@ -9,12 +9,15 @@ Contract
 `plot_surface(surface, runs=(), view=None, ax=None, *, minima=(), title=None, aspect="equal")`
 draws on `ax` (or on a new 800x600 px figure) and returns the Figure. It shows the first two
 variables over `view` = ((xmin, xmax), (ymin, ymax)) (default [-4, 4]^2):
-- the loss L as filled contours (viridis, perceptually uniform) with a colour bar and labelled
+- the loss L as filled contours in the explorer's own ramp (palette.py, read from the browser's
+  table: pale cream for low loss to deep indigo for high) with a colour bar and dark labelled
   contour lines at round values, log-spaced when L spans decades (Rosenbrock);
 - the steepest-descent field −∇L as arrows of one length on a coarse grid (direction only);
-- `minima` as stars, and each Trajectory in `runs` as a path in its own Okabe–Ito (colour-blind
-  safe) colour, a dot per step, with a legend entry: optimizer, lr, final loss, "diverged",
-  "left the view". Paths never rescale the axes: they are clipped to the view.
+- `minima` as stars, and each Trajectory in `runs` as a path in the colour (and, past the
+  colours, the dash) the explorer gives the same run, a dot per step, with a legend entry:
+  optimizer, lr, final loss, "diverged", "left the view". Paths never rescale the axes.
+A new figure is `size` pixels; without one, 800x600, or 600x800 for a view taller than wide (so
+a tall view fills a tall figure instead of a narrow strip in a wide one).
 `save_animation(surface, runs, path, ...)` writes a .gif (Pillow) or .mp4 (needs ffmpeg): one
 frame per step, or `frames` frames subsampling longer runs; balls move with their trails and a
 caption gives the step and the losses.
@@ -32,7 +35,7 @@ from typing import Any, Literal, cast
 
 import numpy as np
 import sympy
-from matplotlib import animation, colormaps, colors, ticker
+from matplotlib import animation, colors, ticker
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -43,19 +46,20 @@ from matplotlib.patches import FancyArrow
 from PIL import Image
 
 from .descent import Trajectory
+from .palette import LUT, run_style
 from .payload import DEFAULT_VIEW
 from .printing import tree_latex, tree_text
 from .surface import Surface
 
 View = tuple[tuple[float, float], tuple[float, float]]
-COLOURS = ("#E69F00", "#56B4E9", "#CC79A7", "#009E73", "#D55E00", "#0072B2", "#F0E442")  # Okabe–Ito
-CMAP = colormaps["viridis"]
+CMAP = colors.ListedColormap(LUT / 255.0, name="gradscape")  # the explorer's ramp (palette.py)
+INK = "#1a1d26"  # lines and arrows drawn over the ramp, dark as in the browser
 # artist styles: a path is a dark casing under a coloured line with a dot per step, plus a ball
 HALO: dict[str, Any] = dict(color="black", lw=2.7, alpha=0.35, solid_capstyle="round", zorder=4)
 LINE: dict[str, Any] = dict(lw=1.5, marker="o", ms=3, mec="white", mew=0.4, zorder=4.1)
 BALL: dict[str, Any] = dict(marker="o", ls="none", ms=6.5, mec="white", mew=1.2, zorder=5)
 STAR: dict[str, Any] = dict(marker="*", ls="none", ms=13, color="white", mec="black", mew=0.8)
-ARROWS: dict[str, Any] = dict(color="white", alpha=0.6, width=0.003, headwidth=4.5,
+ARROWS: dict[str, Any] = dict(color=INK, alpha=0.45, width=0.003, headwidth=4.5,
                               headlength=4.5, headaxislength=4, pivot="mid", zorder=3)  # fmt: skip
 CAPTION: dict[str, Any] = dict(va="top", fontsize=7, family="monospace", zorder=7,
                                bbox={"fc": "white", "alpha": 0.8, "lw": 0})  # fmt: skip
@@ -70,12 +74,15 @@ def plot_surface(
     minima: Sequence[Sequence[float]] = (),
     title: str | None = None,
     aspect: str = "equal",
-    size: tuple[int, int] = (800, 600),
+    size: tuple[int, int] | None = None,
     dpi: int = 150,
 ) -> Figure:
     """Draw the surface, its descent field, `minima` and `runs`; return the Figure (see module)."""
     own, view = ax is None, view or DEFAULT_VIEW
-    ax = _figure(size, dpi).add_subplot() if ax is None else ax
+    shape = size or (_shape((800, 600), view) if aspect == "equal" else (800, 600))
+    if own and aspect == "equal":
+        view = _fill(view, shape)
+    ax = _figure(shape, dpi).add_subplot() if ax is None else ax
     _draw_surface(ax, surface, view, minima, title, aspect)
     for i, run in enumerate(runs):
         _draw_run(ax, run, view, i)
@@ -182,6 +189,28 @@ def _writer(path: Path, fps: int) -> animation.AbstractMovieWriter:
 # Drawing
 
 
+def _shape(size: tuple[int, int], view: View) -> tuple[int, int]:
+    """`size` for a view at least as wide as tall; turned on its side for a taller one, so a tall
+    view gets a tall figure (the browser's plot box is tall too) rather than a narrow strip."""
+    (x0, x1), (y0, y1) = view
+    return (min(size), max(size)) if (y1 - y0) > (x1 - x0) else size
+
+
+def _fill(view: View, shape: tuple[int, int]) -> View:
+    """A view taller than wide, widened about its centre to the plot area's shape (as the
+    explorer's equal scales do): the plot fills its figure instead of standing in a narrow strip.
+    The plot area is the figure less about 170 px for the colour bar and 190 px for the title,
+    the axis labels and the legend."""
+    (x0, x1), (y0, y1) = view
+    if not (y1 - y0) > (x1 - x0) > 0:
+        return view
+    want = (y1 - y0) * max(100, shape[0] - 170) / max(100, shape[1] - 190)
+    if want <= x1 - x0:
+        return view
+    cx = (x0 + x1) / 2
+    return ((cx - want / 2, cx + want / 2), (y0, y1))
+
+
 def _figure(size: tuple[int, int], dpi: int) -> Figure:
     fig = Figure(figsize=(size[0] / dpi, size[1] / dpi), dpi=dpi, layout="constrained")
     FigureCanvasAgg(fig)  # draw and save with Agg, whatever pyplot's backend is
@@ -216,8 +245,8 @@ def _draw_surface(
         bar.outline.set_visible(False)
         bar.minorticks_off()
     if lines.size:
-        cs = ax.contour(grid.x, grid.y, z, levels=lines, colors="white", linewidths=0.6,
-                        alpha=0.6, negative_linestyles="solid")  # fmt: skip
+        cs = ax.contour(grid.x, grid.y, z, levels=lines, colors=INK, linewidths=0.5,
+                        alpha=0.45, negative_linestyles="solid")  # fmt: skip
         ax.clabel(cs, fmt=_short, fontsize=6.5, inline_spacing=2)
     if not np.isfinite(grid.value).all():
         ax.set_facecolor("0.88")
@@ -283,9 +312,11 @@ def _levels(value: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
 def _draw_run(ax: Axes, run: Trajectory, view: View, i: int) -> tuple[np.ndarray, list[Line2D]]:
     """Halo, line (labelled for the legend) and start ball of run `i`; its drawable points."""
     points, left = _track(run, view)
-    colour = COLOURS[i % len(COLOURS)]
+    colour, dash = run_style(i)  # the explorer's colour for run i (and its dash past the colours)
     halo = ax.plot(*points.T, **HALO)[0]
     line = ax.plot(*points.T, color=colour, label=_label(run, left), **LINE)[0]
+    if dash:
+        line.set_dashes([d / 1.5 for d in dash])  # the browser's pixels at 1.5 px per point
     if len(points) > 150:  # dense dots: white rims would merge into a white worm
         line.set_markeredgecolor(colour)
     ball = ax.plot(*points[:1].T, color=colour, **BALL)[0]

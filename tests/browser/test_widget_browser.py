@@ -99,11 +99,12 @@ def no_console_errors(console):
     assert console.errors == []
 
 
-def mount(page, widget: Explorer) -> Kernel:
+def mount(page, widget: Explorer, before: str = "") -> Kernel:
+    """Render the widget on the stub; `before` is a script run first (to change the browser)."""
     kernel = Kernel(widget)
     page.expose_function("kernelReceive", kernel.receive)
     page.set_content(f"<!doctype html><style>{widget._css}</style><div id='el'></div>")
-    page.add_script_tag(content=STUB)
+    page.add_script_tag(content=STUB + before)
     state = {k: v for k, v in widget.get_state().items() if k in SYNCED}
     page.evaluate(
         """async ([esm, state]) => {
@@ -239,3 +240,64 @@ def test_observing_point_in_python_fires_when_the_page_hovers(page):
     page.wait_for_timeout(600)  # the explorer saves the point a moment after the last move
     assert seen, "observe(names='_point') never fired"
     np.testing.assert_allclose(seen[-1], point, rtol=1e-12)
+
+
+CANVASES = """() => [...document.querySelectorAll('#el canvas')].filter((c) => c.offsetParent)
+  .map((c) => [c.width, c.height, c.getBoundingClientRect().width])"""
+DRAWN = """() => {
+  const c = document.querySelector('[data-testid=plot] canvas');
+  const px = c.getContext('2d').getImageData(c.width >> 1, c.height >> 1, 1, 1).data;
+  return c.width > 100 && c.height > 100 && px[3] > 0;
+}"""
+
+
+# What the notebook does to the widget: its element keeps its size, so no resize is ever observed.
+SILENT_RESIZE = """
+window.ResizeObserver = class { observe() {} unobserve() {} disconnect() {} };
+"""
+
+
+@pytest.mark.parametrize("how", ["hidden", "detached"])
+def test_the_widget_redraws_after_being_hidden_or_moved_as_a_theme_change_does(page, how):
+    """JupyterLab's theme change hides (or re-parents) the output while the model changes, and the
+    element comes back at its old size, so no resize is observed (here: a ResizeObserver that never
+    fires): the canvases must not stay 1x1 px (blank) or stale."""
+    widget = Explorer("w1^2 + 3w2^2")
+    kernel = mount(page, widget, before=SILENT_RESIZE)
+    before = page.evaluate(CANVASES)
+    assert all(w > 100 for w, _, _ in before)
+    widget.formula = "rosenbrock"  # the model changes while nothing can be measured
+    page.evaluate(
+        """([updates, how]) => {
+             const el = document.getElementById('el');
+             const parent = el.parentNode;
+             // every box keeps its size whatever its canvases do, as in JupyterLab's layout
+             for (const c of el.querySelectorAll('canvas')) {
+               const box = c.parentElement, r = box.getBoundingClientRect();
+               Object.assign(box.style, { width: `${r.width}px`, height: `${r.height}px` });
+             }
+             window.parked = [el, parent];
+             if (how === 'hidden') el.style.display = 'none'; else el.remove();
+             window.stub.receive(updates);
+           }""",
+        [kernel.flush(), how],
+    )
+    page.wait_for_timeout(300)  # frames pass: whatever is drawn now is drawn into nothing
+    page.evaluate(
+        """(how) => {
+             const [el, parent] = window.parked;
+             if (how === 'hidden') el.style.display = ''; else parent.appendChild(el);
+           }""",
+        how,
+    )
+    page.wait_for_function(
+        "() => document.querySelector('.gs-display').textContent.includes('100')"
+    )
+    page.wait_for_timeout(400)
+    after = page.evaluate(CANVASES)
+    assert len(after) == len(before)
+    for w, h, css in after:
+        assert w >= css and h > 50, after  # full size again, not 1x1
+    assert page.evaluate(DRAWN)
+    view = page.locator("[data-testid=plot]").get_attribute("data-view")
+    assert float(view.split(",")[0]) <= -2  # Rosenbrock's window: drawn after it came back

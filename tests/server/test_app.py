@@ -58,6 +58,17 @@ def test_bad_formula_is_400_with_message_and_column(client):
     assert body["column"] == 4
 
 
+def test_a_client_may_ask_for_refusals_as_200_and_bad_requests_stay_400(client):
+    ask = {"Gradscape-Refusal-Status": "200"}
+    for _ in range(2):  # computed, then from the cache
+        r = client.post("/api/compile", json={"formula": "x + foo(y)"}, headers=ask)
+        assert r.status_code == 200
+        assert r.json()["column"] == 4 and "foo*(" in r.json()["error"]
+    assert client.post("/api/compile", json={"formula": "x^2"}, headers=ask).json()["program"]
+    assert client.post("/api/compile", content=b"not json", headers=ask).status_code == 400
+    assert client.post("/api/compile", json={"formula": "x + foo(y)"}).status_code == 400
+
+
 @pytest.mark.parametrize(
     "body",
     [b"not json", b'{"formula": 3}', b"[]", b'{"formula": "x", "variables": "x"}'],

@@ -60,7 +60,7 @@ def add_commands(sub: Any) -> None:
     arg("--steps", type=int, default=100, help="at most this many steps (100)")
     arg("--view", metavar="XMIN,XMAX,YMIN,YMAX", help="window, e.g. --view=-2,2,-1,3")
     arg("--aspect", choices=("equal", "auto"), default="equal", help="default equal")
-    arg("--size", default="800x600", metavar="WxH", help="pixels (800x600)")
+    arg("--size", metavar="WxH", help="pixels (800x600; 600x800 for a tall view)")
     arg("--dpi", type=int, default=150, help="dots per inch, which sets the text size (150)")
     arg("--frames", type=int, default=120, help="animation: at most this many frames (120)")
     arg("--fps", type=int, default=12, help="animation: frames per second (12)")
@@ -74,7 +74,7 @@ def run(ns: argparse.Namespace) -> int:
         raise ValueError(f"cannot write {out.name!r}: name a file ending in {', '.join(FORMATS)}")
     if not out.parent.is_dir():
         raise ValueError(f"the directory {str(out.parent)!r} does not exist; create it first")
-    size = _size(ns.size)
+    size = _size(ns.size) if ns.size else None
     if not 20 <= ns.dpi <= 1200 or ns.frames < 1 or ns.fps < 1:
         raise ValueError("--dpi must be from 20 to 1200, and --frames and --fps at least 1")
     view = parse_view(ns.view) if ns.view else None
@@ -123,9 +123,10 @@ def run(ns: argparse.Namespace) -> int:
         "minima": list(entry.minima) if entry else [],
         "title": entry.title if entry else None,
         "aspect": ns.aspect,
-        "size": size,
         "dpi": ns.dpi,
     }
+    if size:
+        options["size"] = size
     try:
         if animated:
             plot.save_animation(surface, runs, out, frames=ns.frames, fps=ns.fps, **options)

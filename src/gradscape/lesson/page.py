@@ -105,8 +105,9 @@ def lesson_standalone_html(explorer_href: str = "#explore") -> str:
     """The lesson as one self-contained file: stylesheets and modules inlined (the modules joined
     by gradscape.bundle), so it works opened straight from disk, with no server and no network.
 
-    Without a server the embedded explorer shows the bowl but cannot compile new formulas, so the
-    explorer link points at the embedded one by default.
+    The file carries the gallery, compiled, so the embedded explorer's menu works and its formula
+    box takes any gallery surface, with no server wherever the file is hosted (a course site, or
+    disk); other formulas need gradscape. The explorer link points at the embedded one by default.
     """
     return _standalone(explorer_href)
 
@@ -114,14 +115,20 @@ def lesson_standalone_html(explorer_href: str = "#explore") -> str:
 @lru_cache(maxsize=4)
 def _standalone(explorer_href: str) -> str:
     from ..bundle import STATIC, bundle
+    from ..export import export_data
 
     page = _page("", explorer_href)
     script = bundle(ENTRY)
+    # the gallery, compiled, for section 7's explorer: a file calls no server (lesson-explorer.js)
+    packed = export_data(BOWL)
+    carried = json_script(
+        "lesson-surfaces", {"surfaces": packed["surfaces"], "gallery": packed["gallery"]}
+    )
     if "</script" in script.lower():
         raise ValueError("a module contains '</script' and cannot be inlined")
     page = page.replace(
         f'<script type="module" src="{ENTRY}"></script>',
-        f'<script type="module">\n{script}</script>',
+        f'{carried}\n<script type="module">\n{script}</script>',
     )
     for sheet in SHEETS:
         css = _inline_imports((STATIC / sheet).read_text(encoding="utf-8"), sheet)

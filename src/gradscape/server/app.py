@@ -32,6 +32,10 @@ from .openapi import openapi
 from .pool import RETRY_AFTER, Busy, CompilePool
 
 MAX_BODY = 4096  # bytes in a compile request
+# A client that sends this header with the value "200" gets a refused formula answered 200 with
+# {"error", "column"} instead of 400: the explorer does (a browser logs every 4xx fetch as a console
+# error, and a refusal while typing is an answer, not a failure). Bad requests stay 4xx.
+REFUSAL_HEADER = "gradscape-refusal-status"
 BODY_SECONDS = 10.0  # a compile request's body must arrive within this
 FIELDS = ("formula", "variables", "hessian")
 
@@ -137,6 +141,7 @@ async def compile_route(request: Request) -> Response:
     if isinstance(parsed, str):
         return _error(parsed)
     formula, variables, hessian = parsed
+    soft = request.headers.get(REFUSAL_HEADER) == "200"
     state = request.app.state
     cache: ByteLRU = state.cache
     key = canonical(formula, variables, hessian)
@@ -144,7 +149,7 @@ async def compile_route(request: Request) -> Response:
     hit = cache.get(key) or cache.get(exact)
     if hit is not None:
         request.scope.setdefault("gradscape", {})["cached"] = True
-        return _answer(hit, formula)
+        return _answer(hit, formula, soft)
     client = request.client.host if request.client else "unknown"
     pool: CompilePool = state.pool
     try:
@@ -154,8 +159,8 @@ async def compile_route(request: Request) -> Response:
     if result.get("crashed"):
         return _error(result["error"], 503, retry=True)
     if result.get("transient"):
-        return _answer(to_answer(result), formula)
-    return _answer(cache.put(exact if "error" in result else key, result), formula)
+        return _answer(to_answer(result), formula, soft)
+    return _answer(cache.put(exact if "error" in result else key, result), formula, soft)
 
 
 def parse_request(body: bytes) -> tuple[str, list[str] | None, bool] | str:
@@ -195,11 +200,12 @@ def _no_constant(name: str) -> Any:
     raise _Constant(name)
 
 
-def _answer(answer: Answer, formula: str) -> Response:
+def _answer(answer: Answer, formula: str, soft: bool = False) -> Response:
     body = answer.body
+    status = 200 if soft and answer.status == 400 else answer.status
     if answer.formula is not None and answer.formula != formula:  # a twin typed with other spaces
         body = json.dumps({**json.loads(body), "formula": formula}, separators=(",", ":")).encode()
-    return Response(body, status_code=answer.status, media_type="application/json")
+    return Response(body, status_code=status, media_type="application/json")
 
 
 async def gallery_route(request: Request) -> Response:
@@ -306,7 +312,7 @@ def create_app(
             outer,
             allow_origins=[cors_origin],
             allow_methods=["GET", "POST"],
-            allow_headers=["Content-Type"],
+            allow_headers=["Content-Type", REFUSAL_HEADER],
         )
     outer = SecurityHeaders(outer)
     if allowed_hosts:

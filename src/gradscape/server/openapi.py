@@ -64,6 +64,8 @@ _SURFACE = {
         "minima": {"type": "array", "items": _NUMBERS},
         "start": {"type": ["array", "null"], "items": {"type": "number"}},
         "lr": {"type": ["number", "null"]},
+        "hint": _OPTIONAL_STRING,
+        "own_variables": {"type": "array", "items": {"type": "string"}, "maxItems": 2},
     },
 }
 _REQUEST = {
@@ -110,6 +112,11 @@ def openapi() -> dict[str, Any]:
             "/api/compile": {
                 "post": {
                     "summary": "Compile a formula: its partials and the program for them",
+                    "description": (
+                        "A refused formula is answered 400 with {error, column}; a client that"
+                        " sends the header Gradscape-Refusal-Status: 200 gets the same body with"
+                        " status 200 instead (the explorer does, so typing logs no console error)."
+                    ),
                     "requestBody": {
                         "required": True,
                         "content": {"application/json": {"schema": _REQUEST}},

@@ -8,13 +8,10 @@
 
 /** @typedef {[number, number, number]} RGB  0..255 each */
 
-/** 16 stops: [L, C, h] in OKLCH (L 0..1, C chroma, h degrees). L falls linearly 0.975 -> 0.355. */
-const STOPS = [
-  [0.975, 0.035, 95], [0.934, 0.060, 100], [0.893, 0.080, 108], [0.851, 0.095, 118],
-  [0.810, 0.100, 130], [0.769, 0.098, 145], [0.727, 0.092, 160], [0.686, 0.086, 175],
-  [0.645, 0.082, 190], [0.603, 0.080, 205], [0.562, 0.080, 220], [0.521, 0.084, 235],
-  [0.479, 0.090, 250], [0.438, 0.098, 265], [0.397, 0.104, 280], [0.355, 0.108, 292],
-];
+import { PALETTE } from "./palette.js";
+
+/** 16 stops: [L, C, h] in OKLCH (L 0..1, C chroma, h degrees), shared with Python (palette.js). */
+const STOPS = PALETTE.ramp;
 
 /** @param {number} c linear channel @returns {number} sRGB-encoded 0..1 */
 function encode(c) {

@@ -5,7 +5,7 @@
 // `model` follows anywidget's interface: get(name), set(name, value), save_changes(),
 // on("change:name", cb), off("change:name", cb); a host may add requestSurface(formula) ->
 // Promise<compiled | {error, column}> and gallery() -> Promise<[{name, title, formula, blurb}]>.
-// Keys read and written: compiled, formula, view, point, runs (see docs/ARCHITECTURE.md).
+// Keys read and written: compiled, formula, view, point, settings, runs (see docs/ARCHITECTURE.md).
 // Optional host extras: link() -> the URL that reproduces the state (shows "Copy link");
 // formulaHelp, a sentence shown under the formula box (e.g. what an exported file can compile).
 //
@@ -26,6 +26,9 @@ import { validView, zoomAt, panBy, sameView } from "../core/view.js";
 import { fmt } from "../core/format.js";
 import { createShareBar, composeFigure, pythonCode, fileName } from "./share.js";
 import { createVisits } from "./visits.js";
+import { roundPoint } from "../core/precision.js";
+import { watchShown } from "./visibility.js";
+import { createCurve1d } from "./curve1d.js";
 import { createViewTools } from "./viewtools.js";
 import { createModes } from "./modes.js";
 import { figureSvg, lightSnapshot } from "./figure-svg.js";
@@ -39,7 +42,7 @@ import { figureSvg, lightSnapshot } from "./figure-svg.js";
  *   variables: string[], html?: string, latex?: string,
  *   partials: Array<{variable: string, text?: string, html?: string, latex?: string}>,
  *   program: import("../core/evaluator.js").Program, view?: View, minima?: number[][],
- *   start?: number[]|null, lr?: number|null}} Compiled
+ *   start?: number[]|null, lr?: number|null, hint?: string|null, own_variables?: string[]|null}} Compiled
  * @typedef {{
  *   get: (name: string) => any, set: (name: string, value: any) => void, save_changes: () => void,
  *   on: (event: string, cb: (...args: any[]) => void) => void, off: (event: string, cb?: (...args: any[]) => void) => void,
@@ -80,6 +83,7 @@ export function render({ model, el }) {
 
   const box = createFormulaBox(top, { formula: (t) => loadFormula(t, false), gallery: (n) => loadFormula(n, true) }, uid);
 
+  const curve = createCurve1d(left); // a one-variable formula: L against its variable
   const figure = document.createElement("figure");
   figure.className = "gs-figure";
   left.appendChild(figure);
@@ -101,7 +105,7 @@ export function render({ model, el }) {
     },
     reset: () => resetView(),
     pan: (on) => plot.setPanMode(on),
-    equal: (on) => { equal = on; scheduleRender(); },
+    equal: (on) => { equal = on; scheduleRender(); tools.explainEqual(on, view, plot.element.clientWidth, plot.element.clientHeight); },
   });
   const toolbar = tools.element;
   const share = createShareBar(toolbar, div("gs-code-slot", main), {
@@ -132,7 +136,7 @@ export function render({ model, el }) {
 
   const runsCard = div("gs-card", sideB);
   const panel = createRunsPanel(runsCard, {
-    settings: (optimizer, lr) => { settings = { optimizer, lr }; },
+    settings: (optimizer, lr) => { settings = { optimizer, lr }; write({ settings: { ...settings } }); share.refresh(); },
     play: () => player.setPlaying(!player.playing),
     step: () => player.step(),
     clear: () => player.clear(),
@@ -195,11 +199,13 @@ export function render({ model, el }) {
   function renderAll() {
     renderFrame = 0;
     if (destroyed) return;
+    if (!shown2d.measurable()) { shown2d.missed(); return; } // detached or hidden: draw when back
     performance.mark(RENDER_MARK);
     const program = compiled ? compiled.program : null;
     const minima = compiled && Array.isArray(compiled.minima) ? compiled.minima : [];
     const { shown, scale } = plot.render(program, view, equal, { x: names()[0], y: names()[1] }, minima);
     performance.measure("gradscape:render2d", RENDER_MARK);
+    curve.setRange(shown.x, shown.y);
     // the 3D mesh follows a moment later while the view is being zoomed or panned
     pending3d = { program, shown, scale };
     if (surfaceTimer) clearTimeout(surfaceTimer);
@@ -213,6 +219,7 @@ export function render({ model, el }) {
   function render3d() {
     surfaceTimer = 0;
     if (!pending3d || destroyed) return;
+    if (!shown3d.measurable()) { shown3d.missed(); pending3d = null; return; }
     const t3 = performance.now();
     surface.setData(pending3d.program, pending3d.shown, pending3d.scale, names());
     if (point) surface.setHover(point, here.value, here.gradient);
@@ -262,6 +269,7 @@ export function render({ model, el }) {
       here = { value: NaN, gradient: [NaN, NaN] };
     }
     plot.drawHover(point, here.value, here.gradient);
+    curve.setPoint(point, here.value, here.gradient);
     readout.update(point, here.value, here.gradient);
     surface.setHover(point, here.value, here.gradient);
   }
@@ -304,8 +312,10 @@ export function render({ model, el }) {
   /** @param {number[]} p */
   function dropBall(p) {
     if (!compiled) return;
+    if (panel.problem) { live.textContent = panel.problem; panel.showProblem(); return; } // never a rate not shown
     /** @type {RunSpec} */
-    const spec = { optimizer: settings.optimizer, lr: settings.lr, start: [p[0], p[1]] };
+    // the start on the view's resolution: the link then stores exactly the start the run used
+    const spec = { ...settings, start: roundPoint([p[0], p[1]], plot.shown) };
     const run = player.add(spec, compiled.program); // it waits at its start for Step or Play
     if (run.traj.stopped === "invalid") live.textContent = run.traj.reason;
   }
@@ -324,6 +334,8 @@ export function render({ model, el }) {
     const prevName = compiled ? compiled.name : undefined;
     compiled = c;
     box.setDisplay(c);
+    box.setHint(typeof c.hint === "string" ? c.hint : "");
+    curve.setSurface(c);
     box.setSelected(c.name || null);
     const hasMinima = Array.isArray(c.minima) && c.minima.length > 0;
     tools.setSurface(hasMinima, c.blurb ? `${c.title ? `${c.title}. ` : ""}${c.blurb}` : "");
@@ -408,12 +420,26 @@ export function render({ model, el }) {
     if (point) hoverAt(point, "load");
   }
 
+  /** The host's point and optimizer settings (a link's), taken with the first surface. */
+  function hostExtras() {
+    const p = model.get("point");
+    const s = model.get("settings");
+    const okPoint = Array.isArray(p) && p.length >= 2 && [p[0], p[1]].every((v) => Number.isFinite(Number(v)));
+    const okSettings = s && typeof s === "object" && optimizerInfo(s.optimizer) && Number(s.lr) > 0 && Number.isFinite(Number(s.lr));
+    return () => {
+      if (okPoint) point = [Number(p[0]), Number(p[1])];
+      if (okSettings) { settings = { ...s, lr: Number(s.lr) }; panel.setSettings(s.optimizer, Number(s.lr)); }
+    };
+  }
+
   // --- model events ----------------------------------------------------------------------------
   const onCompiled = () => {
     const c = model.get("compiled");
     if (c && c !== compiled && c.program) {
       const hostView = validView(model.get("view"));
+      const adopt = compiled ? null : hostExtras();
       applyCompiled(c, { resetView: !compiled, keepRuns: false, view: hostView });
+      if (adopt) adopt();
       runsFromModel();
       if (point) hoverAt(point, "model");
     }
@@ -446,6 +472,8 @@ export function render({ model, el }) {
   const resize = new ResizeObserver(() => scheduleRender());
   resize.observe(plot.element);
   resize.observe(surface.element);
+  const shown2d = watchShown([plot.element], () => renderAll());
+  const shown3d = watchShown([surface.element], () => scheduleRender());
 
   // --- start -----------------------------------------------------------------------------------
   box.setText(String(model.get("formula") ?? ""));
@@ -456,12 +484,10 @@ export function render({ model, el }) {
   loadGallery();
   const initial = model.get("compiled");
   const initialView = validView(model.get("view"));
-  const initialPoint = model.get("point");
   if (initial && initial.program) {
+    const adopt = hostExtras();
     applyCompiled(initial, { resetView: true, keepRuns: false, view: initialView });
-    if (Array.isArray(initialPoint) && initialPoint.length >= 2 && initialPoint.every((v) => Number.isFinite(Number(v)))) {
-      point = [Number(initialPoint[0]), Number(initialPoint[1])];
-    }
+    adopt();
     if (!box.text) box.setText(initial.formula);
     // a host that keeps the last refusal (the widget) shows it in a new view too
     const refused = model.get("error");
@@ -501,6 +527,8 @@ export function render({ model, el }) {
     destroyed = true;
     for (const [ev, cb] of listeners) model.off(ev, cb);
     resize.disconnect();
+    shown2d.destroy();
+    shown3d.destroy();
     if (renderFrame) cancelAnimationFrame(renderFrame);
     if (surfaceTimer) clearTimeout(surfaceTimer);
     player.destroy();
@@ -509,6 +537,7 @@ export function render({ model, el }) {
     tools.destroy();
     visits.destroy();
     plot.destroy();
+    curve.destroy();
     surface.destroy();
     panel.destroy();
     box.destroy();

@@ -30,7 +30,8 @@ export function createFormulaBox(host, on, uid) {
       </select>
     </div>
     <p id="${uid}-formula-help" class="gs-formula-help">Write it as you would on paper: <code>w1^2 + 3w2^2</code>, <code>(1 - x)^2 + 100(y - x^2)^2</code>, <code>sin(x) cos(y)</code>.</p>
-    <p id="${uid}-formula-error" class="gs-formula-error" data-testid="formula-error" role="status" hidden></p>`;
+    <p id="${uid}-formula-error" class="gs-formula-error" data-testid="formula-error" role="status" hidden></p>
+    <p class="gs-formula-hint" data-testid="formula-hint" role="status" hidden></p>`;
   host.appendChild(box);
   const q = (/** @type {string} */ s) => /** @type {HTMLElement} */ (box.querySelector(s));
   const input = /** @type {HTMLInputElement} */ (q(".gs-formula-input"));
@@ -42,6 +43,7 @@ export function createFormulaBox(host, on, uid) {
   const lhs = q(".gs-display-lhs");
   const rhs = q(".gs-display-rhs");
   const help = q(".gs-formula-help");
+  const hint = q(".gs-formula-hint");
 
   /** @type {ReturnType<typeof setTimeout>|0} */
   let timer = 0;
@@ -111,6 +113,11 @@ export function createFormulaBox(host, on, uid) {
       box.classList.remove("gs-has-error");
       help.hidden = false;
       paintMirror();
+    },
+    /** A one-line hint about a formula that compiled ("xy" is one variable...); "" for none. @param {string} text */
+    setHint(text) {
+      hint.textContent = text;
+      hint.hidden = !text;
     },
     /** @param {boolean} editable @param {string} [why] */
     setEditable(editable, why) {

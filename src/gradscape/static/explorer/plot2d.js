@@ -214,11 +214,14 @@ export function createPlot2d(host, on) {
       hctx.font = `italic ${colors.labelSize}px Georgia, "Times New Roman", serif`;
       hctx.textAlign = "center";
       hctx.textBaseline = "middle";
-      const cx = (/** @type {number} */ v) => Math.max(16, Math.min(w - 16, v));
-      const cy = (/** @type {number} */ v) => Math.max(10, Math.min(h - 10, v));
       const gap = colors.labelSize; // the names clear the heads at any type size
-      haloText(hctx, "∇L", cx(x + dx * (len + gap + 1)), cy(y + dy * (len + gap + 1)), colors.gradient, colors.halo);
-      haloText(hctx, "−∇L", cx(x - dx * (len + gap + 4)), cy(y - dy * (len + gap + 4)), colors.descent, colors.halo);
+      const boxes = [
+        labelInside(hctx, "∇L", x + dx * (len + gap + 1), y + dy * (len + gap + 1), x, y, -dy, dx, w, h, colors.gradient, colors),
+        labelInside(hctx, "−∇L", x - dx * (len + gap + 4), y - dy * (len + gap + 4), x, y, dy, -dx, w, h, colors.descent, colors),
+      ];
+      plot.dataset.labels = boxes.map((r) => r.map((v) => v.toFixed(1)).join(",")).join(";"); // for tests
+    } else {
+      delete plot.dataset.labels;
     }
     // the point itself
     hctx.beginPath();
@@ -253,6 +256,7 @@ export function createPlot2d(host, on) {
       for (const [style, width] of [[colors.halo, 4], [r.color, 1.8]]) {
         pctx.strokeStyle = /** @type {string} */ (style);
         pctx.lineWidth = /** @type {number} */ (width);
+        pctx.setLineDash(style === r.color && r.dash ? r.dash : []); // runs past the colours are dashed
         pctx.lineJoin = "round";
         pctx.beginPath();
         let pen = false;
@@ -265,6 +269,7 @@ export function createPlot2d(host, on) {
         }
         pctx.stroke();
       }
+      pctx.setLineDash([]);
       // a dot per step (skip when they would merge into a smear)
       const stepDots = n <= 400;
       pctx.fillStyle = r.color;
@@ -357,6 +362,31 @@ function medianNorm(/** @type {Float64Array} */ gx, /** @type {Float64Array} */ 
   if (!out.length) return 1;
   out.sort((a, b) => a - b);
   return out[out.length >> 1];
+}
+
+/**
+ * An arrow's name near (tx, ty), wholly inside the w x h plot and off the point (px, py): clamped
+ * to the frame, and moved aside along (ax, ay) when clamping would put it on the point.
+ * @param {CanvasRenderingContext2D} ctx @param {string} text @param {number} tx @param {number} ty
+ * @param {number} px @param {number} py @param {number} ax @param {number} ay
+ * @param {number} w @param {number} h @param {string} color
+ * @param {{halo: string, labelSize: number}} colors the theme (the halo, the type size)
+ * @returns {number[]} the label's box [left, top, right, bottom] in CSS pixels
+ */
+function labelInside(ctx, text, tx, ty, px, py, ax, ay, w, h, color, colors) {
+  const hw = ctx.measureText(text).width / 2 + 3; // half the width, with the halo
+  const hh = Math.ceil(colors.labelSize * 0.65);
+  const fit = (/** @type {number} */ X, /** @type {number} */ Y) => [Math.max(hw, Math.min(w - hw, X)), Math.max(hh, Math.min(h - hh, Y))];
+  let [X, Y] = fit(tx, ty);
+  const onPoint = (/** @type {number} */ a, /** @type {number} */ b) => Math.abs(a - px) < hw + 6 && Math.abs(b - py) < hh + 6;
+  if (onPoint(X, Y)) {
+    for (const side of [1, -1]) {
+      const [X2, Y2] = fit(px + side * ax * (hw + hh + 8), py + side * ay * (hw + hh + 8));
+      if (!onPoint(X2, Y2)) { X = X2; Y = Y2; break; }
+    }
+  }
+  haloText(ctx, text, X, Y, color, colors.halo);
+  return [X - hw, Y - hh, X + hw, Y + hh];
 }
 
 /**

@@ -78,9 +78,12 @@ export function createReadout(host) {
     grow.append(span("∇<i>L</i> = ", "gs-math"));
     const grad = span("", "gs-math gs-num");
     grow.append(grad);
-    grow.append(span(",&ensp;|∇<i>L</i>| = ", "gs-math gs-norm-label"));
+    grow.append(span(", ", "gs-math"));
+    const normPart = span("", "gs-keep"); // "|∇L| = value" wraps as one piece
+    normPart.append(span("|∇<i>L</i>| = ", "gs-math gs-norm-label"));
     const norm = span("", "gs-math gs-num gs-norm");
-    grow.append(norm);
+    normPart.append(norm);
+    grow.append(normPart);
     rows = { at, value, partials, grad, norm, undef, names };
     check = d.program ? gradientCheck(names, d.program) : null;
   }

@@ -9,13 +9,13 @@
 //   player.recompute(program)       the same runs on a new surface;  player.reset(): none
 
 import { descend, EXPLORER_STEPS, optimizerInfo } from "../core/optimizers.js";
-import { RUN_COLORS } from "./runs.js";
+import { runStyle } from "../core/palette.js";
 
 /**
  * @typedef {import("./runs.js").Run} Run
  * @typedef {import("./runs.js").RunSpec} RunSpec
  * @typedef {import("../core/evaluator.js").Program} Program
- * @typedef {{points: number[][], shown: number, color: string, done: boolean}} RunDrawing
+ * @typedef {{points: number[][], shown: number, color: string, dash?: number[], done: boolean}} RunDrawing
  */
 
 /**
@@ -29,7 +29,8 @@ export function makeRun(spec, program, index, animate) {
   const traj = optimizerInfo(optimizer)
     ? descend(program, start.map(Number), optimizer, { lr, ...rest }, cap)
     : { optimizer, settings: {}, points: [start], values: [NaN], gradients: [[NaN, NaN]], stopped: /** @type {const} */ ("invalid"), reason: `Unknown optimizer '${optimizer}'`, steps: 0 };
-  return { spec, traj, shown: animate ? 0 : traj.steps, color: RUN_COLORS[index % RUN_COLORS.length] };
+  const style = runStyle(index);
+  return { spec, traj, shown: animate ? 0 : traj.steps, color: style.color, dash: style.dash };
 }
 
 /**
@@ -45,7 +46,7 @@ export function createRunsPlayer(panel, on) {
 
   /** @param {boolean} toModel */
   function changed(toModel) {
-    runs.forEach((r, i) => { r.color = RUN_COLORS[i % RUN_COLORS.length]; });
+    runs.forEach((r, i) => { const style = runStyle(i); r.color = style.color; r.dash = style.dash; });
     panel.setRuns(runs);
     draw();
     on.changed(runs.map((r) => ({ ...r.spec, start: [...r.spec.start] })), toModel);
@@ -53,7 +54,7 @@ export function createRunsPlayer(panel, on) {
   }
 
   function draw() {
-    on.draw(runs.map((r) => ({ points: r.traj.points, shown: Math.floor(r.shown), color: r.color, done: r.shown >= r.traj.steps })));
+    on.draw(runs.map((r) => ({ points: r.traj.points, shown: Math.floor(r.shown), color: r.color, dash: r.dash, done: r.shown >= r.traj.steps })));
   }
 
   /** @param {boolean} v */

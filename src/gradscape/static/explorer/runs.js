@@ -3,9 +3,10 @@
 
 import { OPTIMIZERS, EXPLORER_STEPS, optimizerInfo } from "../core/optimizers.js";
 import { fmt, escapeHtml } from "../core/format.js";
+import { PALETTE } from "../core/palette.js";
 
-/** Colour-blind-safe categorical colours (Okabe & Ito), darkest first; vermilion is kept for ∇L. */
-export const RUN_COLORS = ["#0072B2", "#CC79A7", "#009E73", "#E69F00", "#3d3d3d", "#56B4E9"];
+/** The runs' colours (core/palette.js, shared with Python's figures); vermilion is kept for ∇L. */
+export const RUN_COLORS = PALETTE.runs;
 
 export const LR_MIN = 1e-4;
 export const LR_MAX = 10;
@@ -13,7 +14,7 @@ export const LR_MAX = 10;
 /**
  * @typedef {{optimizer: string, lr: number, start: number[], [k: string]: unknown}} RunSpec
  * @typedef {{spec: RunSpec, traj: import("../core/optimizers.js").Trajectory, shown: number,
- *            color: string}} Run
+ *            color: string, dash?: number[]}} Run
  * @typedef {{
  *   settings: (optimizer: string, lr: number) => void,
  *   play: () => void, step: () => void, clear: () => void, remove: (index: number) => void,
@@ -28,9 +29,29 @@ function el(tag, attrs = {}, text = "") {
   return e;
 }
 
+/** A legend swatch: the run's colour, striped like its line when the line is dashed. @param {Run} r */
+function swatch(r) {
+  if (!r.dash || !r.dash.length) return r.color;
+  const [on, off] = r.dash;
+  return `repeating-linear-gradient(90deg, ${r.color} 0 ${on}px, transparent ${on}px ${on + off}px)`;
+}
+
 /** A learning rate rounded for display and for the box: 3 significant digits. @param {number} lr */
 export function roundLr(lr) {
   return Number(lr.toPrecision(3));
+}
+
+/**
+ * Why a typed learning rate cannot be used ("abc", "0", "-1", ""), or null when it can.
+ * @param {string} text
+ */
+export function lrProblem(text) {
+  const t = text.trim().replace("−", "-");
+  if (!t) return `Type a learning rate, e.g. 0.1 (from ${LR_MIN} to ${LR_MAX}).`;
+  const v = Number(t);
+  if (!Number.isFinite(v)) return `“${t}” is not a number: type a learning rate such as 0.1.`;
+  if (!(v > 0)) return `The learning rate must be above 0 (${t} would ${v === 0 ? "never move" : "climb uphill"}); try 0.1.`;
+  return null;
 }
 
 /**
@@ -61,6 +82,9 @@ export function createRunsPanel(host, on, uid) {
     class: "gs-lr-slider", "aria-label": "Learning rate, log scale", "aria-describedby": `${uid}-lr-help`,
   }));
   const lrHelp = el("span", { id: `${uid}-lr-help`, class: "gs-sr" }, `From ${LR_MIN} to ${LR_MAX}; the slider is logarithmic.`);
+  // a rate that cannot be used stays on screen, saying why, until it is fixed (no ball runs meanwhile)
+  const lrError = el("p", { id: `${uid}-lr-error`, class: "gs-lr-error", "data-testid": "lr-error", role: "status" });
+  lrError.hidden = true;
   const update = el("p", { class: "gs-update", "aria-live": "off" });
 
   const buttons = el("div", { class: "gs-buttons" });
@@ -73,18 +97,33 @@ export function createRunsPanel(host, on, uid) {
 
   const lrRow = el("div", { class: "gs-lr-row" });
   lrRow.append(slider, lrBox);
-  controls.append(optLabel, opt, lrLabel, lrRow, lrHelp);
+  controls.append(optLabel, opt, lrLabel, lrRow, lrHelp, lrError);
   const legend = el("ol", { class: "gs-legend", "data-testid": "runs", "aria-label": "Runs" });
   const empty = el("p", { class: "gs-empty" }, "Click the plot, or press Enter on it, to drop a ball and watch it descend.");
   const rule = el("p", { class: "gs-footnote" }, `A run stops when |∇L| < 10⁻⁶ (converged), when it runs away or lands where L is undefined (diverged), or after ${EXPLORER_STEPS} steps.`);
   panel.append(head, controls, update, legend, empty, rule);
 
   let lr = 0.1;
+  /** @type {string|null} why the typed rate cannot be used (null when it can) */
+  let problem = null;
+  /** @param {string|null} why */
+  const setProblem = (why) => {
+    problem = why;
+    lrError.textContent = why || "";
+    lrError.hidden = !why;
+    if (why) {
+      lrBox.setAttribute("aria-invalid", "true");
+      lrBox.setAttribute("aria-describedby", `${uid}-lr-help ${uid}-lr-error`);
+    } else {
+      lrBox.removeAttribute("aria-invalid");
+      lrBox.setAttribute("aria-describedby", `${uid}-lr-help`);
+    }
+  };
   const setLrUi = (/** @type {number} */ v, /** @type {boolean} */ fromBox) => {
     lr = v;
     slider.value = String(Math.log10(v));
     if (!fromBox) lrBox.value = String(roundLr(v));
-    lrBox.removeAttribute("aria-invalid");
+    setProblem(null);
   };
   const showUpdate = () => {
     const info = optimizerInfo(opt.value);
@@ -102,15 +141,14 @@ export function createRunsPanel(host, on, uid) {
     on.settings(opt.value, lr);
   };
   const onBox = () => {
-    const v = Number(lrBox.value.trim().replace("−", "-"));
-    if (Number.isFinite(v) && v > 0) {
-      setLrUi(v, true);
+    const why = lrProblem(lrBox.value);
+    if (why === null) {
+      setLrUi(Number(lrBox.value.trim().replace("−", "-")), true);
       on.settings(opt.value, lr);
     } else {
-      lrBox.setAttribute("aria-invalid", "true");
+      setProblem(why);
     }
   };
-  const onBoxBlur = () => { lrBox.value = String(lr); lrBox.removeAttribute("aria-invalid"); };
   const onLegendClick = (/** @type {Event} */ e) => {
     const b = /** @type {HTMLElement} */ (e.target).closest("button[data-index]");
     if (b) on.remove(Number(/** @type {HTMLElement} */ (b).dataset.index));
@@ -121,7 +159,6 @@ export function createRunsPanel(host, on, uid) {
   slider.addEventListener("input", onSlider, { signal });
   lrBox.addEventListener("input", onBox, { signal });
   lrBox.addEventListener("change", onBox, { signal });
-  lrBox.addEventListener("blur", onBoxBlur, { signal });
   play.addEventListener("click", on.play, { signal });
   stepBtn.addEventListener("click", on.step, { signal });
   clear.addEventListener("click", on.clear, { signal });
@@ -141,7 +178,7 @@ export function createRunsPanel(host, on, uid) {
     items = runs.map((r, i) => {
       const li = el("li", { class: "gs-run" });
       li.innerHTML =
-        `<span class="gs-swatch" style="background:${r.color}" aria-hidden="true"></span>` +
+        `<span class="gs-swatch" style="background:${swatch(r)}" aria-hidden="true"></span>` +
         `<span class="gs-run-name">${escapeHtml(r.spec.optimizer)} <span class="gs-muted">lr ${escapeHtml(String(roundLr(Number(r.spec.lr))))}</span></span>` +
         `<span class="gs-run-state"></span>` +
         `<button type="button" class="gs-remove" data-index="${i}" aria-label="Remove run ${i + 1}">×</button>`;
@@ -200,6 +237,10 @@ export function createRunsPanel(host, on, uid) {
       showUpdate();
     },
     get settings() { return { optimizer: opt.value, lr }; },
+    /** Why the learning rate in the box cannot be used, or null. */
+    get problem() { return problem; },
+    /** Point at the problem: the message stays, the box takes the focus. */
+    showProblem() { if (problem) lrBox.focus(); },
     destroy() {
       listening.abort();
       panel.remove();

@@ -8,18 +8,13 @@
 // "Copy link" works from file:// too. Then the explorer renders into #app.
 
 import { render } from "../explorer/explorer.js";
-import { MemoryModel, stateToQuery, queryToState } from "./model.js";
+import { MemoryModel, stateToQuery, queryToState, packedSurfaces } from "./model.js";
 
 const HASH_DELAY_MS = 300;
 
-/** @param {string} s */
-const squeeze = (s) => s.replace(/\s+/g, "");
-/** Gallery names match loosely, as in Python: case, spaces, "-", "_" and "." ignored. @param {string} s */
-const key = (s) => s.normalize("NFKD").toLowerCase().replace(/[^a-z0-9]/g, "");
-
 /**
  * The exported file's model: state in memory and in location.hash; requestSurface() and gallery()
- * answer from the surfaces compiled into the file.
+ * answer from the surfaces compiled into the file (model.js's packedSurfaces).
  */
 class FileModel extends MemoryModel {
   /**
@@ -29,38 +24,25 @@ class FileModel extends MemoryModel {
    */
   constructor(state, surfaces, entries) {
     super(state);
-    this.surfaces = surfaces;
-    this.entries = entries;
+    this.packed = packedSurfaces(surfaces, entries);
     /** @type {ReturnType<typeof setTimeout>|0} */
     this.timer = 0;
-    /** What the file knows, in words: "the gallery and these formulas: a, b". */
-    const own = entries.filter((e) => e.name === e.formula).map((e) => e.formula);
-    this.known = own.length ? `the gallery and ${own.length > 1 ? "these formulas" : "this formula"}: ${own.join("; ")}` : "the gallery";
     /** Shown under the formula box: what this file can and cannot do. */
-    this.formulaHelp = `This exported file knows ${this.known}. Pick from the menu or type one of them; to type any formula, run gradscape.`;
-  }
-
-  /** The compiled surface a gallery name or a formula names, or null. @param {string} text */
-  find(text) {
-    const k = key(text);
-    const t = squeeze(text);
-    const entry = this.entries.find((e) => key(e.name) === k && k !== "") || this.entries.find((e) => squeeze(e.formula) === t);
-    const formula = entry ? squeeze(entry.formula) : t;
-    return this.surfaces.find((c) => squeeze(c.formula) === formula || squeeze(c.text || "") === formula) || null;
+    this.formulaHelp = this.packed.formulaHelp;
   }
 
   /** @param {string} text */
-  async requestSurface(text) {
-    const found = this.find(text);
-    if (found) return found;
-    return {
-      error: `This exported file knows only the surfaces compiled into it (${this.known}). To type any formula, run gradscape.`,
-      column: null,
-    };
+  find(text) {
+    return this.packed.find(text);
   }
 
-  async gallery() {
-    return this.entries;
+  /** @param {string} text */
+  requestSurface(text) {
+    return this.packed.requestSurface(text);
+  }
+
+  gallery() {
+    return this.packed.gallery();
   }
 
   save_changes() {
@@ -94,7 +76,7 @@ function main() {
   const { surfaces, initial = 0, gallery = [] } = JSON.parse(data.textContent || "{}");
   const wanted = queryToState(location.hash);
   const embed = document.documentElement.classList.contains("gs-embed"); // gradscape export --embed
-  const model = new FileModel({ formula: "", compiled: null, view: null, point: null, runs: [], present: wanted.present, embed }, surfaces, gallery);
+  const model = new FileModel({ formula: "", compiled: null, view: null, point: null, settings: null, runs: [], present: wanted.present, embed }, surfaces, gallery);
   const asked = wanted.name || wanted.formula;
   const found = asked ? model.find(asked) : null;
   const compiled = found || surfaces[initial];
@@ -106,6 +88,7 @@ function main() {
     state.view = wanted.view || compiled.view || null;
     state.point = wanted.point;
     state.runs = wanted.runs;
+    state.settings = wanted.settings;
   } else {
     state.view = compiled.view || null;
   }

@@ -4,13 +4,18 @@
 //
 //   new MemoryModel(state)            get / set / on / off / save_changes over a plain object
 //   serverSurface(formula), serverGallery()   the serving gradscape server's API
-//   stateToQuery(state) -> "g=bowl&v=-4,4,-3,3&p=3,1&r=gd_0.1_3_1"
-//   queryToState("g=bowl&...") -> {name, formula, view, point, runs}   (missing parts are null)
+//   stateToQuery(state) -> "g=bowl&v=-4,4,-3,3&p=3,1&o=momentum_0.02&r=gd_0.1_3_1"
+//   queryToState("g=bowl&...") -> {name, formula, view, point, settings, runs}  (missing: null)
 //
 // Query keys:  g=<gallery name> or f=<formula>,  v=xmin,xmax,ymin,ymax,  p=x,y,
+//              o=<optimizer settings> optimizer_lr[_key=value...] (what the next ball uses),
 //              r=<run> (repeatable), each run  optimizer_lr_x_y[_key=value...]
 //              present=1 (presentation mode), embed=1 (the compact embed, e.g. in an iframe)
-// Numbers are written in full precision (String(v)), so a link reproduces the view exactly.
+// Numbers are as short as the view can show (core/precision.js): the window to a ten-thousandth
+// of its side, the point to a thousandth. A run's start is rounded when the ball is dropped, so
+// the link holds the very start the run used and reopening it replays the same path.
+
+import { viewStep, roundTo, roundPoint, short } from "../core/precision.js";
 
 /**
  * A model with anywidget's interface (get, set, on("change:name"), off, save_changes) whose state
@@ -64,7 +69,8 @@ export class MemoryModel {
 export async function serverSurface(formula) {
   const res = await fetch("/api/compile", {
     method: "POST",
-    headers: { "Content-Type": "application/json" },
+    // a refused formula comes back 200 with {error, column}, so typing logs no console error
+    headers: { "Content-Type": "application/json", "Gradscape-Refusal-Status": "200" },
     body: JSON.stringify({ formula }),
   });
   let body;
@@ -76,6 +82,48 @@ export async function serverSurface(formula) {
   if (res.ok && body && body.program) return body;
   if (body && typeof body.error === "string") return { error: body.error, column: body.column ?? null };
   return { error: `The server could not compile this (HTTP ${res.status}).`, column: null };
+}
+
+/** @param {string} s */
+const squeeze = (s) => s.replace(/\s+/g, "");
+/** Gallery names match loosely, as in Python: case, spaces, "-", "_" and "." ignored. @param {string} s */
+const looseKey = (s) => s.normalize("NFKD").toLowerCase().replace(/[^a-z0-9]/g, "");
+
+/**
+ * Surfaces compiled in Python and carried in a file (an export, the one-file lesson): answers
+ * requestSurface(text) by gallery name or formula text (spaces ignored) and lists the menu; never
+ * a network call, wherever the file is hosted.
+ * @param {any[]} surfaces compiled payloads
+ * @param {Array<{name: string, title: string, formula: string, blurb?: string}>} entries the menu
+ */
+export function packedSurfaces(surfaces, entries) {
+  const own = entries.filter((e) => e.name === e.formula).map((e) => e.formula);
+  const known = own.length ? `the gallery and ${own.length > 1 ? "these formulas" : "this formula"}: ${own.join("; ")}` : "the gallery";
+  /** The compiled surface a gallery name or a formula names, or null. @param {string} text */
+  const find = (text) => {
+    const k = looseKey(text);
+    const t = squeeze(text);
+    const entry = entries.find((e) => looseKey(e.name) === k && k !== "") || entries.find((e) => squeeze(e.formula) === t);
+    const formula = entry ? squeeze(entry.formula) : t;
+    return surfaces.find((c) => squeeze(c.formula) === formula || squeeze(c.text || "") === formula) || null;
+  };
+  return {
+    find,
+    /** What the file knows, in words: "the gallery and these formulas: a, b". */
+    known,
+    /** Shown under the formula box: what this file can and cannot do. */
+    formulaHelp: `This file knows ${known}. Pick from the menu or type one of them; to type any formula, run gradscape.`,
+    /** @param {string} text */
+    async requestSurface(text) {
+      return find(text) || {
+        error: `This file knows only the surfaces compiled into it (${known}). To type any formula, run gradscape.`,
+        column: null,
+      };
+    },
+    async gallery() {
+      return entries;
+    },
+  };
 }
 
 /** GET /api/gallery from the serving gradscape server, or [] if there is none. */
@@ -102,9 +150,20 @@ export function stateToQuery(state) {
   if (c && c.name && state.formula === c.formula) q.push(`g=${encodeURIComponent(c.name)}`);
   else if (typeof state.formula === "string" && state.formula) q.push(`f=${encodeURIComponent(state.formula)}`);
   const v = state.view;
-  if (v && Array.isArray(v.x) && Array.isArray(v.y)) q.push(`v=${[v.x[0], v.x[1], v.y[0], v.y[1]].map(String).join(",")}`);
+  const hasView = v && Array.isArray(v.x) && Array.isArray(v.y);
+  if (hasView) {
+    const step = viewStep(v) / 10;
+    q.push(`v=${[v.x[0], v.x[1], v.y[0], v.y[1]].map((c) => String(roundTo(Number(c), step))).join(",")}`);
+  }
   const p = state.point;
-  if (Array.isArray(p) && p.length >= 2 && p.every(Number.isFinite)) q.push(`p=${p.slice(0, 2).map(String).join(",")}`);
+  if (Array.isArray(p) && p.length >= 2 && p.every(Number.isFinite)) {
+    const around = hasView ? v : c && c.view && Array.isArray(c.view.x) ? c.view : null; // the surface's own window
+    q.push(`p=${(around ? roundPoint(p.slice(0, 2), around) : p.slice(0, 2).map(short)).join(",")}`);
+  }
+  const o = state.settings;
+  if (o && typeof o.optimizer === "string" && /^[a-z]+$/.test(o.optimizer) && Number(o.lr) > 0) {
+    q.push(`o=${encodeURIComponent(encodeSettings(o))}`);
+  }
   if (Array.isArray(state.runs)) for (const r of state.runs) q.push(`r=${encodeURIComponent(encodeRun(r))}`);
   if (state.present === true) q.push("present=1");
   if (state.embed === true) q.push("embed=1");
@@ -115,7 +174,8 @@ export function stateToQuery(state) {
  * The state a query string describes. Parts that are missing or malformed are null ([] for runs).
  * @param {string} query with or without a leading "?" or "#"
  * @returns {{name: string|null, formula: string|null, view: {x: number[], y: number[]}|null,
- *            point: number[]|null, runs: Array<Record<string, any>>, present: boolean, embed: boolean}}
+ *            point: number[]|null, settings: Record<string, any>|null, runs: Array<Record<string, any>>,
+ *            present: boolean, embed: boolean}}
  */
 export function queryToState(query) {
   const q = new URLSearchParams(query.replace(/^[?#]/, ""));
@@ -125,18 +185,42 @@ export function queryToState(query) {
     formula: q.get("f") || null,
     view: v ? { x: [v[0], v[1]], y: [v[2], v[3]] } : null,
     point: numbers(q.get("p"), 2),
+    settings: decodeSettings(q.get("o") || ""),
     runs: /** @type {Array<Record<string, any>>} */ (q.getAll("r").filter(Boolean).map(decodeRun).filter(Boolean)),
     present: q.get("present") === "1",
     embed: q.get("embed") === "1",
   };
 }
 
+/** The numeric settings beyond optimizer, lr and start, as "_key=value" parts. @param {Record<string, any>} r */
+function extras(r) {
+  return Object.entries(r)
+    .filter(([k, v]) => !["optimizer", "lr", "start"].includes(k) && typeof v === "number" && Number.isFinite(v) && /^[a-z0-9]+$/i.test(k))
+    .map(([k, v]) => `_${k}=${short(v)}`)
+    .join("");
+}
+
 /** @param {{optimizer: string, lr: number, start: number[], [k: string]: any}} r */
 function encodeRun(r) {
-  const extra = Object.entries(r)
-    .filter(([k, v]) => !["optimizer", "lr", "start"].includes(k) && typeof v === "number" && /^[a-z0-9]+$/i.test(k))
-    .map(([k, v]) => `_${k}=${v}`);
-  return [r.optimizer, String(r.lr), ...r.start.slice(0, 2).map(String)].join("_") + extra.join("");
+  return [r.optimizer, short(Number(r.lr)), ...r.start.slice(0, 2).map((c) => short(Number(c)))].join("_") + extras(r);
+}
+
+/** @param {{optimizer: string, lr: number, [k: string]: any}} o */
+function encodeSettings(o) {
+  return `${o.optimizer}_${short(Number(o.lr))}${extras(o)}`;
+}
+
+/** @param {string} s @returns {Record<string, any>|null} */
+function decodeSettings(s) {
+  const [optimizer, lr, ...rest] = s.split("_");
+  if (!optimizer || !/^[a-z]+$/.test(optimizer) || !(Number(lr) > 0) || !Number.isFinite(Number(lr))) return null;
+  /** @type {Record<string, any>} */
+  const o = { optimizer, lr: Number(lr) };
+  for (const kv of rest) {
+    const [k, v] = kv.split("=");
+    if (k && /^[a-z0-9]+$/i.test(k) && Number.isFinite(Number(v))) o[k] = Number(v);
+  }
+  return o;
 }
 
 /** @param {string} s */

@@ -1,6 +1,6 @@
 // The web-page host: a model kept in the URL (so a link reproduces what you see) and backed by
 // the local server's /api/compile and /api/gallery; then the explorer renders into #app.
-// The URL's query is host.js's state format (g= or f=, v=, p=, r=...).
+// The URL's query is model.js's state format (g= or f=, v=, p=, o=, r=...).
 
 import { render } from "../explorer/explorer.js";
 import { MemoryModel, stateToQuery, queryToState, serverSurface, serverGallery } from "./model.js";
@@ -45,10 +45,10 @@ function writeUrl(state) {
 async function main() {
   const app = document.getElementById("app");
   if (!app) return;
-  const { name, formula, view: v, point: p, runs, present, embed } = queryToState(location.search);
+  const { name, formula, view: v, point: p, settings, runs, present, embed } = queryToState(location.search);
   if (embed) document.documentElement.classList.add("gs-embed"); // no header (page.css)
 
-  const model = new UrlModel({ formula: "", compiled: null, view: null, point: null, runs: [], present, embed });
+  const model = new UrlModel({ formula: "", compiled: null, view: null, point: null, settings, runs: [], present, embed });
   render({ model, el: app });
 
   const wanted = name || formula || DEFAULT_SURFACE;
@@ -61,6 +61,7 @@ async function main() {
     return;
   }
   // the window, runs and point first, so the first drawing of the surface already shows them
+  // (the explorer takes the model's point and settings with its first surface)
   if (v) model.set("view", v);
   if (runs.length) model.set("runs", runs);
   if (p) model.set("point", p);
