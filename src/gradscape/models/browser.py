@@ -17,8 +17,8 @@ to rounding (tests hold them to 1e-10). The payload carries
   ``eigenvalues`` and the loss at w0.
 
 The limit: the page computes a model only if it is an `MLP` and ``weights x examples`` is at most
-`BUDGET` (2,200,000: the lesson's 1,210-weight network on all 1,797 digits, about one second for a
-51 x 51 slice with gradients on one core; the 200 images the lesson ships take 0.1 to 0.2 s).
+`BUDGET` (2,200,000: the lesson's 1,210-weight network on all 1,797 digits, nine times the work
+of the 200 images the lesson ships; `benchmarks/slice_page.py` measures both).
 Anything else (PyTorch and JAX models, the 85,002-weight network on more than 25 examples) is
 refused with a one-line ValueError and computed in Python instead.
 """
