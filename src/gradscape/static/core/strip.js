@@ -10,9 +10,10 @@
 // (explorer/model-panels.js): each host builds the elements, this module fills and drives them.
 //
 //   mountGradientFigure(parts, net, w, g, options) -> { update(w, g), selected(), select(i, pin) }
-//   weightName(layout, i) -> "W1[3,7]";  describeWeight(layout, i) -> plain words
+//   describeWeight(layout, i) -> plain words (weightName(layout, i) -> "W1[3,7]" is network.js's)
 
 import { fmt } from "./format.js";
+import { weightName } from "./network.js";
 
 const TOP = 6; // how many of the largest entries to outline and list
 
@@ -27,18 +28,6 @@ const TOP = 6; // how many of the largest entries to outline and list
 
 /** @param {number[]} shape */
 const sizeOf = (shape) => shape.reduce((a, b) => a * b, 1);
-
-/** "W1[3,7]" for index i of a flat weight vector laid out as `layout`. @param {LayoutEntry[]} layout @param {number} i */
-export function weightName(layout, i) {
-  for (const l of layout) {
-    const size = sizeOf(l.shape);
-    if (i >= l.start && i < l.start + size) {
-      const k = i - l.start;
-      return l.shape.length === 2 ? `${l.name}[${Math.floor(k / l.shape[1])},${k % l.shape[1]}]` : `${l.name}[${k}]`;
-    }
-  }
-  return `w[${i}]`;
-}
 
 /**
  * A plain-words description of weight i of a digits network (layers W1, b1, W2, b2, ...: the
