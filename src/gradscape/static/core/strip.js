@@ -320,7 +320,7 @@ export function mountGradientFigure(parts, net, w0, g0, options = {}) {
       base = net.loss(w);
       rank();
       if (!pinned) selected = order[0];
-      if (stepOut) { stepOut.innerHTML = ""; for (const k of Object.keys(stepOut.dataset)) delete stepOut.dataset[k]; }
+      if (stepOut) { stepOut.innerHTML = ""; for (const k of ["before", "after", "predicted", "lr"]) delete stepOut.dataset[k]; }
       update();
     },
     selected: () => selected,

@@ -13,11 +13,12 @@
 // The landscape (createSliceLandscape(payload)): variables, labels, nWeights, layout,
 // at(a, b), weights(a, b), coordinates(w) -> {a, b, off}, lossAndGradient(w) ->
 // {value, gradient, accuracy}, minibatchGradient(w, indices) -> {value, gradient}; optional
-// directions [d1, d2], loss(w), nSamples. Nothing here talks to a server.
+// d1, d2 (the directions), loss(w), nSamples, eigenvalues. Nothing here talks to a server.
 
 import { OPTIMIZERS, optimizerInfo, settingsFor, startRun, EXPLORER_STEPS } from "../core/optimizers.js";
 import { fmt, escapeHtml } from "../core/format.js";
 import { mountGradientFigure } from "../core/strip.js";
+import { decodeFloat64 } from "../core/network.js";
 import { angleDegrees, encodeFloat64, hessianVector, minibatches, noiseSummary, project, topEigenvalue } from "../core/modeltools.js";
 
 const LR_MIN = 1e-4;
@@ -33,7 +34,7 @@ const uid = (/** @type {string} */ p) => `gs-mp-${p}-${++uidCounter}`;
  *   coordinates: (w: ArrayLike<number>) => {a: number, b: number, off: number},
  *   lossAndGradient: (w: ArrayLike<number>) => {value: number, gradient: Float64Array, accuracy: number},
  *   minibatchGradient: (w: ArrayLike<number>, indices: ArrayLike<number>) => {value: number, gradient: Float64Array},
- *   directions?: Float64Array[], loss?: (w: ArrayLike<number>) => number, nSamples?: number,
+ *   d1?: Float64Array, d2?: Float64Array, loss?: (w: ArrayLike<number>) => number, nSamples?: number,
  *   eigenvalues?: number[]}} SliceLandscape
  */
 
@@ -47,12 +48,26 @@ function el(tag, attrs = {}, text = "") {
 
 /** @type {WeakMap<object, Float64Array[]>} */
 const derived = new WeakMap();
+/** @type {WeakMap<object, any>} the payload each landscape was made from, when a host gave it */
+const payloads = new WeakMap();
+/** @param {SliceLandscape} land @param {any} payload */
+const remember = (land, payload) => { if (payload && land) payloads.set(land, payload); };
 
-/** The plane's two directions, from the landscape if it gives them, else from three points. @param {SliceLandscape} land */
+/**
+ * The plane's two directions: the landscape's d1 and d2 if it has them, else w(1, 0) - w(0, 0)
+ * and w(0, 1) - w(0, 0) (equal to rounding in w0's last bit).
+ * @param {SliceLandscape} land
+ */
 export function directionsOf(land) {
-  if (land.directions && land.directions.length === 2) return land.directions;
+  if (ArrayBuffer.isView(land.d1) && ArrayBuffer.isView(land.d2)) return [/** @type {Float64Array} */ (land.d1), /** @type {Float64Array} */ (land.d2)];
   const known = derived.get(land);
   if (known) return known;
+  const payload = payloads.get(land);
+  if (payload && typeof payload.d1 === "string" && typeof payload.d2 === "string") {
+    const exact = [decodeFloat64(payload.d1), decodeFloat64(payload.d2)];
+    derived.set(land, exact);
+    return exact;
+  }
   const w0 = land.weights(0, 0);
   const a = land.weights(1, 0);
   const b = land.weights(0, 1);
@@ -98,7 +113,7 @@ const CSS = `
 .gs-mp .gs-mp-noise { display: flex; gap: 12px; align-items: flex-start; flex-wrap: wrap; }
 .gs-mp .gs-mp-noise > div { flex: 1 1 14rem; min-width: 0; }
 .gs-mp table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 12.5px; width: 100%; }
-.gs-mp th, .gs-mp td { text-align: right; padding: 1px 6px; border-bottom: 1px solid var(--rule, #e4e1da); white-space: nowrap; }
+.gs-mp th, .gs-mp td { text-align: right; padding: 1px 4px; border-bottom: 1px solid var(--rule, #e4e1da); white-space: nowrap; }
 .gs-mp th:first-child, .gs-mp td:first-child { text-align: left; }
 .gs-mp .gs-mp-key { display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin-right: 4px; vertical-align: -1px; }
 .gs-mp details { margin-top: 6px; }
@@ -112,7 +127,9 @@ const CSS = `
   padding: 3px 6px; border-radius: 4px; white-space: nowrap; font-variant-numeric: tabular-nums; }
 .gs-mp .strip-tip[hidden], .gs-mp .strip-tip:empty { display: none; }
 .gs-mp .gs-mp-nudge { display: flex; gap: 14px; flex-wrap: wrap; align-items: flex-start; }
-.gs-mp .nudge-controls { flex: 0 0 15rem; }
+.gs-mp .nudge-controls { flex: 0 0 15rem; display: flex; flex-direction: column; gap: 3px; }
+.gs-mp .nudge-controls .gs-mp-row { margin-bottom: 6px; }
+.gs-mp .gs-mp-tablebox { overflow-x: auto; max-width: 100%; }
 .gs-mp .nudge { flex: 1 1 16rem; min-width: 0; }
 .gs-mp .nudge table td, .gs-mp .gs-mp-stepout table td { white-space: normal; }
 .gs-mp .nudge-what { margin: 0 0 6px; }
@@ -159,6 +176,7 @@ export function createTrainPanel(host, options) {
   injectStyles(host);
   let land = options.landscape;
   let payload = options.payload ?? null;
+  remember(land, payload);
   const id = uid("train");
   const panel = el("section", { class: "gs-mp gs-mp-train", "aria-labelledby": `${id}-h`, "data-testid": "train-panel" });
   panel.innerHTML = `
@@ -274,7 +292,7 @@ export function createTrainPanel(host, options) {
 
   /** n steps now (for Step, and for tests); returns how many were taken. @param {number} n */
   function advance(n) {
-    if (!run) begin();
+    if (!run || !running()) begin();
     let k = 0;
     while (k < n && run && run.next()) { record(); k += 1; }
     return k;
@@ -366,7 +384,7 @@ export function createTrainPanel(host, options) {
     } else {
       readout.textContent = `Press Train to run ${optimizerInfo(opt.value)?.short ?? opt.value} for ${steps} steps from ${start[0] === 0 && start[1] === 0 ? "the slice's centre" : `(a, b) = (${fmt(start[0], 4)}, ${fmt(start[1], 4)})`}.`;
       readout.classList.remove("gs-mp-bad");
-      for (const k of Object.keys(readout.dataset)) delete readout.dataset[k];
+      for (const k of Object.keys(readout.dataset)) if (k !== "testid") delete readout.dataset[k];
     }
     if (final && run) announce.textContent = `Training stopped after ${run.t} steps: loss ${fmt(run.value, 4)}, accuracy ${fmt(100 * (path.accuracy[n - 1] ?? NaN), 3)}%. ${humanReason(run.reason)}`;
     drawChart();
@@ -525,7 +543,8 @@ export function createTrainPanel(host, options) {
     setLandscape: (next, nextPayload) => {
       stop();
       land = next;
-      payload = nextPayload ?? payload;
+      payload = nextPayload ?? null;
+      remember(land, payload);
       path.points = []; path.values = []; path.gradients = []; path.off = []; path.accuracy = [];
       if (run) {
         const c = land.coordinates(run.x);
@@ -545,7 +564,8 @@ export function createTrainPanel(host, options) {
 /** A run's reason in plain words for the readout. @param {string} reason */
 function humanReason(reason) {
   if (!reason) return "";
-  return reason.charAt(0).toUpperCase() + reason.slice(1) + ".";
+  const text = reason.replace(/^max_steps: /, "");
+  return text.charAt(0).toUpperCase() + text.slice(1) + ".";
 }
 
 /**
@@ -582,6 +602,7 @@ const BATCH_COLORS = ["#0072B2", "#CC79A7", "#009E73", "#E69F00", "#56B4E9", "#3
 export function createNoisePanel(host, options) {
   injectStyles(host);
   let land = options.landscape;
+  remember(land, options.payload);
   const id = uid("noise");
   const n = samplesOf(land, options.payload);
   if (!n) throw new Error("The slice does not say how many examples its loss averages over; give the payload or landscape.nSamples.");
@@ -608,7 +629,7 @@ export function createNoisePanel(host, options) {
 </div>
 <div class="gs-mp-noise">
   <canvas class="gs-mp-compass" aria-hidden="true" data-testid="noise-compass"></canvas>
-  <div><p data-testid="noise-readout" aria-live="polite"></p><div data-part="table"></div></div>
+  <div><p data-testid="noise-readout" aria-live="off"></p><p class="gs-sr" aria-live="polite" data-part="announce"></p><div class="gs-mp-tablebox" data-part="table"></div></div>
 </div>`;
   host.appendChild(panel);
   const q = (/** @type {string} */ s) => /** @type {any} */ (panel.querySelector(s));
@@ -619,6 +640,11 @@ export function createNoisePanel(host, options) {
   /** @type {HTMLElement} */ const readout = q('[data-testid="noise-readout"]');
   /** @type {HTMLElement} */ const tableBox = q('[data-part="table"]');
   /** @type {HTMLCanvasElement} */ const compass = q("canvas");
+  /** @type {HTMLElement} */ const announce = q('[data-part="announce"]');
+  /** After a change of the controls (not of the hovered point): say the new spread. */
+  const say = () => {
+    if (current) announce.textContent = `Batches of ${batchSize}: spread ${fmt(current.spread, 3)}, on average ${fmt(current.meanAngle, 3)}° off the full gradient.`;
+  };
   bsInput.value = String(batchSize);
   if (![2, 4, 8].includes(count)) countSel.appendChild(el("option", { value: String(count) }, String(count)));
   countSel.value = String(count);
@@ -631,7 +657,7 @@ export function createNoisePanel(host, options) {
       current = null;
       readout.textContent = "Hover over the slice (or pick a point) to see the minibatch gradients there.";
       tableBox.innerHTML = "";
-      for (const k of Object.keys(readout.dataset)) delete readout.dataset[k];
+      for (const k of Object.keys(readout.dataset)) if (k !== "testid") delete readout.dataset[k];
       drawCompass();
       options.onArrows?.(null);
       return;
@@ -701,7 +727,7 @@ export function createNoisePanel(host, options) {
     ctx.fillText("−∇L: full (thick), batches", 4, S - 3);
   }
 
-  const schedule = () => { if (!pending) pending = requestAnimationFrame(compute); };
+  const schedule = () => { if (!pending) pending = requestAnimationFrame(() => { compute(); say(); }); };
   const listening = new AbortController();
   const { signal } = listening;
   bsInput.addEventListener("input", () => { batchSize = Math.round(Number(bsInput.value)); bsOut.value = `${batchSize} of ${n}`; schedule(); }, { signal });
@@ -710,7 +736,7 @@ export function createNoisePanel(host, options) {
     const v = Number(seedInput.value);
     if (Number.isInteger(v)) { seed = v; seedInput.removeAttribute("aria-invalid"); schedule(); } else { seedInput.setAttribute("aria-invalid", "true"); seedInput.value = String(seed); }
   }, { signal });
-  q('[data-act="again"]').addEventListener("click", () => { seed += 1; seedInput.value = String(seed); compute(); }, { signal });
+  q('[data-act="again"]').addEventListener("click", () => { seed += 1; seedInput.value = String(seed); compute(); say(); }, { signal });
   compute();
 
   return {
@@ -718,7 +744,9 @@ export function createNoisePanel(host, options) {
     /** Show the minibatch gradients at (a, b) (null: none). Computed at the next frame unless `now`. @param {number|null} a @param {number} [b] @param {boolean} [now] */
     setPoint: (a, b = 0, now = false) => {
       point = a === null ? null : [a, b];
-      if (now) { if (pending) cancelAnimationFrame(pending); compute(); } else schedule();
+      if (pending) cancelAnimationFrame(pending);
+      pending = 0;
+      if (now) compute(); else pending = requestAnimationFrame(compute);
     },
     /** @param {number} size */
     setBatchSize: (size) => {
@@ -728,8 +756,8 @@ export function createNoisePanel(host, options) {
     },
     /** @param {number} s */
     setSeed: (s) => { seed = Math.round(s); seedInput.value = String(seed); compute(); },
-    /** @param {SliceLandscape} next */
-    setLandscape: (next) => { land = next; compute(); },
+    /** @param {SliceLandscape} next @param {any} [nextPayload] */
+    setLandscape: (next, nextPayload) => { land = next; remember(land, nextPayload); compute(); },
     draw: () => current,
     destroy: () => { if (pending) cancelAnimationFrame(pending); listening.abort(); panel.remove(); },
   };
@@ -756,12 +784,12 @@ export function createStrip(host, options) {
 <div class="strip-wrap"><div class="strip" data-testid="model-strip" tabindex="0" role="application" aria-roledescription="gradient strip"
  aria-label="The ${N.toLocaleString("en-US")} entries of the gradient. Arrow keys choose a weight."></div></div>
 <div class="gs-mp-nudge">
-  <div class="nudge-controls gs-mp-grid">
+  <div class="nudge-controls">
     <label for="${id}-index">Weight number <i>i</i></label>
     <div class="gs-mp-row"><input type="number" id="${id}-index" data-testid="model-index" min="0" max="${N - 1}" step="1" value="0" inputmode="numeric"><output for="${id}-index" data-part="name"></output></div>
-    <label for="${id}-eps">Nudge ε (power of 10)</label>
+    <label for="${id}-eps">Nudge size ε, as a power of 10</label>
     <div class="gs-mp-row"><input type="range" id="${id}-eps" data-testid="model-eps" min="-9" max="0" step="0.25" value="-4"><output for="${id}-eps" data-part="eps"></output></div>
-    <span class="biggest-label" id="${id}-big">Largest entries</span>
+    <p class="biggest-label" id="${id}-big">Largest entries</p>
     <div class="biggest-buttons" role="group" aria-labelledby="${id}-big"></div>
   </div>
   <div class="nudge" data-testid="nudge" aria-live="polite"></div>
