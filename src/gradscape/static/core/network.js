@@ -65,6 +65,14 @@ export function decodeFloat64(text) {
   return new Float64Array(bytes.buffer); // every browser and node is little-endian
 }
 
+/** The inverse of decodeFloat64: float64s as base64 of their little-endian bytes. @param {ArrayLike<number>} values */
+export function encodeFloat64(values) {
+  const bytes = new Uint8Array(Float64Array.from(values).buffer);
+  let bin = "";
+  for (let k = 0; k < bytes.length; k += 4096) bin += String.fromCharCode(...bytes.subarray(k, k + 4096));
+  return btoa(bin);
+}
+
 /**
  * The network as a function of its weights.
  * @param {NetworkSpec} spec sizes (input first), inputs x (n * sizes[0], row by row), labels (n)

@@ -13,7 +13,7 @@
 // freezes. In the one-file export the worker comes from a Blob of its bundled source (bundle.py
 // fills WORKER_SOURCE), which the export's CSP allows with "worker-src blob:".
 
-import { networkFromPayload, decodeFloat64, weightName } from "./network.js";
+import { networkFromPayload, decodeFloat64, encodeFloat64, weightName } from "./network.js";
 import { createPlane, linspace } from "./slice-plane.js";
 
 const WORKER_SOURCE = null; // bundle: source of "./slice-worker.js"
@@ -166,6 +166,9 @@ export function createSliceLandscape(payload, options = {}) {
     n: payload.n,
     eigenvalues: payload.eigenvalues ?? null,
     model: payload.model,
+    /** The plane's point and directions (read them, do not change them). */
+    w0,
+    directions: [d1, d2],
     nWeights: P,
     nSamples: net.nSamples,
     layout: net.layout,
@@ -185,11 +188,28 @@ export function createSliceLandscape(payload, options = {}) {
     accuracy: (w, indices) => net.accuracy(w, indices),
     /** The reference for a node: a full forward and backward pass there, projected. @param {number} a @param {number} b */
     bruteForce: (a, b) => plane.bruteForce(a, b),
+    /**
+     * The same slice re-centred on weights w (the same directions): a new landscape; close()
+     * this one if it is no longer shown.
+     * @param {ArrayLike<number>} w @param {Options} [opts]
+     */
+    recentre: (w, opts = options) => createSliceLandscape(recentredPayload(payload, w), opts),
     /** Where field() computes: "workers" once they run, "main" without them, "starting" before. */
     get engine() { return executor.engine(); },
     /** Stop the workers (the landscape still answers at() and computes fields on the main thread). */
     close: () => executor.close(),
   };
+}
+
+/**
+ * A copy of a slice payload whose plane goes through weights w instead of w0 (same directions).
+ * @param {any} payload @param {ArrayLike<number>} w
+ */
+export function recentredPayload(payload, w) {
+  const n = payload.model.n_weights;
+  if (w.length !== n) throw new Error(`give ${n} weights; got ${w.length}`);
+  for (let i = 0; i < n; i++) if (!Number.isFinite(w[i])) throw new Error(`weight ${i} is ${w[i]}; re-centre on finite weights`);
+  return { ...payload, w0: encodeFloat64(w), loss_at_w0: null, recentred: true }; // eigenvalues: still those at the first centre
 }
 
 /** @param {any} view */
