@@ -317,3 +317,42 @@ def test_screenshots(browser, panels_url, screenshots) -> None:  # type: ignore[
                 page.screenshot(path=str(shots / f"slicetrain-{name}.png"), full_page=True)
         finally:
             context.close()
+
+
+# -- all three, as the explorer mounts them --------------------------------------------------
+
+
+def test_model_panels_follow_the_hover_and_draw_the_path(page, panels_url, console, slice_) -> None:  # type: ignore[no-untyped-def]
+    page.goto(panels_url + "?whole=1")
+    page.wait_for_selector("body[data-ready]")
+    # the panels follow the point the explorer reports
+    page.evaluate("() => window.__hover(0.25, 0.35)")
+    page.wait_for_function("() => window.__calls.arrows && window.__calls.arrows.at[0] === 0.25")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"strip-panel\"]').dataset.point === '0.25,0.35'"
+    )
+    _, g = slice_.model.value_and_gradient(slice_.point((0.25, 0.35)))
+    full = page.evaluate("() => window.__calls.arrows.full")
+    np.testing.assert_allclose(full, _projected(slice_, g), atol=1e-10)
+    # training from the chosen point draws its path on the plot
+    page.select_option('[data-testid="train-from"]', "point")
+    page.evaluate("() => window.__panels.train.setSteps(20)")
+    page.click('[data-testid="train-play"]')
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"train-readout\"]').dataset.stopped"
+    )
+    drawn = page.evaluate("() => window.__calls.drawn")
+    assert len(drawn) == 1 and drawn[0]["shown"] == 21
+    run = descend_on_slice(slice_, "gd", lr=0.1, steps=20, start=slice_.point((0.25, 0.35)))
+    np.testing.assert_allclose(drawn[0]["points"], run.trajectory.points, atol=1e-10)
+    # slice here: the explorer shows the new payload and the panels use its landscape
+    page.click('[data-testid="train-slice-here"]')
+    page.wait_for_function("() => window.__calls.announced.length > 0")
+    got = from_f64(page.evaluate("() => window.__recentred.payload.w0"))
+    np.testing.assert_allclose(got, run.end, atol=1e-12)
+    page.evaluate("() => window.__hover(0, 0)")
+    page.wait_for_function("() => window.__calls.arrows && window.__calls.arrows.at[0] === 0")
+    centre = page.evaluate("() => window.__calls.arrows.full")
+    _, g_end = slice_.model.value_and_gradient(run.end)
+    np.testing.assert_allclose(centre, _projected(slice_, g_end), atol=1e-10)
+    assert console.errors == []

@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  seededRandom, minibatches, project, angleDegrees, noiseSummary, hessianVector, topEigenvalue, encodeFloat64,
+  seededRandom, minibatches, project, angleDegrees, noiseSummary, hessianVector, topEigenvalue,
 } from "../../src/gradscape/static/core/modeltools.js";
 import { startRun } from "../../src/gradscape/static/core/optimizers.js";
 
@@ -94,11 +94,6 @@ test("topEigenvalue finds the largest eigenvalue, also when a negative one is la
   const job = new AbortController();
   job.abort();
   await assert.rejects(topEigenvalue(q.mul, 6, { signal: job.signal }), { name: "AbortError" });
-});
-
-test("encodeFloat64 writes Python's base64 of little-endian float64", () => {
-  // base64.b64encode(np.array([1.0, -2.5], "<f8").tobytes())
-  assert.equal(encodeFloat64([1, -2.5]), "AAAAAAAA8D8AAAAAAAAEwA==");
 });
 
 test("startRun runs any number of variables with descend's rules", () => {

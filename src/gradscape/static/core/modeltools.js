@@ -6,7 +6,6 @@
 //   hessianVector(lossAndGradient, w, g0?) -> (v) => H v   central differences of exact gradients
 //   topEigenvalue(hv, p, opts) -> {value, iterations, converged}   the largest (algebraic)
 //   project(g, d1, d2) -> [g.d1, g.d2];  angleDegrees(u, v);  noiseSummary(full, batches)
-//   encodeFloat64(array) -> base64 of little-endian float64 (Python's models.browser.f64)
 
 /**
  * A seeded generator of uniform numbers in [0, 1) (mulberry32): small, fast, and the same
@@ -167,14 +166,4 @@ export async function topEigenvalue(hv, p, opts = {}) {
   if (first.value >= 0) return first;
   const second = await run(first.value);
   return { ...second, value: second.value + first.value, iterations: first.iterations + second.iterations };
-}
-
-/** Float64 values as base64 of their little-endian bytes (Python's models.browser.f64). @param {ArrayLike<number>} values */
-export function encodeFloat64(values) {
-  const bytes = new Uint8Array(values.length * 8);
-  const view = new DataView(bytes.buffer);
-  for (let i = 0; i < values.length; i++) view.setFloat64(8 * i, values[i], true);
-  let text = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(text);
 }

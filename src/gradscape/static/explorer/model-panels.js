@@ -9,17 +9,18 @@
 //       at a point, the full-batch 2D gradient beside those of several seeded minibatches.
 //   createStrip(el, {landscape})                                     "The whole gradient"
 //       every partial derivative as a cell (core/strip.js, the lesson's figure 5).
+//   createModelPanels(host, ctx)   all three in a column, wired to the explorer's slice view
 //
 // The landscape (createSliceLandscape(payload)): variables, labels, nWeights, layout,
 // at(a, b), weights(a, b), coordinates(w) -> {a, b, off}, lossAndGradient(w) ->
 // {value, gradient, accuracy}, minibatchGradient(w, indices) -> {value, gradient}; optional
-// d1, d2 (the directions), loss(w), nSamples, eigenvalues. Nothing here talks to a server.
+// directions [d1, d2], loss(w), nSamples, eigenvalues. Nothing here talks to a server.
 
 import { OPTIMIZERS, optimizerInfo, settingsFor, startRun, EXPLORER_STEPS } from "../core/optimizers.js";
 import { fmt, escapeHtml } from "../core/format.js";
 import { mountGradientFigure } from "../core/strip.js";
-import { decodeFloat64 } from "../core/network.js";
-import { angleDegrees, encodeFloat64, hessianVector, minibatches, noiseSummary, project, topEigenvalue } from "../core/modeltools.js";
+import { recentredPayload } from "../core/slice.js";
+import { angleDegrees, hessianVector, minibatches, noiseSummary, project, topEigenvalue } from "../core/modeltools.js";
 
 const LR_MIN = 1e-4;
 const LR_MAX = 10;
@@ -34,7 +35,7 @@ const uid = (/** @type {string} */ p) => `gs-mp-${p}-${++uidCounter}`;
  *   coordinates: (w: ArrayLike<number>) => {a: number, b: number, off: number},
  *   lossAndGradient: (w: ArrayLike<number>) => {value: number, gradient: Float64Array, accuracy: number},
  *   minibatchGradient: (w: ArrayLike<number>, indices: ArrayLike<number>) => {value: number, gradient: Float64Array},
- *   d1?: Float64Array, d2?: Float64Array, loss?: (w: ArrayLike<number>) => number, nSamples?: number,
+ *   directions?: Float64Array[]|string, loss?: (w: ArrayLike<number>) => number, nSamples?: number,
  *   eigenvalues?: number[]}} SliceLandscape
  */
 
@@ -48,26 +49,17 @@ function el(tag, attrs = {}, text = "") {
 
 /** @type {WeakMap<object, Float64Array[]>} */
 const derived = new WeakMap();
-/** @type {WeakMap<object, any>} the payload each landscape was made from, when a host gave it */
-const payloads = new WeakMap();
-/** @param {SliceLandscape} land @param {any} payload */
-const remember = (land, payload) => { if (payload && land) payloads.set(land, payload); };
 
 /**
- * The plane's two directions: the landscape's d1 and d2 if it has them, else w(1, 0) - w(0, 0)
- * and w(0, 1) - w(0, 0) (equal to rounding in w0's last bit).
+ * The plane's two directions: the landscape's own (core/slice.js gives `directions: [d1, d2]`),
+ * else w(1, 0) - w(0, 0) and w(0, 1) - w(0, 0) (equal to rounding in w0's last bit).
  * @param {SliceLandscape} land
  */
 export function directionsOf(land) {
-  if (ArrayBuffer.isView(land.d1) && ArrayBuffer.isView(land.d2)) return [/** @type {Float64Array} */ (land.d1), /** @type {Float64Array} */ (land.d2)];
+  const given = /** @type {any} */ (land).directions;
+  if (Array.isArray(given) && given.length === 2 && ArrayBuffer.isView(given[0]) && ArrayBuffer.isView(given[1])) return given;
   const known = derived.get(land);
   if (known) return known;
-  const payload = payloads.get(land);
-  if (payload && typeof payload.d1 === "string" && typeof payload.d2 === "string") {
-    const exact = [decodeFloat64(payload.d1), decodeFloat64(payload.d2)];
-    derived.set(land, exact);
-    return exact;
-  }
   const w0 = land.weights(0, 0);
   const a = land.weights(1, 0);
   const b = land.weights(0, 1);
@@ -87,6 +79,8 @@ const lossOf = (land, w) => (land.loss ? land.loss(w) : land.lossAndGradient(w).
 // --- styles: injected once into the document (or shadow root) that holds a panel ------------
 
 const CSS = `
+.gs-mp-stack { display: flex; flex-direction: column; gap: 10px; min-width: 0; }
+.gs-mp-stack > .gs-mp { background: var(--card, #fff); border: 1px solid var(--rule, #e4e1da); border-radius: 8px; padding: 10px 14px; min-width: 0; }
 .gs-mp { font: 13.5px/1.45 var(--ui, system-ui, sans-serif); color: var(--ink, #1d2129); }
 .gs-mp * { box-sizing: border-box; }
 .gs-mp h3 { margin: 0 0 4px; font: 600 14px/1.3 var(--ui, system-ui, sans-serif); }
@@ -164,19 +158,19 @@ function injectStyles(host) {
  * point, recording each step's projection on the slice.
  * @param {HTMLElement} host
  * @param {{landscape: SliceLandscape, payload?: any,
- *   onPath?: (path: TrainPath) => void,
+ *   onPath?: (path: TrainPath) => void, pointNow?: () => number[]|null,
  *   onSliceHere?: (request: {weights: Float64Array, payload: any, step: number}) => void,
  *   steps?: number}} options
  *   onPath: called after each frame of steps (and on reset, with an empty path) with the path
  *   so far on the current slice; onSliceHere: asked to re-centre the slice at the current
  *   weights (request.payload is the page's payload with w0 replaced, when one was given); the
- *   host then calls setLandscape(new landscape) and training continues from there.
+ *   host then calls setLandscape(new landscape) and training continues from there; pointNow:
+ *   the point chosen on the slice, offered as the start ("Start at").
  */
 export function createTrainPanel(host, options) {
   injectStyles(host);
   let land = options.landscape;
   let payload = options.payload ?? null;
-  remember(land, payload);
   const id = uid("train");
   const panel = el("section", { class: "gs-mp gs-mp-train", "aria-labelledby": `${id}-h`, "data-testid": "train-panel" });
   panel.innerHTML = `
@@ -194,6 +188,8 @@ export function createTrainPanel(host, options) {
   <p class="gs-mp-stable" id="${id}-stable" data-testid="train-stable" aria-live="polite"></p>
   <label for="${id}-steps">Steps</label>
   <div class="gs-mp-row"><input type="number" id="${id}-steps" data-testid="train-steps" min="1" max="${EXPLORER_STEPS}" step="1"></div>
+  <label for="${id}-from" data-part="from-label">Start at</label>
+  <select id="${id}-from" data-testid="train-from"><option value="centre">the slice's centre</option><option value="point">the point chosen on the slice</option></select>
 </div>
 <div class="gs-mp-buttons">
   <button type="button" data-act="play" data-testid="train-play">Train</button>
@@ -220,6 +216,8 @@ export function createTrainPanel(host, options) {
   /** @type {HTMLElement} */ const chartText = q('[data-part="chart-text"]');
   /** @type {HTMLElement} */ const table = q('[data-part="table"]');
   /** @type {HTMLButtonElement} */ const playBtn = q('[data-act="play"]');
+  /** @type {HTMLSelectElement} */ const fromSel = q(`#${id}-from`);
+  if (!options.pointNow) { fromSel.hidden = true; q('[data-part="from-label"]').hidden = true; }
   for (const o of OPTIMIZERS) opt.appendChild(el("option", { value: o.name }, o.short));
   q('[data-part="n"]').textContent = land.nWeights.toLocaleString("en-US");
 
@@ -278,6 +276,10 @@ export function createTrainPanel(host, options) {
   /** A new run from the start point with the controls' settings. */
   function begin() {
     stop();
+    if (options.pointNow && fromSel.value === "point") {
+      const p = options.pointNow();
+      if (p && Number.isFinite(p[0]) && Number.isFinite(p[1])) start = [p[0], p[1]];
+    } else if (options.pointNow) start = [0, 0];
     const w0 = land.weights(start[0], start[1]);
     run = startRun(evaluate, w0, opt.value, { lr }, steps);
     path = emptyPath();
@@ -499,7 +501,7 @@ export function createTrainPanel(host, options) {
   function sliceHere() {
     stop();
     const w = run ? Float64Array.from(run.x) : land.weights(start[0], start[1]);
-    const recentred = payload ? recentredPayload(payload, w) : null;
+    const recentred = payload && typeof payload.w0 === "string" ? recentredPayload(payload, w) : null;
     options.onSliceHere?.({ weights: w, payload: recentred, step: run ? run.t : 0 });
     sync();
   }
@@ -544,8 +546,7 @@ export function createTrainPanel(host, options) {
       stop();
       land = next;
       payload = nextPayload ?? null;
-      remember(land, payload);
-      path.points = []; path.values = []; path.gradients = []; path.off = []; path.accuracy = [];
+          path.points = []; path.values = []; path.gradients = []; path.off = []; path.accuracy = [];
       if (run) {
         const c = land.coordinates(run.x);
         const [d1, d2] = directionsOf(land);
@@ -566,18 +567,6 @@ function humanReason(reason) {
   if (!reason) return "";
   const text = reason.replace(/^max_steps: /, "");
   return text.charAt(0).toUpperCase() + text.slice(1) + ".";
-}
-
-/**
- * The payload re-centred at weights w: the same model, data and directions, with w0 = w (the
- * parallel plane through the current weights). Fields the engine's payload carries about w0
- * (its loss) are dropped so the page recomputes them.
- * @param {any} payload @param {ArrayLike<number>} w
- */
-export function recentredPayload(payload, w) {
-  const out = { ...payload, w0: encodeFloat64(w) };
-  for (const k of ["loss_at_w0", "loss0", "in_plane", "eigenvalues"]) delete out[k];
-  return out;
 }
 
 // --- The noise of SGD -----------------------------------------------------------------------
@@ -602,7 +591,6 @@ const BATCH_COLORS = ["#0072B2", "#CC79A7", "#009E73", "#E69F00", "#56B4E9", "#3
 export function createNoisePanel(host, options) {
   injectStyles(host);
   let land = options.landscape;
-  remember(land, options.payload);
   const id = uid("noise");
   const n = samplesOf(land, options.payload);
   if (!n) throw new Error("The slice does not say how many examples its loss averages over; give the payload or landscape.nSamples.");
@@ -757,7 +745,7 @@ export function createNoisePanel(host, options) {
     /** @param {number} s */
     setSeed: (s) => { seed = Math.round(s); seedInput.value = String(seed); compute(); },
     /** @param {SliceLandscape} next @param {any} [nextPayload] */
-    setLandscape: (next, nextPayload) => { land = next; remember(land, nextPayload); compute(); },
+    setLandscape: (next) => { land = next; compute(); },
     draw: () => current,
     destroy: () => { if (pending) cancelAnimationFrame(pending); listening.abort(); panel.remove(); },
   };
@@ -827,5 +815,77 @@ export function createStrip(host, options) {
     select: figure.select,
     largest: figure.largest,
     destroy: () => panel.remove(),
+  };
+}
+
+// --- all three, wired to the explorer -------------------------------------------------------
+
+const PATH_COLOR = "#009E73";
+
+/**
+ * The three panels in one column, wired to the explorer's slice view (explorer.js calls this;
+ * see /work/coord/NOTES.md, sliceview's section):
+ * @param {HTMLElement} host
+ * @param {{slice: SliceLandscape, meta?: any, payload?: any, point?: () => number[]|null,
+ *   setPoint?: (p: number[]) => void, onPoint?: (cb: (p: number[]|null) => void) => (void|(() => void)),
+ *   drawPaths?: (paths: Array<{points: number[][], color: string, shown: number, label?: string}>) => void,
+ *   drawArrows?: (draw: NoiseDraw|null) => void,
+ *   recentre?: (payload: any) => (SliceLandscape|null|void|Promise<SliceLandscape|null|void>),
+ *   announce?: (text: string) => void}} ctx
+ *   slice: core/slice.js's landscape; meta.browser (or payload): its payload, for "slice here";
+ *   onPoint: called with the hovered or chosen (a, b); drawPaths: the training path for the
+ *   plot's runs layer; drawArrows: the minibatch gradients at the point; recentre: show a new
+ *   payload, returning (or resolving to) its landscape, which the panels then use.
+ */
+export function createModelPanels(host, ctx) {
+  const payload = ctx.payload ?? ctx.meta?.browser ?? null;
+  const column = el("div", { class: "gs-mp-stack", "data-testid": "model-panels" });
+  host.appendChild(column);
+  const train = createTrainPanel(column, {
+    landscape: ctx.slice,
+    payload,
+    pointNow: ctx.point ? () => /** @type {() => number[]|null} */ (ctx.point)() : undefined,
+    onPath: (p) => ctx.drawPaths?.(p.points.length ? [{ points: p.points, color: PATH_COLOR, shown: p.points.length, label: `${optimizerInfo(p.optimizer)?.short ?? p.optimizer}, all weights` }] : []),
+    onSliceHere: async (req) => {
+      if (!req.payload || !ctx.recentre) {
+        ctx.announce?.("This slice cannot be re-centred in the page; open a new slice at these weights from Python.");
+        return;
+      }
+      const next = await ctx.recentre(req.payload);
+      if (next) setLandscape(next, req.payload);
+      ctx.announce?.(`The slice now goes through the weights after step ${req.step}.`);
+    },
+  });
+  const noise = createNoisePanel(column, { landscape: ctx.slice, payload, onArrows: (d) => ctx.drawArrows?.(d) });
+  const strip = createStrip(column, { landscape: ctx.slice });
+  let frame = 0;
+  /** @type {number[]|null} */
+  let latest = null;
+  const follow = (/** @type {number[]|null} */ p) => {
+    latest = p;
+    if (frame) return;
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      if (!latest) { noise.setPoint(null, 0, true); return; }
+      noise.setPoint(latest[0], latest[1], true);
+      strip.setPoint(latest[0], latest[1]);
+    });
+  };
+  const unsubscribe = ctx.onPoint?.(follow);
+  const first = ctx.point?.();
+  if (first) follow(first);
+  /** @param {SliceLandscape} next @param {any} [nextPayload] */
+  function setLandscape(next, nextPayload) {
+    train.setLandscape(next, nextPayload);
+    noise.setLandscape(next);
+    strip.setLandscape(next);
+  }
+  return {
+    element: column, train, noise, strip, setLandscape,
+    destroy: () => {
+      if (frame) cancelAnimationFrame(frame);
+      if (typeof unsubscribe === "function") unsubscribe();
+      train.destroy(); noise.destroy(); strip.destroy(); column.remove();
+    },
   };
 }
