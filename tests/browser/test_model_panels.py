@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -42,7 +43,12 @@ class _Handler(SimpleHTTPRequestHandler):
     """/static/* from the package, /pages/* and /panels.html from here, /payload.json given."""
 
     payload = b"{}"
-    extensions_map = {".js": "text/javascript", ".css": "text/css", ".html": "text/html", "": "application/octet-stream"}  # fmt: skip
+    extensions_map: ClassVar[dict[str, str]] = {
+        ".js": "text/javascript",
+        ".css": "text/css",
+        ".html": "text/html",
+        "": "application/octet-stream",
+    }
 
     def translate_path(self, path: str) -> str:
         path = path.split("?", 1)[0]
@@ -207,14 +213,16 @@ def test_minibatch_gradients_equal_python(panels, slice_, a, b, size) -> None:  
     seen = set()
     for batch in draw["batches"]:
         idx = np.array(batch["indices"])
-        assert idx.size == size == np.unique(idx).size and 0 <= idx.min() and idx.max() < SAMPLES
+        assert idx.size == size == np.unique(idx).size and idx.min() >= 0 and idx.max() < SAMPLES
         seen.add(tuple(idx))
         sub = MLP(digits(SAMPLES).take(idx), model.sizes, w)
         v, gb = sub.value_and_gradient(w)
         np.testing.assert_allclose(batch["gradient"], _projected(slice_, gb), rtol=0, atol=1e-10)
         assert batch["value"] == pytest.approx(v, abs=1e-10)
     assert len(seen) == 8  # eight different samples
-    spread = np.sqrt(np.mean([np.sum((np.array(x["gradient"]) - draw["full"]) ** 2) for x in draw["batches"]]))
+    spread = np.sqrt(
+        np.mean([np.sum((np.array(x["gradient"]) - draw["full"]) ** 2) for x in draw["batches"]])
+    )
     assert draw["spread"] == pytest.approx(spread, rel=1e-12)
 
 
@@ -250,6 +258,13 @@ def test_batch_slider_drives_the_draw(panels) -> None:  # type: ignore[no-untype
 # -- The whole gradient -----------------------------------------------------------------------
 
 
+SET_EPS = """(e) => {
+    const r = document.querySelector('[data-testid="strip-panel"] [data-testid="model-eps"]');
+    r.value = String(e);
+    r.dispatchEvent(new Event('input'));
+}"""
+
+
 def test_strip_partials_and_nudge_equal_numpy(panels, slice_) -> None:  # type: ignore[no-untyped-def]
     panels.evaluate("() => window.__panels.strip.setPoint(0.3, -0.2)")
     model = slice_.model
@@ -261,10 +276,7 @@ def test_strip_partials_and_nudge_equal_numpy(panels, slice_) -> None:  # type: 
     assert first.inner_text() == model.names[int(largest[0])]
     for index, exponent in [(int(largest[0]), -4), (100, -6), (model.n_weights - 1, -3)]:
         panels.fill('[data-testid="strip-panel"] [data-testid="model-index"]', str(index))
-        panels.evaluate(
-            "(e) => { const r = document.querySelector('[data-testid=\"strip-panel\"] [data-testid=\"model-eps\"]'); r.value = String(e); r.dispatchEvent(new Event('input')); }",
-            exponent,
-        )
+        panels.evaluate(SET_EPS, exponent)
         nd = panels.locator('[data-testid="strip-panel"] [data-testid="nudge"]')
         data = json.loads(nd.evaluate("e => JSON.stringify(e.dataset)"))
         assert data["name"] == model.names[index]
@@ -274,11 +286,15 @@ def test_strip_partials_and_nudge_equal_numpy(panels, slice_) -> None:  # type: 
         nudged = w.copy()
         nudged[index] += 10.0**exponent
         assert float(data["lossNudged"]) == pytest.approx(model.value(nudged), abs=1e-12)
-        assert float(data["predicted"]) == pytest.approx((nudged[index] - w[index]) * g[index], abs=1e-15)
+        assert float(data["predicted"]) == pytest.approx(
+            (nudged[index] - w[index]) * g[index], abs=1e-15
+        )
     # one step moves every weight
     panels.click('[data-testid="strip-panel"] [data-testid="model-step"]')
     out = panels.locator('[data-testid="strip-panel"] [data-testid="model-step-readout"]')
-    assert float(out.get_attribute("data-after") or "nan") == pytest.approx(model.value(w - 0.5 * g), abs=1e-12)
+    assert float(out.get_attribute("data-after") or "nan") == pytest.approx(
+        model.value(w - 0.5 * g), abs=1e-12
+    )
     assert "1,210 weights moved at once" in out.inner_text()
 
 
@@ -329,7 +345,7 @@ def test_model_panels_follow_the_hover_and_draw_the_path(page, panels_url, conso
     page.evaluate("() => window.__hover(0.25, 0.35)")
     page.wait_for_function("() => window.__calls.arrows && window.__calls.arrows.at[0] === 0.25")
     page.wait_for_function(
-        "() => document.querySelector('[data-testid=\"strip-panel\"]').dataset.point === '0.25,0.35'"
+        "() => document.querySelector('[data-testid=strip-panel]').dataset.point === '0.25,0.35'"
     )
     _, g = slice_.model.value_and_gradient(slice_.point((0.25, 0.35)))
     full = page.evaluate("() => window.__calls.arrows.full")
