@@ -102,8 +102,9 @@ export function mountGradientFigure(parts, net, w0, g0, options = {}) {
   /** @type {{cols: number, cell: number, gutter: number, rows: Array<{layer: string, start: number, count: number, y: number}>, w: number, h: number}} */
   let geo = { cols: 1, cell: 1, gutter: 0, rows: [], w: 0, h: 0 };
 
+  let knownWidth = 0; // the strip's width, from the ResizeObserver (reading it forces a layout)
   function layoutStrip() {
-    const width = Math.max(200, Math.round(strip.getBoundingClientRect().width));
+    const width = Math.max(200, Math.round(knownWidth || strip.getBoundingClientRect().width));
     const gutter = 28;
     // as many columns as fit at 9 px (64 or 32 for the lesson's net); big nets get 2 px cells
     const cols = N > 4000 ? Math.max(32, Math.floor((width - gutter) / 2)) : width - gutter >= 64 * 9 ? 64 : 32;
@@ -305,7 +306,10 @@ export function mountGradientFigure(parts, net, w0, g0, options = {}) {
     });
   }
 
-  new ResizeObserver(() => drawStrip()).observe(strip);
+  new ResizeObserver((entries) => {
+    knownWidth = entries[entries.length - 1].contentRect.width;
+    drawStrip();
+  }).observe(strip);
   update();
 
   return {

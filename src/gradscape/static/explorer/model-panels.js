@@ -127,6 +127,7 @@ const CSS = `
 .gs-mp .nudge { flex: 1 1 16rem; min-width: 0; }
 .gs-mp .nudge table td, .gs-mp .gs-mp-stepout table td { white-space: normal; }
 .gs-mp .nudge-what { margin: 0 0 6px; }
+.gs-mp .nudge table { max-width: 34rem; }
 .gs-mp .biggest-label { margin: 6px 0 4px; font-weight: 600; font-size: 12.5px; }
 .gs-mp .biggest-buttons { display: flex; flex-wrap: wrap; gap: 5px; }
 .gs-mp .biggest-buttons button { font-variant-numeric: tabular-nums; padding: 2px 7px; min-height: 26px; }
@@ -376,7 +377,7 @@ export function createTrainPanel(host, options) {
       const [a, b] = path.points[n - 1];
       const loss = run.value;
       const acc = path.accuracy[n - 1];
-      readout.innerHTML = `Step ${run.t} of ${steps}: loss <strong>${fmt(loss, 6)}</strong>, accuracy <strong>${fmt(100 * acc, 4)}%</strong>, at (a, b) = (${fmt(a, 4)}, ${fmt(b, 4)}), ${fmt(path.off[n - 1], 3)} off the plane.`
+      readout.innerHTML = `Step ${run.t} of ${steps}: loss <strong>${fmt(loss, 6)}</strong>, accuracy <strong>${fmt(100 * acc, 4)}%</strong>, at (a, b) = (${fmt(a, 4)}, ${fmt(b, 4)}), ${fmt(path.off[n - 1], 3)} off the plane (distance in weight space).`
         + (path.reason ? ` <span>${escapeHtml(humanReason(path.reason))}</span>` : "");
       readout.classList.toggle("gs-mp-bad", run.stopped === "diverged" || run.stopped === "invalid");
       Object.assign(readout.dataset, {
@@ -672,7 +673,7 @@ export function createNoisePanel(host, options) {
       point: `${a},${b}`, full: `${fullG[0]},${fullG[1]}`, spread: String(s.spread), meanAngle: String(s.meanAngle),
       batchSize: String(batchSize), seed: String(seed), count: String(count),
     });
-    tableBox.innerHTML = `<table data-testid="noise-table"><caption class="gs-sr">Minibatch gradients on the plane</caption><thead><tr><th scope="col">Batch</th><th scope="col">∂L/∂a</th><th scope="col">∂L/∂b</th><th scope="col">Length</th><th scope="col">Angle to full</th></tr></thead><tbody>`
+    tableBox.innerHTML = `<table data-testid="noise-table"><caption class="gs-sr">Minibatch gradients on the plane</caption><thead><tr><th scope="col">Batch</th><th scope="col">∂L/∂a</th><th scope="col">∂L/∂b</th><th scope="col">Length</th><th scope="col">Angle</th></tr></thead><tbody>`
       + `<tr><th scope="row">full (${n})</th><td>${fmt(fullG[0], 4)}</td><td>${fmt(fullG[1], 4)}</td><td>${fmt(norm, 4)}</td><td>0°</td></tr>`
       + batches.map((x, k) => `<tr><th scope="row"><span class="gs-mp-key" style="background:${BATCH_COLORS[k % BATCH_COLORS.length]}"></span>${k + 1}</th><td>${fmt(x.gradient[0], 4)}</td><td>${fmt(x.gradient[1], 4)}</td><td>${fmt(Math.hypot(x.gradient[0], x.gradient[1]), 4)}</td><td>${fmt(x.angle, 3)}°</td></tr>`).join("")
       + `</tbody></table>`;
@@ -858,18 +859,28 @@ export function createModelPanels(host, ctx) {
   });
   const noise = createNoisePanel(column, { landscape: ctx.slice, payload, onArrows: (d) => ctx.drawArrows?.(d) });
   const strip = createStrip(column, { landscape: ctx.slice });
-  let frame = 0;
+  // The panels follow the point once the pointer rests (REST ms) or at least every MAX_WAIT ms
+  // while it moves: each update is a few full passes of the network (about 20 ms for the
+  // lesson's), which must not delay the explorer's own hover readout.
+  const REST = 60;
+  const MAX_WAIT = 300;
+  let timer = 0;
+  let since = 0;
   /** @type {number[]|null} */
   let latest = null;
+  const apply = () => {
+    timer = 0;
+    since = 0;
+    if (!latest) { noise.setPoint(null, 0, true); return; }
+    noise.setPoint(latest[0], latest[1], true);
+    strip.setPoint(latest[0], latest[1]);
+  };
   const follow = (/** @type {number[]|null} */ p) => {
     latest = p;
-    if (frame) return;
-    frame = requestAnimationFrame(() => {
-      frame = 0;
-      if (!latest) { noise.setPoint(null, 0, true); return; }
-      noise.setPoint(latest[0], latest[1], true);
-      strip.setPoint(latest[0], latest[1]);
-    });
+    const now = performance.now();
+    if (!since) since = now;
+    clearTimeout(timer);
+    timer = now - since >= MAX_WAIT ? (apply(), 0) : setTimeout(apply, REST);
   };
   const unsubscribe = ctx.onPoint?.(follow);
   const first = ctx.point?.();
@@ -883,7 +894,7 @@ export function createModelPanels(host, ctx) {
   return {
     element: column, train, noise, strip, setLandscape,
     destroy: () => {
-      if (frame) cancelAnimationFrame(frame);
+      clearTimeout(timer);
       if (typeof unsubscribe === "function") unsubscribe();
       train.destroy(); noise.destroy(); strip.destroy(); column.remove();
     },
