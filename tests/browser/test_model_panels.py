@@ -22,6 +22,7 @@ from typing import ClassVar
 
 import numpy as np
 import pytest
+from conftest import axe_violations
 
 from gradscape.models import builtin, descend_on_slice, make_slice, top_eigen
 from gradscape.models.browser import from_f64, slice_payload
@@ -312,9 +313,17 @@ def test_strip_hover_names_the_weight(panels, slice_) -> None:  # type: ignore[n
     assert "the weight from pixel" in nd.inner_text()
 
 
+def test_no_serious_accessibility_violations(browser, panels_url) -> None:  # type: ignore[no-untyped-def]
+    for url in (panels_url, panels_url + "?whole=1"):
+        found = axe_violations(browser, url, (1280, 800), ["body[data-ready]"])
+        assert found == [], found
+
+
 def test_screenshots(browser, panels_url, screenshots) -> None:  # type: ignore[no-untyped-def]
     shots = Path("/work/coord/shots")
-    for name, size in [("desktop", (1440, 900)), ("phone", (390, 844))]:
+    sizes = [("desktop", (1440, 900)), ("laptop", (1024, 700)), ("phone", (390, 844))]
+    sizes.append(("iframe", (800, 600)))
+    for name, size in sizes:
         context = browser.new_context(viewport={"width": size[0], "height": size[1]})
         try:
             page = context.new_page()
