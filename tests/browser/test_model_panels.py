@@ -178,13 +178,18 @@ def test_slice_here_recentres_at_the_current_weights(panels, slice_) -> None:  #
     np.testing.assert_allclose(from_f64(got["w0"]), run.end, rtol=0, atol=1e-12)
     np.testing.assert_array_equal(from_f64(got["d1"]), slice_.d1)
     assert got["step"] == 30
-    # the path restarts at the new centre, and the next run starts there
+    # the path restarts at the new centre, and training goes on from there (state kept)
     np.testing.assert_allclose(got["path"]["points"], [[0, 0]], atol=1e-12)
+    assert panels.locator('[data-testid="train-play"]').inner_text() == "Train on"
     panels.evaluate("() => window.__panels.train.run(5)")
     path = panels.evaluate("() => window.__panels.train.path()")
-    assert len(path["points"]) == 6 and path["steps"] == 5
+    assert len(path["points"]) == 6 and path["steps"] == 35
     assert path["values"][0] == pytest.approx(slice_.model.value(run.end), abs=1e-12)
     np.testing.assert_allclose(path["points"][0], [0, 0], atol=1e-12)
+    # ... as if it had never stopped: 35 steps of gd equal Python's, seen on the new plane
+    longer = descend_on_slice(slice_, "gd", lr=0.1, steps=35)
+    assert path["values"][-1] == pytest.approx(float(longer.trajectory.values[-1]), abs=1e-10)
+    assert "Step 35 of 60" in panels.locator('[data-testid="train-readout"]').inner_text()
 
 
 def test_bad_steps_are_refused_with_a_message(panels) -> None:  # type: ignore[no-untyped-def]

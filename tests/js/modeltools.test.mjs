@@ -112,6 +112,15 @@ test("startRun runs any number of variables with descend's rules", () => {
   assert.equal(run.stopped, "max_steps");
   assert.match(run.reason, /^max_steps: stopped after 30 steps with \|grad\| = /);
   assert.equal(run.next(), false);
+  // a run at its step limit trains on with its state (momentum's velocity): as one long run
+  const short = startRun(evaluate, [1, 1, 1, 1, 1], "momentum", { lr: 0.05 }, 30);
+  while (short.next());
+  assert.equal(short.stopped, "max_steps");
+  assert.equal(short.extend(10), true);
+  while (short.next());
+  const long = startRun(evaluate, [1, 1, 1, 1, 1], "momentum", { lr: 0.05 }, 40);
+  while (long.next());
+  assert.deepEqual([short.t, Array.from(short.x), short.reason], [40, Array.from(long.x), long.reason]);
   // too large a rate diverges: the value rises ten steps in a row
   const wild = startRun(evaluate, [1, 1, 1, 1, 1], "gd", { lr: 0.5 }, 1000);
   while (wild.next());
@@ -120,5 +129,6 @@ test("startRun runs any number of variables with descend's rules", () => {
   const bad = startRun(() => ({ value: NaN, gradient: [0] }), [0], "adam", {}, 10);
   assert.equal(bad.stopped, "invalid");
   assert.equal(bad.next(), false);
+  assert.equal(bad.extend(5), false);
   assert.match(bad.reason, /The function is undefined at \(0\)/);
 });

@@ -217,7 +217,8 @@ export function descend(program, start, optimizer = "gd", given = {}, steps = EX
  * @typedef {{value: number, gradient: ArrayLike<number>}} Evaluation
  * @typedef {{settings: Record<string, number>, x: ArrayLike<number>, value: number,
  *            gradient: ArrayLike<number>, t: number, norm: number,
- *            stopped: Stopped|"invalid"|"running", reason: string, next: () => boolean}} Run
+ *            stopped: Stopped|"invalid"|"running", reason: string, next: () => boolean,
+ *            extend: (more: number) => boolean}} Run
  */
 
 /**
@@ -226,7 +227,8 @@ export function descend(program, start, optimizer = "gd", given = {}, steps = EX
  * descent.py. `evaluate(x)` gives the value and the whole gradient at x (NaN where undefined).
  * After each `next()` the run's x, value and gradient are the new point's; `next()` returns
  * false once the run has stopped (`stopped` and `reason` then say why), and at once for a start
- * that is invalid or already converged.
+ * that is invalid or already converged. `extend(more)` lets a run that stopped at its step limit
+ * go on for `more` steps with its state (velocity, moments) kept; it returns false otherwise.
  * @param {(x: Float64Array) => Evaluation} evaluate
  * @param {ArrayLike<number>} start
  * @param {string} optimizer
@@ -241,7 +243,7 @@ export function startRun(evaluate, start, optimizer = "gd", given = {}, steps = 
   /** @type {Run} */
   const run = {
     settings, x: x0, value: NaN, gradient: new Float64Array(d).fill(NaN), t: 0, norm: NaN,
-    stopped: "running", reason: "", next: () => false,
+    stopped: "running", reason: "", next: () => false, extend: () => false,
   };
   const invalid = (/** @type {string} */ reason) => Object.assign(run, { stopped: "invalid", reason });
   if (!allFinite(x0)) return invalid(`The start ${pointText(Array.from(x0))} is not finite; give ordinary numbers.`);
@@ -259,9 +261,12 @@ export function startRun(evaluate, start, optimizer = "gd", given = {}, steps = 
   if (run.norm < tol) {
     return Object.assign(run, { stopped: "converged", reason: `converged: |grad| = ${below(run.norm, tol)} at the start (0 steps)` });
   }
-  if (steps <= 0) {
-    return Object.assign(run, { stopped: "max_steps", reason: maxStepsText(steps, run.norm, tol) });
-  }
+  run.extend = (more) => {
+    if (run.stopped !== "max_steps" || !(more >= 1)) return false;
+    steps = run.t + Math.floor(more);
+    Object.assign(run, { stopped: "running", reason: "" });
+    return true;
+  };
   run.next = () => {
     if (run.stopped !== "running") return false;
     const t = run.t + 1;
@@ -289,6 +294,9 @@ export function startRun(evaluate, start, optimizer = "gd", given = {}, steps = 
     }
     return true;
   };
+  if (steps <= 0) {
+    Object.assign(run, { stopped: "max_steps", reason: maxStepsText(steps, run.norm, tol) });
+  }
   return run;
 }
 

@@ -236,6 +236,8 @@ export function createTrainPanel(host, options) {
   let lastAccuracy = NaN;
   let playing = false;
   let frame = 0;
+  /** the step the run stops at (steps, plus steps again each time it trains on) */
+  let limit = steps;
   /** @type {{value: number, at: number, step: number, converged: boolean}|null} */
   let lambda = null;
   /** @type {AbortController|null} */
@@ -283,6 +285,7 @@ export function createTrainPanel(host, options) {
     } else if (options.pointNow) start = [0, 0];
     const w0 = land.weights(start[0], start[1]);
     run = startRun(evaluate, w0, opt.value, { lr }, steps);
+    limit = steps;
     path = emptyPath();
     path.optimizer = opt.value;
     path.settings = run.settings;
@@ -295,6 +298,7 @@ export function createTrainPanel(host, options) {
 
   /** n steps now (for Step, and for tests); returns how many were taken. @param {number} n */
   function advance(n) {
+    if (run && run.stopped === "max_steps" && run.extend(steps)) limit += steps;
     if (!run || !running()) begin();
     let k = 0;
     while (k < n && run && run.next()) { record(); k += 1; }
@@ -314,6 +318,7 @@ export function createTrainPanel(host, options) {
   }
 
   function play() {
+    if (run && run.stopped === "max_steps" && run.extend(steps)) limit += steps; // train on
     if (!run || !running()) begin();
     if (!running()) { sync(true); return; }
     playing = true;
@@ -367,8 +372,9 @@ export function createTrainPanel(host, options) {
 
   /** Redraw the readout and chart; announce the end of a run when `final`. @param {boolean} [final] */
   function sync(final = false) {
-    playBtn.textContent = playing ? "Pause" : run && run.t > 0 && running() ? "Resume" : "Train";
-    playBtn.setAttribute("aria-label", playing ? "Pause training" : "Train the network");
+    const onward = run !== null && run.stopped === "max_steps";
+    playBtn.textContent = playing ? "Pause" : run && run.t > 0 && running() ? "Resume" : onward ? "Train on" : "Train";
+    playBtn.setAttribute("aria-label", playing ? "Pause training" : onward ? `Train ${steps} more steps` : "Train the network");
     path.stopped = run ? (run.stopped === "running" ? "" : run.stopped) : "";
     path.reason = run ? run.reason : "";
     path.steps = run ? run.t : 0;
@@ -377,7 +383,7 @@ export function createTrainPanel(host, options) {
       const [a, b] = path.points[n - 1];
       const loss = run.value;
       const acc = path.accuracy[n - 1];
-      readout.innerHTML = `Step ${run.t} of ${steps}: loss <strong>${fmt(loss, 6)}</strong>, accuracy <strong>${fmt(100 * acc, 4)}%</strong>, at (a, b) = (${fmt(a, 4)}, ${fmt(b, 4)}), ${fmt(path.off[n - 1], 3)} off the plane (distance in weight space).`
+      readout.innerHTML = `Step ${run.t} of ${limit}: loss <strong>${fmt(loss, 6)}</strong>, accuracy <strong>${fmt(100 * acc, 4)}%</strong>, at (a, b) = (${fmt(a, 4)}, ${fmt(b, 4)}), ${fmt(path.off[n - 1], 3)} off the plane (distance in weight space).`
         + (path.reason ? ` <span>${escapeHtml(humanReason(path.reason))}</span>` : "");
       readout.classList.toggle("gs-mp-bad", run.stopped === "diverged" || run.stopped === "invalid");
       Object.assign(readout.dataset, {
