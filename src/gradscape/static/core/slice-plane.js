@@ -82,8 +82,9 @@ export function createPlane(net, w0, d1, d2) {
    * whose highest score is their label (else 0).
    * @param {number} a @param {number} b @param {Float64Array} value @param {Float64Array} ga
    * @param {Float64Array} gb @param {number} k @param {Float64Array|null} [full]
+   * @param {boolean} [rec] the first layer's exp(2 z1) from E (see rows), not computed afresh
    */
-  function node(a, b, value, ga, gb, k, full = null) {
+  function node(a, b, value, ga, gb, k, full = null, rec = false) {
     let hits = 0;
     for (const lay of later) {
       const { fin, fout, ow, ob, W, WT, bias, M, B } = lay;
@@ -108,7 +109,8 @@ export function createPlane(net, w0, d1, d2) {
       if (later.length === 0) {
         for (let j = 0; j < width; j++) z[j] = Z0[o + j] + a * Z1[o + j] + b * Z2[o + j];
       } else {
-        for (let j = 0; j < width; j++) h1[j] = tanh(Z0[o + j] + a * Z1[o + j] + b * Z2[o + j]);
+        if (rec) firstFromE(o, a, b, h1);
+        else for (let j = 0; j < width; j++) h1[j] = tanh(Z0[o + j] + a * Z1[o + j] + b * Z2[o + j]);
         for (let l = 0; l < later.length; l++) {
           const { fin, fout, WT, bias } = later[l];
           const hin = later[l].h;
@@ -196,6 +198,44 @@ export function createPlane(net, w0, d1, d2) {
     return hits;
   }
 
+  // Along a row of the grid (b fixed, a stepping by da) the first layer's exp(2 z1), the one
+  // exp of tanh(z1) = 1 - 2 / (exp(2 z1) + 1), is a running product: exp(2 (z1 + da Z1)) =
+  // exp(2 z1) exp(2 da Z1). E holds it for the current node and R the factor, so a node's tanh
+  // layer costs a multiply and a divide instead of an exp. The product is re-seeded every
+  // RESEED nodes (its rounding grows by about 1e-16 a step) and wherever it left [1e-280, 1e280].
+  const E = new Float64Array(later.length ? n * width : 0);
+  let R = new Float64Array(0);
+  let rStep = NaN;
+
+  /** h = tanh(z1) from E, advancing E by one step. @param {number} o @param {number} a @param {number} b @param {Float64Array} h */
+  function firstFromE(o, a, b, h) {
+    for (let j = 0; j < width; j++) {
+      const q = o + j;
+      let e = E[q];
+      if (!(e > 1e-280 && e < 1e280)) e = Math.exp(2 * (Z0[q] + a * Z1[q] + b * Z2[q]));
+      h[j] = 1 - 2 / (e + 1);
+      E[q] = e * R[q];
+    }
+  }
+
+  /** E = exp(2 z1) at (a, b) for every example; R = exp(2 da Z1). @param {number} a @param {number} b @param {number} da */
+  function seed(a, b, da) {
+    if (da !== rStep) {
+      if (R.length !== E.length) R = new Float64Array(E.length);
+      for (let q = 0; q < E.length; q++) R[q] = Math.exp(2 * da * Z1[q]);
+      rStep = da;
+    }
+    for (let q = 0; q < E.length; q++) E[q] = Math.exp(2 * (Z0[q] + a * Z1[q] + b * Z2[q]));
+  }
+
+  /** Whether xs is equally spaced (a linspace), so a row can use the running product. @param {ArrayLike<number>} xs */
+  function even(xs) {
+    if (!later.length || xs.length < 3) return false;
+    const da = xs[1] - xs[0];
+    for (let c = 1; c < xs.length; c++) if (Math.abs(xs[c] - xs[c - 1] - da) > 1e-9 * Math.abs(da)) return false;
+    return true;
+  }
+
   /**
    * Rows r0..r1-1 of the grid xs (a, columns) by ys (b, rows): fills value, ga, gb at
    * [(r - r0) * xs.length + c] of the arrays given (allocated if not).
@@ -206,11 +246,93 @@ export function createPlane(net, w0, d1, d2) {
   function rows(xs, ys, r0, r1, out) {
     const size = (r1 - r0) * xs.length;
     const o = out || { value: new Float64Array(size), ga: new Float64Array(size), gb: new Float64Array(size) };
+    const rec = even(xs);
+    const da = rec ? xs[1] - xs[0] : 0;
+    const kernel = later.length === 1 ? node2 : node;
     let k = 0;
     for (let r = r0; r < r1; r++) {
-      for (let c = 0; c < xs.length; c++) node(xs[c], ys[r], o.value, o.ga, o.gb, k++);
+      const b = ys[r];
+      for (let c = 0; c < xs.length; c++) {
+        if (rec && c % RESEED === 0) seed(xs[c], b, da);
+        if (kernel === node2) node2(xs[c], b, o.value, o.ga, o.gb, k++, rec);
+        else node(xs[c], b, o.value, o.ga, o.gb, k++, null, rec);
+      }
     }
     return o;
+  }
+
+  /**
+   * `node` for the commonest network, one tanh layer (the lesson's): the same arithmetic with the
+   * loops laid out flat, which V8 runs about a third faster.
+   * @param {number} a @param {number} b @param {Float64Array} value @param {Float64Array} ga
+   * @param {Float64Array} gb @param {number} k @param {boolean} rec
+   */
+  function node2(a, b, value, ga, gb, k, rec) {
+    const { fin, fout, ow, ob, W, WT, bias, M, B, h } = later[0];
+    for (let i = 0; i < fin; i++) {
+      for (let j = 0; j < fout; j++) {
+        const q = ow + i * fout + j;
+        const v = w0[q] + a * d1[q] + b * d2[q];
+        W[i * fout + j] = v;
+        WT[j * fin + i] = v;
+      }
+    }
+    for (let j = 0; j < fout; j++) bias[j] = w0[ob + j] + a * d1[ob + j] + b * d2[ob + j];
+    M.fill(0);
+    B.fill(0);
+    let total = 0;
+    let sa = 0;
+    let sb = 0;
+    const inv = 1 / n;
+    for (let s = 0; s < n; s++) {
+      const o = s * fin;
+      if (rec) firstFromE(o, a, b, h);
+      else for (let j = 0; j < fin; j++) h[j] = tanh(Z0[o + j] + a * Z1[o + j] + b * Z2[o + j]);
+      let top = -Infinity;
+      for (let c = 0; c < fout; c++) {
+        let acc = bias[c];
+        const row = c * fin;
+        for (let i = 0; i < fin; i++) acc += h[i] * WT[row + i];
+        z[c] = acc;
+        if (acc > top) top = acc;
+      }
+      let sum = 0;
+      for (let c = 0; c < fout; c++) {
+        const e = Math.exp(z[c] - top);
+        dz[c] = e;
+        sum += e;
+      }
+      const label = labels[s];
+      total += top + Math.log(sum) - z[label];
+      const scale = inv / sum;
+      for (let c = 0; c < fout; c++) dz[c] *= scale;
+      dz[label] -= inv;
+      for (let c = 0; c < fout; c++) B[c] += dz[c];
+      for (let i = 0; i < fin; i++) {
+        const hi = h[i];
+        const row = i * fout;
+        let back = 0;
+        for (let c = 0; c < fout; c++) {
+          const d = dz[c];
+          M[row + c] += hi * d;
+          back += W[row + c] * d;
+        }
+        const g = back * (1 - hi * hi);
+        sa += g * Z1[o + i];
+        sb += g * Z2[o + i];
+      }
+    }
+    for (let i = 0; i < fin * fout; i++) {
+      sa += M[i] * d1[ow + i];
+      sb += M[i] * d2[ow + i];
+    }
+    for (let j = 0; j < fout; j++) {
+      sa += B[j] * d1[ob + j];
+      sb += B[j] * d2[ob + j];
+    }
+    value[k] = total / n;
+    ga[k] = sa;
+    gb[k] = sb;
   }
 
   const one = { value: new Float64Array(1), ga: new Float64Array(1), gb: new Float64Array(1) };
@@ -254,6 +376,9 @@ export function createPlane(net, w0, d1, d2) {
 
   return { evaluate, point, rows, weights, bruteForce, w0, d1, d2 };
 }
+
+/** Nodes between two fresh seeds of a row's running product (see createPlane's rows). */
+const RESEED = 32;
 
 /**
  * tanh(t) from one exp: 1 - 2 / (e^2t + 1), within 4e-16 of Math.tanh and faster in V8.

@@ -186,6 +186,16 @@ export function createSliceLandscape(payload, options = {}) {
     loss: (w) => net.loss(w),
     /** @param {ArrayLike<number>} w @param {ArrayLike<number>} [indices] */
     accuracy: (w, indices) => net.accuracy(w, indices),
+    /**
+     * The whole grid at once on this thread, blocking it (benchmarks and tests; pages use field).
+     * @param {View} view @param {number} n @returns {Field}
+     */
+    fieldNow: (view, n) => {
+      checkView(view);
+      const xs = linspace(view.x[0], view.x[1], n);
+      const ys = linspace(view.y[0], view.y[1], n);
+      return { xs, ys, n, ...plane.rows(xs, ys, 0, n) };
+    },
     /** The reference for a node: a full forward and backward pass there, projected. @param {number} a @param {number} b */
     bruteForce: (a, b) => plane.bruteForce(a, b),
     /**
