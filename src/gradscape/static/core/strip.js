@@ -142,10 +142,14 @@ export function mountGradientFigure(parts, net, w0, g0, options = {}) {
   function drawStrip() {
     layoutStrip();
     const dpr = Math.min(3, window.devicePixelRatio || 1);
-    canvas.width = Math.round(geo.w * dpr);
-    canvas.height = Math.round(geo.h * dpr);
-    canvas.style.width = `${geo.w}px`;
-    canvas.style.height = `${geo.h}px`;
+    const cw = Math.round(geo.w * dpr);
+    const ch = Math.round(geo.h * dpr);
+    if (canvas.width !== cw || canvas.height !== ch) { // resizing reallocates: only when it changes
+      canvas.width = cw;
+      canvas.height = ch;
+      canvas.style.width = `${geo.w}px`;
+      canvas.style.height = `${geo.h}px`;
+    }
     const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, geo.w, geo.h);
