@@ -8,8 +8,8 @@ For the built-in `mlp` (1,210 weights, untrained) on 200 and on all 1,797 digits
 - gradient: one `lossAndGradient(w)` (backpropagation over every example), the baseline;
 - train step: `train.run(steps)` of gd divided by the steps (the step, its projection onto the
   slice and the bookkeeping), and the ratio to the baseline (1 would be pure gradient cost);
-- lambda_max: `train.computeLambda()` (power iteration, two gradients a product), its time and
-  the number of Hessian-vector products;
+- lambda_max: `train.computeLambda()` (power iteration, two gradients a Hessian-vector
+  product), its time;
 - noise: `noise.setPoint(a, b, true)` with 8 minibatches of 32 (the full gradient, 8 minibatch
   gradients, the table and the compass);
 - strip: `strip.setPoint(a, b)` (the gradient, the loss, the nudged loss, sorting, drawing).
@@ -39,8 +39,8 @@ from test_model_panels import PAGES, _Handler
 RUN = """async ([repeat, steps]) => {
   const L = window.__landscape, P = window.__panels;
   const w = L.weights(0.1, -0.1);
-  const best = {gradient: Infinity, step: Infinity, lambda: Infinity, noise: Infinity, strip: Infinity};
-  let products = 0;
+  const best = {gradient: Infinity, step: Infinity, lambda: Infinity, noise: Infinity,
+                strip: Infinity};
   for (let r = 0; r < repeat; r++) {
     let t = performance.now();
     for (let k = 0; k < 10; k++) L.lossAndGradient(w);
