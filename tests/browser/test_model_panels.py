@@ -165,6 +165,10 @@ def test_stability_limit_from_lambda_max(panels, slice_) -> None:  # type: ignor
     # a learning rate above the limit is called out
     panels.fill('[data-testid="train-lr"]', str(round(3 / want, 4)))
     assert "above it" in stable.inner_text()
+    # heavy-ball momentum is stable up to 2 (1 + beta) / lambda_max: 3 / lambda is fine there
+    panels.evaluate("(lr) => window.__panels.train.setOptimizer('momentum', lr)", 3 / want)
+    assert f"2(1 + β)/λmax = {3.8 / want:.3g}" in stable.inner_text()
+    assert "above it" not in stable.inner_text()
 
 
 def test_slice_here_recentres_at_the_current_weights(panels, slice_) -> None:  # type: ignore[no-untyped-def]

@@ -341,8 +341,18 @@ export function createTrainPanel(host, options) {
     const limit = lambda.value > 0 ? 2 / lambda.value : Infinity;
     const where = lambda.step > 0 ? `at step ${lambda.step}` : "at the start";
     const approx = lambda.converged ? "" : " (not fully converged)";
-    const base = `λmax = ${fmt(lambda.value, 4)} ${where}${approx}: gradient descent is stable only for η < 2/λmax = ${fmt(limit, 3)}`;
-    const over = opt.value === "gd" && lr > limit;
+    let base = `λmax = ${fmt(lambda.value, 4)} ${where}${approx}: gradient descent is stable only for η < 2/λmax = ${fmt(limit, 3)}`;
+    // heavy-ball momentum on a quadratic is stable for η λ < 2 (1 + β); the adaptive methods
+    // rescale each weight's step, so no single learning rate bounds them
+    const beta = settingsFor("momentum", {}).beta;
+    let bound = opt.value === "gd" ? limit : NaN;
+    if (opt.value === "momentum") {
+      bound = (2 * (1 + beta)) / lambda.value;
+      base += `; with momentum β = ${beta}, for η < 2(1 + β)/λmax = ${fmt(bound, 3)}`;
+    } else if (opt.value !== "gd" && opt.value !== "nesterov") {
+      base += ` (${optimizerInfo(opt.value)?.short ?? opt.value} rescales each weight's step, so the limit is only a guide)`;
+    }
+    const over = lambda.value > 0 && lr > bound;
     stable.textContent = over ? `${base}. η = ${fmt(lr, 3)} is above it: expect the loss to oscillate or blow up.` : `${base}.`;
     stable.classList.toggle("gs-mp-warn", over);
     Object.assign(stable.dataset, { lambda: String(lambda.value), limit: String(limit), step: String(lambda.step) });
@@ -517,7 +527,7 @@ export function createTrainPanel(host, options) {
   resize.observe(chart);
   opt.value = "gd";
   setLr(settingsFor("gd", {}).lr, false);
-  if (land.eigenvalues && land.eigenvalues.length && !land.kind?.startsWith("weights")) {
+  if (land.kind === "hessian" && land.eigenvalues && land.eigenvalues.length && !payload?.recentred) {
     // a Hessian slice ships lambda_max at its centre
     lambda = { value: land.eigenvalues[0], at: 0, step: 0, converged: true };
     showStable();
