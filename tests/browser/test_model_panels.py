@@ -390,3 +390,44 @@ def test_model_panels_follow_the_hover_and_draw_the_path(page, panels_url, conso
     _, g_end = slice_.model.value_and_gradient(run.end)
     np.testing.assert_allclose(centre, _projected(slice_, g_end), atol=1e-10)
     assert console.errors == []
+
+
+def test_a_diverging_run_says_so(panels, slice_) -> None:  # type: ignore[no-untyped-def]
+    path = panels.evaluate(
+        """() => { const t = window.__panels.train; t.setOptimizer('gd', 10); t.setSteps(500);
+             t.run(500); return t.path(); }"""
+    )
+    want = descend_on_slice(slice_, "gd", lr=10, steps=500).trajectory
+    assert path["stopped"] == want.stopped == "diverged"
+    assert path["reason"] == want.reason
+    out = panels.locator('[data-testid="train-readout"]')
+    assert "Diverged at step" in out.inner_text()
+    assert "gs-mp-bad" in (out.get_attribute("class") or "")
+
+
+@pytest.fixture(scope="module")
+def hessian_url() -> Iterator[str]:
+    s = make_slice(builtin("mlp", n=SAMPLES, seed=0), "hessian", seed=0)
+    handler = type("H", (_Handler,), {"payload": json.dumps(slice_payload(s)).encode()})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(PAGES)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/panels.html"
+    server.shutdown()
+
+
+def test_a_hessian_slice_ships_its_lambda(page, hessian_url, console, slice_) -> None:  # type: ignore[no-untyped-def]
+    page.goto(hessian_url)
+    page.wait_for_selector("body[data-ready]")
+    stable = page.locator('[data-testid="train-stable"]')
+    lam = float(stable.get_attribute("data-lambda") or "nan")  # at once: no power iteration
+    assert stable.get_attribute("data-source") == "payload"
+    want = float(top_eigen(slice_.model, slice_.w0, k=1).values[0])
+    assert lam == pytest.approx(want, rel=1e-8)
+    # and the page's own power iteration agrees with the shipped one
+    page.click('[data-testid="train-lambda"]')
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"train-stable\"]').dataset.source === 'page'",
+        timeout=60_000,
+    )
+    assert float(stable.get_attribute("data-lambda") or "nan") == pytest.approx(want, rel=1e-5)
+    assert console.errors == []

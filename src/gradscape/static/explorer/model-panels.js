@@ -238,7 +238,7 @@ export function createTrainPanel(host, options) {
   let frame = 0;
   /** the step the run stops at (steps, plus steps again each time it trains on) */
   let limit = steps;
-  /** @type {{value: number, at: number, step: number, converged: boolean}|null} */
+  /** @type {{value: number, at: number, step: number, converged: boolean, source: string}|null} */
   let lambda = null;
   /** @type {AbortController|null} */
   let lambdaJob = null;
@@ -336,6 +336,7 @@ export function createTrainPanel(host, options) {
     if (!lambda) {
       stable.textContent = "Stability limit: computing λmax, the Hessian's largest eigenvalue…";
       stable.classList.remove("gs-mp-warn");
+      for (const k of ["lambda", "limit", "step", "source"]) delete stable.dataset[k];
       return;
     }
     const limit = lambda.value > 0 ? 2 / lambda.value : Infinity;
@@ -355,7 +356,7 @@ export function createTrainPanel(host, options) {
     const over = lambda.value > 0 && lr > bound;
     stable.textContent = over ? `${base}. η = ${fmt(lr, 3)} is above it: expect the loss to oscillate or blow up.` : `${base}.`;
     stable.classList.toggle("gs-mp-warn", over);
-    Object.assign(stable.dataset, { lambda: String(lambda.value), limit: String(limit), step: String(lambda.step) });
+    Object.assign(stable.dataset, { lambda: String(lambda.value), limit: String(limit), step: String(lambda.step), source: lambda.source });
   }
 
   /** λmax at the run's current weights (or the start's), by power iteration on finite-difference H v. */
@@ -373,7 +374,7 @@ export function createTrainPanel(host, options) {
         onProgress: (k) => { if (k % 10 === 0) stable.textContent = `Stability limit: computing λmax (${k} Hessian-vector products)…`; },
       });
       if (job.signal.aborted) return;
-      lambda = { value: r.value, at: 0, step, converged: r.converged };
+      lambda = { value: r.value, at: 0, step, converged: r.converged, source: "page" };
       showStable();
     } catch (err) {
       if (/** @type {Error} */ (err).name !== "AbortError") stable.textContent = `λmax could not be computed: ${/** @type {Error} */ (err).message}`;
@@ -529,7 +530,7 @@ export function createTrainPanel(host, options) {
   setLr(settingsFor("gd", {}).lr, false);
   if (land.kind === "hessian" && land.eigenvalues && land.eigenvalues.length && !payload?.recentred) {
     // a Hessian slice ships lambda_max at its centre
-    lambda = { value: land.eigenvalues[0], at: 0, step: 0, converged: true };
+    lambda = { value: land.eigenvalues[0], at: 0, step: 0, converged: true, source: "payload" };
     showStable();
   } else void computeLambda();
   sync();
