@@ -89,9 +89,7 @@ def test_sgd_momentum_and_adam_are_torchs(surface: str) -> None:
 def test_nesterov_is_torchs_in_look_ahead_coordinates(surface: str) -> None:
     beta, lr = 0.9, LR["nesterov"]
     x = ours("nesterov", surface, beta=beta)
-    theirs = torch_run(
-        surface, lambda p: torch.optim.SGD(p, lr=lr, momentum=beta, nesterov=True)
-    )
+    theirs = torch_run(surface, lambda p: torch.optim.SGD(p, lr=lr, momentum=beta, nesterov=True))
     differ(x, theirs)  # not the same points...
     # ...but the same run: torch's point is our look-ahead point x - lr beta v, and since
     # x_t - x_{t-1} = -lr v_t that is x_t + beta (x_t - x_{t-1}) (and x_0 at the start)
@@ -113,7 +111,8 @@ def test_adagrad_and_rmsprop_are_torchs(surface: str) -> None:
     )
     # torch's RMSprop decays at alpha = 0.99 by default, not 0.9: another run
     assert inspect.signature(optim.RMSprop).parameters["alpha"].default == 0.99
-    differ(ours("rmsprop", surface), torch_run(surface, lambda p: optim.RMSprop(p, lr=LR["rmsprop"])))
+    torchs = torch_run(surface, lambda p: optim.RMSprop(p, lr=LR["rmsprop"]))
+    differ(ours("rmsprop", surface), torchs)
 
 
 # --- optax ----------------------------------------------------------------------------------------

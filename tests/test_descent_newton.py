@@ -61,7 +61,7 @@ def test_newton_needs_a_landscape_with_a_hessian() -> None:
         def value_and_gradient(self, p):
             return float(p[0] ** 2 + p[1] ** 2), np.array([2 * p[0], 2 * p[1]])
 
-    with pytest.raises(ValueError, match="needs the Hessian.*use a gradient method"):
+    with pytest.raises(ValueError, match=r"needs the Hessian.*use a gradient method"):
         descend(Plain(), (1.0, 1.0), "newton")
     assert descend(Plain(), (1.0, 1.0), "gd").stopped == "converged"
 
@@ -100,4 +100,5 @@ def test_gradscape_descend_optimizer_newton() -> None:
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert saddle.returncode == 0, saddle.stderr
-    assert "failed after 0 steps: the Hessian at (2, 0.01) is not positive definite" in saddle.stdout
+    said = "failed after 0 steps: the Hessian at (2, 0.01) is not positive definite"
+    assert said in saddle.stdout
