@@ -64,6 +64,7 @@ _SURFACE = {
         "minima": {"type": "array", "items": _NUMBERS},
         "start": {"type": ["array", "null"], "items": {"type": "number"}},
         "lr": {"type": ["number", "null"]},
+        "rates": {"type": ["object", "null"], "additionalProperties": {"type": "number"}},
     },
 }
 _REQUEST = {

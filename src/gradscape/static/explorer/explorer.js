@@ -20,6 +20,7 @@ import { createSurface3d } from "./surface3d.js";
 import { createReadout, describe } from "./readout.js";
 import { createRunsPanel, roundLr } from "./runs.js";
 import { createRunsPlayer } from "./runs-player.js";
+import { compareSpecs } from "./compare.js";
 import { createFormulaBox } from "./formulabox.js";
 import { optimizerInfo } from "../core/optimizers.js";
 import { validView, zoomAt, panBy, sameView } from "../core/view.js";
@@ -123,7 +124,8 @@ export function render({ model, el }) {
 
   const runsCard = div("gs-card", sideB);
   const panel = createRunsPanel(runsCard, {
-    settings: (optimizer, lr) => { settings = { optimizer, lr }; },
+    settings: (optimizer, lr, hyper) => { settings = { optimizer, lr, ...hyper }; },
+    compare: () => { if (compiled && point) player.compare(compareSpecs(compiled, point), compiled.program); },
     play: () => player.setPlaying(!player.playing),
     step: () => player.step(),
     clear: () => player.clear(),
@@ -253,6 +255,7 @@ export function render({ model, el }) {
       here = { value: NaN, gradient: [NaN, NaN] };
     }
     plot.drawHover(point, here.value, here.gradient);
+    panel.setPoint(point);
     readout.update(point, here.value, here.gradient);
     surface.setHover(point, here.value, here.gradient);
   }
@@ -296,7 +299,7 @@ export function render({ model, el }) {
   function dropBall(p) {
     if (!compiled) return;
     /** @type {RunSpec} */
-    const spec = { optimizer: settings.optimizer, lr: settings.lr, start: [p[0], p[1]] };
+    const spec = { ...settings, start: [p[0], p[1]] };
     const run = player.add(spec, compiled.program); // it waits at its start for Step or Play
     if (run.traj.stopped === "invalid") live.textContent = run.traj.reason;
   }
@@ -324,11 +327,8 @@ export function render({ model, el }) {
       view = validView(c.view) || DEFAULT_VIEW;
       const start = Array.isArray(c.start) && c.start.length >= 2 ? c.start : null;
       point = start ? [start[0], start[1]] : [(view.x[0] + view.x[1]) / 2, (view.y[0] + view.y[1]) / 2];
-      if (typeof c.lr === "number" && c.lr > 0 && settings.optimizer === "gd") {
-        settings = { optimizer: "gd", lr: c.lr };
-        panel.setSettings("gd", c.lr);
-      }
     }
+    panel.setSurface(c, Boolean(opts.resetView || (c.name && c.name !== prevName))); // its tuned rates
     if (opts.view) view = opts.view;
     if (!point) {
       const start = Array.isArray(c.start) && c.start.length >= 2 ? c.start : null;

@@ -64,7 +64,7 @@ export async function serverSurface(formula) {
   const res = await fetch("/api/compile", {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ formula }),
+    body: JSON.stringify({ formula, hessian: true }), // Newton and the lr slider's limit read it
   });
   let body;
   try {
