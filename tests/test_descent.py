@@ -39,6 +39,9 @@ class Bowl(Hand):
         self.asked.append(tuple(float(c) for c in p))
         return np.array([2 * p[0], 6 * p[1]], dtype=float)
 
+    def hessian(self, p):
+        return np.array([[2.0, 0.0], [0.0, 6.0]])
+
 
 class HalfPlaneBowl(Hand):
     """x^2 + y^2, defined only where x > 0 (NaN elsewhere, like log would give)."""
@@ -70,6 +73,9 @@ class Quartic(Hand):
     def gradient(self, p):
         x, y = p
         return np.array([x**3 + y, x + 2 * y])
+
+    def hessian(self, p):
+        return np.array([[3 * p[0] ** 2, 1.0], [1.0, 2.0]])
 
 
 class FlatRamp(Hand):
@@ -190,6 +196,9 @@ HAND_COMPUTED = {
         (2.9, 0.9),
         (2.800102707079025, 0.800412227671247),
     ),
+    # newton, lr 0.5: H = diag(2, 6), H^-1 g = (6/2, 6/6) = (3, 1): x1 = (3, 1) - 0.5 (3, 1);
+    #   then H^-1 g1 = (3/2, 3/6) = (1.5, 0.5): x2 = (1.5 - 0.75, 0.5 - 0.25)
+    "newton": ({"lr": 0.5}, (1.5, 0.5), (0.75, 0.25)),
 }
 
 
@@ -230,6 +239,8 @@ def test_step_functions_do_not_modify_their_inputs():
         x = np.array([3.0, 1.0])
         g = np.array([6.0, 6.0])
         state = tuple(s + 0.5 for s in opt.init(x))  # nonzero state
+        if opt.curvature:  # Newton's state is the Hessian at x
+            state = (np.array([[2.0, 0.5], [0.5, 6.0]]),)
         before = (x.copy(), g.copy(), tuple(s.copy() for s in state))
         opt.step(x, g, state, 2, opt.defaults)
         opt.gradient_at(x, state, opt.defaults)

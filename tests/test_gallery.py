@@ -105,7 +105,7 @@ def test_get_returns_none_for_anything_else(typed):
 
 
 def test_module_exports():
-    assert gallery.__all__ == ["GALLERY", "Entry", "get"]
+    assert gallery.__all__ == ["GALLERY", "RATES", "Entry", "get"]
 
 
 # --- through real Surfaces ------------------------------------------------------------------------

@@ -23,12 +23,18 @@ run: the run ends in exactly one of three ways, recorded in `Trajectory.stopped`
   the way, never above where it has already been.
   The point that diverged is recorded as the last point, then the run stops.
 - ``"max_steps"``: neither happened within ``steps`` steps.
+- ``"failed"`` (Newton's method only): the Hessian at the point about to be stepped from is not
+  positive definite (an eigenvalue <= 0: the surface is not bowl-shaped there, so the Newton step
+  need not go downhill and would run to a saddle or a maximum), singular (an eigenvalue 0 or
+  within 1e-12 of the largest in size: H^-1 g does not exist), or undefined. The run stops
+  there, without taking that step, and the sentence names the eigenvalues.
 
 Bad *input* raises a one-line `ValueError` that says what to do: an unknown optimizer or
 hyperparameter (the message lists the valid ones), a hyperparameter out of its range, ``lr`` not a
 positive finite number, ``steps`` outside ``0..MAX_STEPS`` (100 000), ``tol`` negative, a start of
 the wrong length or with non-finite coordinates, or a start where the function or its gradient is
-undefined.
+undefined; ``newton`` on a landscape without a ``hessian(point)`` method (a formula's `Surface`
+has one; a model does not).
 
 Optimizers
 ----------
@@ -55,9 +61,32 @@ adagrad    s <- s + g^2;  x <- x - lr g / (sqrt(s) + eps)                       
 rmsprop    s <- rho s + (1 - rho) g^2;  x <- x - lr g / (sqrt(s) + eps)                  0.1
 adam       m <- b1 m + (1 - b1) g;  s <- b2 s + (1 - b2) g^2;                            0.1
            x <- x - lr (m / (1 - b1^t)) / (sqrt(s / (1 - b2^t)) + eps)
+newton     x <- x - lr H^-1 g   (H the Hessian at x, solved by Cholesky; damped if lr < 1)  1
 =========  ===========================================================================  ========
 
+Library conventions (each `Optimizer.convention` says it in a sentence; the explorer shows it
+under the rule, and ``tests/test_descent_conventions.py`` runs both libraries to prove it):
+
+- gd, momentum, adam: the same updates as ``torch.optim.SGD``, ``SGD(momentum=beta)`` (no
+  dampening) and ``Adam``, and as ``optax.sgd``, ``sgd(momentum=beta)`` and ``adam``.
+- nesterov: the gradient is taken at the look-ahead point (Sutskever et al. 2013). torch's
+  ``SGD(nesterov=True)`` and optax's ``sgd(nesterov=True)`` take it at their own point and step
+  by ``lr (g + beta v)``: the same run in other coordinates. Their points are gradscape's
+  look-ahead points ``x - lr beta v``.
+- adagrad: as ``torch.optim.Adagrad`` (accumulator from 0, eps outside the root; torch's default
+  eps is 1e-10). optax's ``adagrad`` starts the accumulator at 0.1 and puts eps inside the root,
+  ``g / sqrt(s + eps)``; with ``initial_accumulator_value=0`` and ``eps=0`` it is the same run.
+- rmsprop: as ``torch.optim.RMSprop`` (rho is torch's ``alpha``, whose default is 0.99; eps
+  outside the root). optax's ``rmsprop`` puts eps inside the root unless ``eps_in_sqrt=False``;
+  its ``decay`` (rho) defaults to 0.9, as here.
+- newton: neither library has it (``torch.optim.LBFGS`` approximates H from gradients).
+
 Defaults: beta = 0.9, rho = 0.9, b1 (``beta1``) = 0.9, b2 (``beta2``) = 0.999, eps = 1e-8.
+
+Newton's method needs the Hessian: `descend` asks the landscape for ``hessian(x)`` before each
+step and hands it to the step as the optimizer's state ``(H,)`` (an optimizer never calls the
+landscape). With lr = 1 a quadratic bowl is solved in one step; on a saddle the Hessian is
+indefinite, and the run stops ``"failed"`` at once rather than jump to the saddle point.
 
 Default learning rates are chosen for the lesson's bowl ``w1^2 + 3w2^2`` from (3, 1), the
 explorer's first picture; each stays inside its [-4, 4] x [-3, 3] view and ends near (0, 0)
@@ -87,10 +116,13 @@ __all__ = [
     "OPTIMIZERS",
     "RISING",
     "RUNAWAY",
+    "SINGULAR",
     "Optimizer",
     "Param",
     "Trajectory",
     "descend",
+    "eigenvalues",
+    "newton_problem",
 ]
 
 MAX_STEPS = 100_000
@@ -102,7 +134,7 @@ RUNAWAY = 1e6
 RISING = 10
 """A run whose value rose to a new high at each of this many consecutive steps diverged."""
 
-Stopped = Literal["converged", "diverged", "max_steps"]
+Stopped = Literal["converged", "diverged", "max_steps", "failed"]
 State = tuple[np.ndarray, ...]
 Record = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
@@ -163,6 +195,8 @@ class Optimizer:
     init: InitFn
     step: StepFn
     at: AtFn | None = None
+    convention: str = ""  # which library convention it follows (see the module doc)
+    curvature: bool = False  # needs the Hessian: descend passes it as the state (H,)
 
     def gradient_at(self, x: np.ndarray, state: State, h: Mapping[str, float]) -> np.ndarray:
         """The point whose gradient `step` takes next (``x`` itself unless `at` says otherwise)."""
@@ -238,6 +272,90 @@ def _adam_step(
     return x - h["lr"] * m_hat / (np.sqrt(s_hat) + h["eps"]), (m, s)
 
 
+def _newton_step(
+    x: np.ndarray, g: np.ndarray, state: State, t: int, h: Mapping[str, float]
+) -> tuple[np.ndarray, State]:
+    (hess,) = state
+    d = _cholesky_solve(hess, g)
+    return x - h["lr"] * d, state
+
+
+def _symmetric(hess: np.ndarray) -> list[list[float]]:
+    """H as nested floats, its two triangles averaged (an exact Hessian is symmetric to
+    rounding)."""
+    n = len(hess)
+    return [[(float(hess[i][j]) + float(hess[j][i])) / 2 for j in range(n)] for i in range(n)]
+
+
+def _cholesky_solve(hess: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """H^-1 g for a positive definite H, by Cholesky (H = L L^T) and two triangular solves,
+    written loop by loop as core/optimizers.js writes it, so the two agree to rounding."""
+    a = _symmetric(hess)
+    n = len(a)
+    low = [[0.0] * n for _ in range(n)]
+    for j in range(n):
+        s = a[j][j]
+        for k in range(j):
+            s -= low[j][k] * low[j][k]
+        low[j][j] = math.sqrt(s)
+        for i in range(j + 1, n):
+            s = a[i][j]
+            for k in range(j):
+                s -= low[i][k] * low[j][k]
+            low[i][j] = s / low[j][j]
+    y = [0.0] * n
+    for i in range(n):
+        s = float(g[i])
+        for k in range(i):
+            s -= low[i][k] * y[k]
+        y[i] = s / low[i][i]
+    out = [0.0] * n
+    for i in reversed(range(n)):
+        s = y[i]
+        for k in range(i + 1, n):
+            s -= low[k][i] * out[k]
+        out[i] = s / low[i][i]
+    return np.array(out, dtype=np.float64)
+
+
+def eigenvalues(hess: np.ndarray) -> list[float]:
+    """The eigenvalues of the (symmetrised) Hessian, largest first; in closed form for 2 x 2 as
+    core/optimizers.js computes them."""
+    a = _symmetric(hess)
+    if len(a) == 2:
+        m = (a[0][0] + a[1][1]) / 2
+        half = (a[0][0] - a[1][1]) / 2
+        r = math.sqrt(half * half + a[0][1] * a[0][1])
+        return [m + r, m - r]
+    return sorted((float(v) for v in np.linalg.eigvalsh(np.array(a))), reverse=True)
+
+
+SINGULAR = 1e-12
+"""An eigenvalue within SINGULAR x |the largest| of 0 makes the Hessian singular for Newton."""
+
+
+def newton_problem(hess: np.ndarray, x: np.ndarray) -> str:
+    """Why Newton's method cannot step from x with Hessian `hess` (a phrase), or ""."""
+    h = np.asarray(hess, dtype=np.float64)
+    if h.size == 0 or not np.all(np.isfinite(h)):
+        return f"the Hessian is undefined at {_point(x)}, so there is no Newton step"
+    eig = eigenvalues(h)
+    top, low = max(abs(v) for v in eig), eig[-1]
+    words = " and ".join(_num(v, 3) for v in eig)
+    if low < 0 and -low > SINGULAR * top:
+        return (
+            f"the Hessian at {_point(x)} is not positive definite (eigenvalues {words}): the "
+            "surface curves downward there, so the Newton step need not go downhill (it heads "
+            "for a saddle or a maximum); use a gradient method here"
+        )
+    if low <= SINGULAR * top:
+        return (
+            f"the Hessian at {_point(x)} is singular (eigenvalues {words}): the surface is flat "
+            "along a direction, so H^-1 g does not exist; use a gradient method here"
+        )
+    return ""
+
+
 def _lr(default: float) -> Param:
     return Param(default, "learning rate (step size)")
 
@@ -255,6 +373,7 @@ OPTIMIZERS: dict[str, Optimizer] = {
             {"lr": _lr(0.1)},
             _no_state,
             _gd_step,
+            convention="The same update as torch.optim.SGD and optax.sgd.",
         ),
         Optimizer(
             "momentum",
@@ -263,6 +382,8 @@ OPTIMIZERS: dict[str, Optimizer] = {
             {"lr": _lr(0.02), "beta": _BETA},
             _one_zero,
             _momentum_step,
+            convention="The same update as torch.optim.SGD(momentum=beta) (no dampening) and "
+            "optax.sgd(momentum=beta).",
         ),
         Optimizer(
             "nesterov",
@@ -272,6 +393,10 @@ OPTIMIZERS: dict[str, Optimizer] = {
             _one_zero,
             _momentum_step,  # momentum's update, with the gradient taken at the look-ahead point
             _look_ahead,
+            convention="The gradient is taken at the look-ahead point (Sutskever et al.). "
+            "torch.optim.SGD(nesterov=True) and optax.sgd(nesterov=True) take it at their own "
+            "point and step by lr (g + beta v): the same run in other coordinates; their points "
+            "are the look-ahead points x - lr beta v here.",
         ),
         Optimizer(
             "adagrad",
@@ -280,6 +405,9 @@ OPTIMIZERS: dict[str, Optimizer] = {
             {"lr": _lr(0.5), "eps": _EPS},
             _one_zero,
             _adagrad_step,
+            convention="As torch.optim.Adagrad (s starts at 0, eps outside the root; torch's "
+            "default eps is 1e-10). optax.adagrad starts s at 0.1 and puts eps inside the "
+            "root, g / sqrt(s + eps); with initial_accumulator_value=0, eps=0 it is this run.",
         ),
         Optimizer(
             "rmsprop",
@@ -292,6 +420,9 @@ OPTIMIZERS: dict[str, Optimizer] = {
             },
             _one_zero,
             _rmsprop_step,
+            convention="As torch.optim.RMSprop (rho is torch's alpha, default 0.99 there; eps "
+            "outside the root). optax.rmsprop puts eps inside the root, g / sqrt(s + eps), "
+            "unless eps_in_sqrt=False; its decay defaults to 0.9, as here.",
         ),
         Optimizer(
             "adam",
@@ -306,6 +437,19 @@ OPTIMIZERS: dict[str, Optimizer] = {
             },
             _two_zeros,
             _adam_step,
+            convention="The same update as torch.optim.Adam and optax.adam (bias-corrected, "
+            "eps outside the root).",
+        ),
+        Optimizer(
+            "newton",
+            "Newton's method",
+            "x <- x - lr H^-1 g",
+            {"lr": _lr(1.0)},
+            _no_state,
+            _newton_step,
+            convention="Damped Newton (lr = 1 is the pure step); neither torch.optim nor optax "
+            "has it. It stops where the Hessian is not positive definite.",
+            curvature=True,
         ),
     )
 }
@@ -474,6 +618,12 @@ def descend(
         )
     if not np.all(np.isfinite(x0)):
         raise ValueError(f"The start {_point(x0)} is not finite; give ordinary numbers.")
+    hessian = getattr(landscape, "hessian", None)
+    if opt.curvature and not callable(hessian):
+        raise ValueError(
+            f"{opt.name} needs the Hessian, and this landscape has no hessian(point) method (a "
+            "formula's Surface has one); use a gradient method such as gd or adam."
+        )
 
     with np.errstate(all="ignore"):
         value0, grad0 = _evaluate(landscape, x0)
@@ -503,6 +653,14 @@ def descend(
             reason = f"converged: |grad| = {shown} < tol = {tol_shown} at the start (0 steps)"
         else:
             for t in range(1, steps + 1):
+                if opt.curvature:
+                    hess = np.asarray(hessian(x), dtype=np.float64)  # type: ignore[misc]
+                    why = newton_problem(hess, x)
+                    if why:
+                        stopped, t = "failed", t - 1
+                        reason = f"failed after {_steps(t)}: {why}"
+                        break
+                    state = (hess,)
                 at = opt.gradient_at(x, state, settings)
                 g_at = g if at is x else _evaluate(landscape, np.asarray(at, dtype=np.float64))[1]
                 x, state = opt.step(x, g_at, state, t, settings)

@@ -19,6 +19,9 @@ For each entry (checked by ``tests/test_gallery.py``):
   teaches (for the egg crates that means settling in a dimple that is *not* the global minimum,
   for the saddles sliding away).
 
+`RATES` gives a tuned learning rate for every optimizer on every surface, from its start, chosen
+by the reproducible search in `rates.py` (not by hand).
+
 `get(name)` finds an entry ignoring case, accents and separators (``"Three_Hump Camel"``,
 ``"levi n.13"``), or returns None.
 """
@@ -28,7 +31,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["GALLERY", "Entry", "get"]
+__all__ = ["GALLERY", "RATES", "Entry", "get"]
 
 Point = tuple[float, float]
 
@@ -260,6 +263,168 @@ _ENTRIES = (
 )
 
 GALLERY: dict[str, Entry] = {e.name: e for e in _ENTRIES}
+
+# fmt: off
+RATES: dict[str, dict[str, float]] = {
+    "bowl": {
+        "gd": 0.178,
+        "momentum": 0.01,
+        "nesterov": 0.1,
+        "adagrad": 3.16,
+        "rmsprop": 0.178,
+        "adam": 0.1,
+        "newton": 1.0,
+    },
+    "round-bowl": {
+        "gd": 0.562,
+        "momentum": 0.316,
+        "nesterov": 0.316,
+        "adagrad": 1.78,
+        "rmsprop": 0.316,
+        "adam": 1.0,
+        "newton": 1.0,
+    },
+    "ravine": {
+        "gd": 0.0562,
+        "momentum": 0.1,
+        "nesterov": 0.0316,
+        "adagrad": 5.62,
+        "rmsprop": 0.0562,
+        "adam": 3.16,
+        "newton": 1.0,
+    },
+    "saddle": {
+        "gd": 0.01,
+        "momentum": 0.00178,
+        "nesterov": 0.00178,
+        "adagrad": 0.1,
+        "rmsprop": 0.0178,
+        "adam": 0.0178,
+    },
+    "monkey-saddle": {
+        "gd": 0.00316,
+        "momentum": 0.000316,
+        "nesterov": 0.000316,
+        "adagrad": 0.0562,
+        "rmsprop": 0.01,
+        "adam": 0.01,
+    },
+    "rosenbrock": {
+        "gd": 0.00316,
+        "momentum": 0.00178,
+        "nesterov": 0.001,
+        "adagrad": 1.78,
+        "rmsprop": 0.0316,
+        "adam": 1.0,
+        "newton": 0.562,
+    },
+    "himmelblau": {
+        "gd": 0.0178,
+        "momentum": 0.00562,
+        "nesterov": 0.00562,
+        "adagrad": 1.78,
+        "rmsprop": 0.178,
+        "adam": 0.178,
+    },
+    "booth": {
+        "gd": 0.0562,
+        "momentum": 0.01,
+        "nesterov": 0.0316,
+        "adagrad": 3.16,
+        "rmsprop": 1.0,
+        "adam": 5.62,
+        "newton": 1.0,
+    },
+    "matyas": {
+        "gd": 1.0,
+        "momentum": 0.178,
+        "nesterov": 0.562,
+        "adagrad": 5.62,
+        "rmsprop": 0.0562,
+        "adam": 1.0,
+        "newton": 1.0,
+    },
+    "beale": {
+        "gd": 0.0178,
+        "momentum": 0.00316,
+        "nesterov": 0.00316,
+        "adagrad": 1.78,
+        "rmsprop": 0.0316,
+        "adam": 3.16,
+    },
+    "three-hump-camel": {
+        "gd": 0.178,
+        "momentum": 0.0178,
+        "nesterov": 0.0562,
+        "adagrad": 1.78,
+        "rmsprop": 0.316,
+        "adam": 0.562,
+        "newton": 1.0,
+    },
+    "six-hump-camel": {
+        "gd": 0.0562,
+        "momentum": 0.0178,
+        "nesterov": 0.0562,
+        "adagrad": 0.316,
+        "rmsprop": 0.1,
+        "adam": 0.1,
+    },
+    "mccormick": {
+        "gd": 0.178,
+        "momentum": 0.0316,
+        "nesterov": 0.178,
+        "adagrad": 1.78,
+        "rmsprop": 0.178,
+        "adam": 0.178,
+    },
+    "styblinski-tang": {
+        "gd": 0.0316,
+        "momentum": 0.000562,
+        "nesterov": 0.01,
+        "adagrad": 1.78,
+        "rmsprop": 0.178,
+        "adam": 0.316,
+    },
+    "rastrigin": {
+        "gd": 0.00316,
+        "momentum": 0.001,
+        "nesterov": 0.00178,
+        "adagrad": 1.0,
+        "rmsprop": 0.0316,
+        "adam": 0.178,
+    },
+    "ackley": {
+        "gd": 0.1,
+        "momentum": 0.0178,
+        "nesterov": 0.0316,
+        "adagrad": 1.0,
+        "rmsprop": 0.316,
+        "adam": 0.316,
+    },
+    "levi-n13": {
+        "gd": 0.01,
+        "momentum": 0.00562,
+        "nesterov": 0.00562,
+        "adagrad": 0.178,
+        "rmsprop": 0.00178,
+        "adam": 0.1,
+    },
+    "goldstein-price": {
+        "gd": 0.0001,
+        "momentum": 3.16e-05,
+        "nesterov": 5.62e-05,
+        "adagrad": 0.1,
+        "rmsprop": 0.0316,
+        "adam": 0.178,
+    },
+}
+# fmt: on
+"""For each surface, a learning rate for every optimizer (descent.OPTIMIZERS) from its `start`:
+the result of the search in `rates.py` (``python -m gradscape.rates`` prints this table, ``--check``
+compares it): the rate of a log grid whose 200-step run ends lowest while neither it nor the next
+larger rate blows up and it stays in the picture. Newton's method has none on the surfaces whose
+Hessian at the start is not positive definite (it stops at once there). The explorer starts each
+optimizer at these rates and compares them all from one start."""
 
 
 def _key(name: str) -> str:

@@ -78,11 +78,15 @@ def _another_name(taken: tuple[str, ...]) -> str:
 def surface_payload(
     formula: str,
     variables: Sequence[str] | None = None,
-    hessian: bool = False,
+    hessian: bool = True,
     printed: bool = True,
     print_seconds: float | None = None,
 ) -> dict[str, Any]:
     """The JSON-ready description of a surface: formula, partials, program, view, minima.
+
+    The program carries the Hessian unless `hessian=False` (the explorer's Newton's method and
+    the stability mark on its learning-rate slider read it). A gallery surface's "rates" are
+    gallery.RATES's learning rate for each optimizer (None elsewhere).
 
     `formula` may be a gallery name. Raises FormulaError or ValueError (see `error_payload`).
     The formula's "text", "latex" and "html" print its parse tree, as typed. With
@@ -112,6 +116,7 @@ def surface_payload(
             "lr": entry.lr if entry else None,
             "hint": None if entry else _hint(own, surface),
             "own_variables": list(own),
+            "rates": dict(gallery.RATES.get(entry.name, {})) if entry else None,
         }
     )
 

@@ -16,8 +16,8 @@ import pytest
 
 from gradscape import Surface, descend
 
-# (formula, optimizer, lr, start, steps): each line is one golden trajectory
-CASES: list[tuple[str, str, float, tuple[float, float], int]] = [
+# (formula, optimizer, lr, start, steps[, other hyperparameters]): one golden trajectory each
+CASES: list[tuple[Any, ...]] = [
     # the lesson's bowl: every optimizer at its default rate and at another
     *[("w1^2 + 3w2^2", opt, lr, (3.0, 1.0), 300)
       for opt, lr in [("gd", 0.1), ("momentum", 0.02), ("nesterov", 0.02), ("adagrad", 0.5),
@@ -43,20 +43,40 @@ CASES: list[tuple[str, str, float, tuple[float, float], int]] = [
     # a bumpy surface, several starts
     *[("sin(x) cos(y) + (x^2 + y^2) / 20", opt, 0.2, start, 150)
       for opt in ("gd", "momentum", "adam") for start in [(1.0, 2.0), (-2.5, 0.3)]],
+    # hyperparameters other than lr, as the explorer's controls and links set them
+    ("w1^2 + 3w2^2", "momentum", 0.05, (3.0, 1.0), 300, {"beta": 0.5}),
+    ("(1 - x)^2 + 100(y - x^2)^2", "nesterov", 0.0003, (-1.2, 1.0), 400, {"beta": 0.99}),
+    ("(1 - x)^2 + 100(y - x^2)^2", "adagrad", 0.5, (-1.2, 1.0), 300, {"eps": 0.001}),
+    ("(1 - x)^2 + 100(y - x^2)^2", "rmsprop", 0.01, (-1.2, 1.0), 300, {"rho": 0.5, "eps": 1e-4}),
+    ("(1 - x)^2 + 100(y - x^2)^2", "adam", 0.05, (-1.2, 1.0), 300,
+     {"beta1": 0.5, "beta2": 0.9, "eps": 1e-6}),
+    ("w1^2 + 3w2^2", "adam", 0.1, (3.0, 1.0), 200, {"beta1": 0.0, "beta2": 0.0}),
+    # Newton's method: one step on a bowl, a few on Rosenbrock (pure and damped), and its stops
+    ("w1^2 + 3w2^2", "newton", 1.0, (3.0, 1.0), 50),
+    ("(1 - x)^2 + 100(y - x^2)^2", "newton", 1.0, (-1.2, 1.0), 50),
+    ("(1 - x)^2 + 100(y - x^2)^2", "newton", 0.5, (-1.2, 1.0), 100),
+    ("x^2 - y^2", "newton", 1.0, (2.0, 0.01), 50),  # indefinite at the start: failed, 0 steps
+    ("(x + y)^2", "newton", 1.0, (1.0, 2.0), 50),  # singular everywhere
+    ("sin(x) cos(y) + (x^2 + y^2) / 20", "newton", 1.0, (1.0, 2.0), 50),
+    ("sin(x) cos(y) + (x^2 + y^2) / 20", "newton", 0.3, (-2.5, 0.3), 100),
+    ("x^4 + y^4 + x y", "newton", 1.0, (1.5, 1.0), 100),
+    ("x^4 + y^4 + x y", "newton", 1.0, (0.4, 0.35), 100),  # steps to where H is indefinite
 ]  # fmt: skip
 
 
 def _golden() -> list[dict[str, Any]]:
     out = []
-    for formula, optimizer, lr, start, steps in CASES:
+    for formula, optimizer, lr, start, steps, *more in CASES:
+        hyper = more[0] if more else {}
         surface = Surface(formula)
-        tr = descend(surface, start, optimizer, lr=lr, steps=steps)
+        tr = descend(surface, start, optimizer, lr=lr, steps=steps, **hyper)
         out.append(
             {
-                "case": f"{optimizer} lr={lr} from {start} on {formula}",
-                "program": surface.program(),
+                "case": f"{optimizer} lr={lr} {hyper} from {start} on {formula}",
+                "program": surface.program(hessian=True),
                 "optimizer": optimizer,
                 "lr": lr,
+                "hyper": hyper,
                 "start": list(start),
                 "steps": steps,
                 "want": {
@@ -79,13 +99,18 @@ def golden() -> list[dict[str, Any]]:
     reasons = " | ".join(c["want"]["reason"] for c in cases)
     endings = ["at the start (0 steps)", "the value ran away", "the point ran away",
                "the function is undefined", "max_steps: stopped after 1 step with",
-               "rose to a new high at each of the last 10 steps"]  # fmt: skip
+               "rose to a new high at each of the last 10 steps",
+               "failed after 0 steps: the Hessian at (2, 0.01) is not positive definite",
+               "is singular (eigenvalues"]  # fmt: skip
     for phrase in endings:
         assert phrase in reasons, phrase
-    assert {c["want"]["stopped"] for c in cases} == {"converged", "diverged", "max_steps"}
+    assert {c["want"]["stopped"] for c in cases} == {"converged", "diverged", "max_steps", "failed"}
     assert {c["optimizer"] for c in cases} == {
-        "gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam",
+        "gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "newton",
     }  # fmt: skip
+    # Newton fails partway somewhere too (not only at the start)
+    assert any(c["optimizer"] == "newton" and c["want"]["stopped"] == "failed"
+               and c["want"]["steps"] > 0 for c in cases)  # fmt: skip
     return cases
 
 
@@ -102,7 +127,8 @@ def test_every_optimizer_replays_pythons_trajectories(page, server_url, golden) 
         """async (cases) => {
              const opt = await import('/static/core/optimizers.js');
              return cases.map((c) => {
-               const t = opt.descend(c.program, c.start, c.optimizer, { lr: c.lr }, c.steps);
+               const given = { lr: c.lr, ...c.hyper };
+               const t = opt.descend(c.program, c.start, c.optimizer, given, c.steps);
                return { points: t.points, values: t.values, gradients: t.gradients,
                         stopped: t.stopped, reason: t.reason, steps: t.steps };
              });

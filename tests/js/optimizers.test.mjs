@@ -2,7 +2,7 @@
 // against Python's descend in tests/browser/test_optimizer_replay.py).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { step, settingsFor, OPTIMIZERS, num, pointText } from "../../src/gradscape/static/core/optimizers.js";
+import { step, settingsFor, OPTIMIZERS, num, pointText, choleskySolve, eigenvalues2, newtonProblem } from "../../src/gradscape/static/core/optimizers.js";
 
 const zeros = () => ({ v: [0, 0], s: [0, 0], m: [0, 0] });
 const none = () => { throw new Error("only Nesterov looks ahead"); };
@@ -41,8 +41,25 @@ test("settings: the optimizer's defaults, overridden by valid given values only"
   assert.throws(() => settingsFor("sgd", {}), /Unknown optimizer 'sgd'. Use one of: gd, momentum/);
 });
 
-test("six optimizers, in descent.OPTIMIZERS order", () => {
-  assert.deepEqual(OPTIMIZERS.map((o) => o.name), ["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"]);
+test("seven optimizers, in descent.OPTIMIZERS order, each stating its library convention", () => {
+  assert.deepEqual(OPTIMIZERS.map((o) => o.name), ["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "newton"]);
+  for (const o of OPTIMIZERS) assert.ok(o.convention.length > 20, o.name);
+});
+
+test("Newton steps by lr times H^-1 g, solved by Cholesky", () => {
+  const H = [[4, 2], [2, 3]];
+  const d = choleskySolve(H, [2, 1]); // H d = g: d = (0.5, 0)
+  assert.ok(Math.abs(d[0] - 0.5) < 1e-15 && Math.abs(d[1]) < 1e-15, String(d));
+  const x = step("newton", [1, 1], [2, 1], { v: [], s: [], m: [], H }, 1, { lr: 0.5 }, none);
+  assert.ok(Math.abs(x[0] - 0.75) < 1e-15 && Math.abs(x[1] - 1) < 1e-15, String(x));
+});
+
+test("Newton's stops: not positive definite, singular, undefined", () => {
+  assert.deepEqual(eigenvalues2([[2, 0], [0, 6]]), [6, 2]);
+  assert.equal(newtonProblem([[2, 0], [0, 6]], [0, 0]), "");
+  assert.match(newtonProblem([[2, 0], [0, -2]], [2, 0.01]), /^the Hessian at \(2, 0.01\) is not positive definite \(eigenvalues 2 and -2\)/);
+  assert.match(newtonProblem([[1, 1], [1, 1]], [0, 0]), /is singular \(eigenvalues 2 and 0\)/);
+  assert.match(newtonProblem([[NaN, 0], [0, 1]], [0, 0]), /undefined/);
 });
 
 test("numbers and points in sentences are written as descent.py writes them", () => {

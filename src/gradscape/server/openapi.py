@@ -66,6 +66,7 @@ _SURFACE = {
         "lr": {"type": ["number", "null"]},
         "hint": _OPTIONAL_STRING,
         "own_variables": {"type": "array", "items": {"type": "string"}, "maxItems": 2},
+        "rates": {"type": ["object", "null"], "additionalProperties": {"type": "number"}},
     },
 }
 _REQUEST = {

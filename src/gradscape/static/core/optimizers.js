@@ -9,12 +9,14 @@
 //   rmsprop   s <- rho s + (1 - rho) g^2;  x <- x - lr g / (sqrt(s) + eps)
 //   adam      m <- b1 m + (1 - b1) g;  s <- b2 s + (1 - b2) g^2;
 //             x <- x - lr (m / (1 - b1^t)) / (sqrt(s / (1 - b2^t)) + eps)
+//   newton    x <- x - lr H^-1 g   (H the Hessian at x, by Cholesky; the program must carry it)
 //
 // A run stops "converged" when |grad| < tol at a recorded point (the start included),
 // "diverged" when a point, its value or its gradient is not finite or it runs away
 // (|value| > 1e6 max(1, |value at start|), or a |coordinate| > 1e6 max(1, max |start|), or the
 // value at a new high RISING = 10 steps in a row),
-// or "max_steps". The explorer caps runs at EXPLORER_STEPS = 2000 steps.
+// "failed" (Newton only: the Hessian is not positive definite, singular or undefined where the
+// next step would start), or "max_steps". The explorer caps runs at EXPLORER_STEPS = 2000 steps.
 
 import { evalPoint } from "./evaluator.js";
 
@@ -28,22 +30,43 @@ export const RISING = 10;
 export const TOL = 1e-6;
 
 /**
- * @typedef {{name: string, title: string, short: string, update: string, defaults: Record<string, number>}} OptimizerInfo
- * @typedef {"converged"|"diverged"|"max_steps"} Stopped
+ * @typedef {{name: string, title: string, short: string, update: string, defaults: Record<string, number>,
+ *            convention: string}} OptimizerInfo
+ * @typedef {"converged"|"diverged"|"max_steps"|"failed"} Stopped
  * @typedef {{optimizer: string, settings: Record<string, number>, points: number[][],
  *            values: number[], gradients: number[][], stopped: Stopped|"invalid", reason: string,
  *            steps: number}} Trajectory
  */
 
-/** @type {OptimizerInfo[]} in descent.OPTIMIZERS order */
+/** @type {OptimizerInfo[]} in descent.OPTIMIZERS order; `convention` is descent.py's sentence */
 export const OPTIMIZERS = [
-  { name: "gd", short: "Gradient descent", title: "Gradient descent", update: "x ← x − lr·g", defaults: { lr: 0.1 } },
-  { name: "momentum", short: "Momentum", title: "Momentum (heavy ball)", update: "v ← βv + g;  x ← x − lr·v", defaults: { lr: 0.02, beta: 0.9 } },
-  { name: "nesterov", short: "Nesterov momentum", title: "Nesterov momentum", update: "v ← βv + ∇L(x − lr·βv);  x ← x − lr·v", defaults: { lr: 0.02, beta: 0.9 } },
-  { name: "adagrad", short: "AdaGrad", title: "AdaGrad", update: "s ← s + g²;  x ← x − lr·g / (√s + ε)", defaults: { lr: 0.5, eps: 1e-8 } },
-  { name: "rmsprop", short: "RMSProp", title: "RMSProp", update: "s ← ρs + (1 − ρ)g²;  x ← x − lr·g / (√s + ε)", defaults: { lr: 0.1, rho: 0.9, eps: 1e-8 } },
-  { name: "adam", short: "Adam", title: "Adam", update: "m ← β₁m + (1 − β₁)g;  s ← β₂s + (1 − β₂)g²;  x ← x − lr·m̂ / (√ŝ + ε)", defaults: { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8 } },
+  { name: "gd", short: "Gradient descent", title: "Gradient descent", update: "x ← x − lr·g", defaults: { lr: 0.1 },
+    convention: "The same update as torch.optim.SGD and optax.sgd." },
+  { name: "momentum", short: "Momentum", title: "Momentum (heavy ball)", update: "v ← βv + g;  x ← x − lr·v", defaults: { lr: 0.02, beta: 0.9 },
+    convention: "The same update as torch.optim.SGD(momentum=β) (no dampening) and optax.sgd(momentum=β)." },
+  { name: "nesterov", short: "Nesterov momentum", title: "Nesterov momentum", update: "v ← βv + ∇L(x − lr·βv);  x ← x − lr·v", defaults: { lr: 0.02, beta: 0.9 },
+    convention: "The gradient is taken at the look-ahead point (Sutskever et al.). torch.optim.SGD(nesterov=True) and optax.sgd(nesterov=True) take it at their own point and step by lr·(g + βv): the same run in other coordinates; their points are the look-ahead points x − lr·βv here." },
+  { name: "adagrad", short: "AdaGrad", title: "AdaGrad", update: "s ← s + g²;  x ← x − lr·g / (√s + ε)", defaults: { lr: 0.5, eps: 1e-8 },
+    convention: "As torch.optim.Adagrad (s starts at 0, ε outside the root; torch's default ε is 1e-10). optax.adagrad starts s at 0.1 and puts ε inside the root, g / √(s + ε); with initial_accumulator_value=0, eps=0 it is this run." },
+  { name: "rmsprop", short: "RMSProp", title: "RMSProp", update: "s ← ρs + (1 − ρ)g²;  x ← x − lr·g / (√s + ε)", defaults: { lr: 0.1, rho: 0.9, eps: 1e-8 },
+    convention: "As torch.optim.RMSprop (ρ is torch's alpha, default 0.99 there; ε outside the root). optax.rmsprop puts ε inside the root, g / √(s + ε), unless eps_in_sqrt=False; its decay defaults to 0.9, as here." },
+  { name: "adam", short: "Adam", title: "Adam", update: "m ← β₁m + (1 − β₁)g;  s ← β₂s + (1 − β₂)g²;  x ← x − lr·m̂ / (√ŝ + ε)", defaults: { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8 },
+    convention: "The same update as torch.optim.Adam and optax.adam (bias-corrected: m̂ = m / (1 − β₁ᵗ), ŝ = s / (1 − β₂ᵗ); ε outside the root)." },
+  { name: "newton", short: "Newton's method", title: "Newton's method", update: "x ← x − lr·H⁻¹g", defaults: { lr: 1 },
+    convention: "Damped Newton (lr = 1 is the pure step; H is the Hessian at x); neither torch.optim nor optax has it. It stops where the Hessian is not positive definite." },
 ];
+
+/** The hyperparameters other than lr: their symbol, what they do and their range (descent.Param). */
+export const PARAMS = {
+  beta: { symbol: "β", doc: "fraction of the velocity kept from step to step", fraction: true },
+  rho: { symbol: "ρ", doc: "decay rate of the running average of g²", fraction: true },
+  beta1: { symbol: "β₁", doc: "decay rate of the running average of g", fraction: true },
+  beta2: { symbol: "β₂", doc: "decay rate of the running average of g²", fraction: true },
+  eps: { symbol: "ε", doc: "small number added to the denominator so it is never 0", fraction: false },
+};
+
+/** An eigenvalue within SINGULAR x |the largest| of 0 makes the Hessian singular (descent.SINGULAR). */
+export const SINGULAR = 1e-12;
 
 /** @param {string} name */
 export function optimizerInfo(name) {
@@ -54,7 +77,7 @@ export function optimizerInfo(name) {
  * One optimizer step, elementwise over the coordinates; returns the new point. `state` holds
  * the arrays v / s / m (created by the caller as zeros) and is updated in place.
  * @param {string} name @param {number[]} x @param {number[]} g
- * @param {{v: number[], s: number[], m: number[]}} state @param {number} t 1, 2, ...
+ * @param {{v: number[], s: number[], m: number[], H?: number[][]}} state @param {number} t 1, 2, ...
  * @param {Record<string, number>} h @param {(p: number[]) => number[]} gradAt
  * @returns {number[]}
  */
@@ -113,6 +136,11 @@ export function step(name, x, g, state, t, h, gradAt) {
       }
       return out;
     }
+    case "newton": {
+      const dir = choleskySolve(/** @type {number[][]} */ (state.H), g);
+      for (let i = 0; i < d; i++) out[i] = x[i] - lr * dir[i];
+      return out;
+    }
     default:
       throw new Error(`Unknown optimizer '${name}'`);
   }
@@ -130,7 +158,7 @@ export function settingsFor(name, given) {
   const out = {};
   for (const [k, def] of Object.entries(info.defaults)) {
     const v = Number(given[k]);
-    const fraction = k === "beta" || k === "rho" || k === "beta1" || k === "beta2";
+    const fraction = k in PARAMS && PARAMS[/** @type {keyof typeof PARAMS} */ (k)].fraction;
     const ok = Number.isFinite(v) && (fraction ? v >= 0 && v < 1 : v > 0);
     out[k] = given[k] !== undefined && given[k] !== null && ok ? v : def;
   }
@@ -195,7 +223,10 @@ export function descend(program, start, optimizer = "gd", given = {}, steps = EX
     return { value: r.value, gradient: r.gradient.slice(0, d) };
   };
   const x0 = start.map(Number);
-  const run = startRun(evaluate, x0, optimizer, given, steps, tol);
+  const hessianAt = program.hessian
+    ? (/** @type {ArrayLike<number>} */ x) => /** @type {number[][]} */ (evalPoint(program, Array.from(x)).hessian).slice(0, d).map((row) => row.slice(0, d))
+    : null;
+  const run = startRun(evaluate, x0, optimizer, given, steps, tol, hessianAt);
   /** @type {Trajectory} */
   const traj = {
     optimizer, settings: run.settings, points: [x0], values: [], gradients: [],
@@ -234,9 +265,11 @@ export function descend(program, start, optimizer = "gd", given = {}, steps = EX
  * @param {string} optimizer
  * @param {Record<string, unknown>} [given] lr and other hyperparameters
  * @param {number} [steps] the most steps @param {number} [tol]
+ * @param {((x: ArrayLike<number>) => number[][]) | null} [hessianAt] the Hessian at x (Newton's
+ *   method needs it; its run stops, "failed", where the Hessian is not positive definite)
  * @returns {Run}
  */
-export function startRun(evaluate, start, optimizer = "gd", given = {}, steps = EXPLORER_STEPS, tol = TOL) {
+export function startRun(evaluate, start, optimizer = "gd", given = {}, steps = EXPLORER_STEPS, tol = TOL, hessianAt = null) {
   const settings = settingsFor(optimizer, given);
   const d = start.length;
   const x0 = Float64Array.from(start, Number);
@@ -252,7 +285,12 @@ export function startRun(evaluate, start, optimizer = "gd", given = {}, steps = 
   run.gradient = e0.gradient;
   if (!Number.isFinite(e0.value)) return invalid(`The function is undefined at ${pointText(Array.from(x0))}; start somewhere it is defined.`);
   if (!allFinite(e0.gradient)) return invalid(`The gradient is undefined at ${pointText(Array.from(x0))}; start somewhere it is defined.`);
+  /** @type {{v: Float64Array, s: Float64Array, m: Float64Array, H?: number[][]}} */
   const state = { v: new Float64Array(d), s: new Float64Array(d), m: new Float64Array(d) };
+  const curvature = optimizer === "newton";
+  if (curvature && !hessianAt) {
+    return invalid("Newton's method needs the Hessian, and this surface was compiled without it; use a gradient method.");
+  }
   const gradAt = (/** @type {ArrayLike<number>} */ p) => evaluate(Float64Array.from(p)).gradient;
   const far0 = maxAbs(x0);
   let high = e0.value; // the highest value so far, and for how many steps in a row (descent.py)
@@ -270,6 +308,15 @@ export function startRun(evaluate, start, optimizer = "gd", given = {}, steps = 
   run.next = () => {
     if (run.stopped !== "running") return false;
     const t = run.t + 1;
+    if (curvature && hessianAt) {
+      const H = hessianAt(run.x);
+      const why = newtonProblem(H, Array.from(run.x));
+      if (why) {
+        Object.assign(run, { stopped: "failed", reason: `failed after ${stepsText(t - 1)}: ${why}` });
+        return false;
+      }
+      state.H = H;
+    }
     const x = Float64Array.from(step(optimizer, /** @type {number[]} */ (/** @type {unknown} */ (run.x)), /** @type {number[]} */ (/** @type {unknown} */ (run.gradient)), /** @type {any} */ (state), t, settings, /** @type {any} */ (gradAt)));
     const e = evaluate(x);
     Object.assign(run, { x, value: e.value, gradient: e.gradient, t });
@@ -355,4 +402,89 @@ function divergence(x, value, g, value0, far0) {
     return `the point ran away: max |coordinate| = ${num(far, 3)} > 1e6 x max(1, max |coordinate at start| = ${num(far0, 3)})`;
   }
   return "";
+}
+
+/** H as nested numbers, its two triangles averaged, as descent._symmetric. @param {number[][]} H */
+function symmetric(H) {
+  return H.map((row, i) => row.map((_, j) => (H[i][j] + H[j][i]) / 2));
+}
+
+/**
+ * H⁻¹g for a positive definite H by Cholesky and two triangular solves: descent._cholesky_solve,
+ * loop for loop. @param {number[][]} H @param {number[]} g
+ */
+export function choleskySolve(H, g) {
+  const a = symmetric(H);
+  const n = a.length;
+  const low = a.map(() => new Array(n).fill(0));
+  for (let j = 0; j < n; j++) {
+    let s = a[j][j];
+    for (let k = 0; k < j; k++) s -= low[j][k] * low[j][k];
+    low[j][j] = Math.sqrt(s);
+    for (let i = j + 1; i < n; i++) {
+      let t = a[i][j];
+      for (let k = 0; k < j; k++) t -= low[i][k] * low[j][k];
+      low[i][j] = t / low[j][j];
+    }
+  }
+  const y = new Array(n).fill(0);
+  for (let i = 0; i < n; i++) {
+    let s = g[i];
+    for (let k = 0; k < i; k++) s -= low[i][k] * y[k];
+    y[i] = s / low[i][i];
+  }
+  const out = new Array(n).fill(0);
+  for (let i = n - 1; i >= 0; i--) {
+    let s = y[i];
+    for (let k = i + 1; k < n; k++) s -= low[k][i] * out[k];
+    out[i] = s / low[i][i];
+  }
+  return out;
+}
+
+/**
+ * The eigenvalues of a symmetric 2 x 2 (or 1 x 1) Hessian, largest first, in closed form as
+ * descent.eigenvalues. @param {number[][]} H @returns {number[]}
+ */
+export function eigenvalues2(H) {
+  const a = symmetric(H);
+  if (a.length === 1) return [a[0][0]];
+  const m = (a[0][0] + a[1][1]) / 2;
+  const half = (a[0][0] - a[1][1]) / 2;
+  const r = Math.sqrt(half * half + a[0][1] * a[0][1]);
+  return [m + r, m - r];
+}
+
+/**
+ * Why Newton's method cannot step from x (a phrase, word for word descent.newton_problem), or "".
+ * @param {number[][]} H @param {number[]} x
+ */
+export function newtonProblem(H, x) {
+  if (!H.length || !H.every((row) => row.every(Number.isFinite))) return `the Hessian is undefined at ${pointText(x)}, so there is no Newton step`;
+  const eig = eigenvalues2(H);
+  const top = Math.max(...eig.map(Math.abs));
+  const low = eig[eig.length - 1];
+  const words = eig.map((v) => num(v, 3)).join(" and ");
+  if (low < 0 && -low > SINGULAR * top) {
+    return `the Hessian at ${pointText(x)} is not positive definite (eigenvalues ${words}): the surface curves downward there, so the Newton step need not go downhill (it heads for a saddle or a maximum); use a gradient method here`;
+  }
+  if (low <= SINGULAR * top) {
+    return `the Hessian at ${pointText(x)} is singular (eigenvalues ${words}): the surface is flat along a direction, so H^-1 g does not exist; use a gradient method here`;
+  }
+  return "";
+}
+
+/**
+ * The stability limit of gradient descent at a point: 2 / λmax of the Hessian there (Infinity
+ * where the surface does not curve upward), with the eigenvalues; null without a Hessian.
+ * @param {import("./evaluator.js").Program} program @param {number[]} x
+ * @returns {{limit: number, eigenvalues: number[]}|null}
+ */
+export function stabilityLimit(program, x) {
+  if (!program.hessian) return null;
+  const r = evalPoint(program, x);
+  const H = /** @type {number[][]} */ (r.hessian).slice(0, 2).map((row) => row.slice(0, 2));
+  if (!H.every((row) => row.every(Number.isFinite))) return null;
+  const eig = eigenvalues2(H);
+  return { limit: eig[0] > 0 ? 2 / eig[0] : Infinity, eigenvalues: eig };
 }

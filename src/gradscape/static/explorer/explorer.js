@@ -20,6 +20,7 @@ import { createSurface3d } from "./surface3d.js";
 import { createReadout, describe } from "./readout.js";
 import { createRunsPanel, roundLr } from "./runs.js";
 import { createRunsPlayer } from "./runs-player.js";
+import { compareSpecs } from "./compare.js";
 import { createFormulaBox } from "./formulabox.js";
 import { optimizerInfo } from "../core/optimizers.js";
 import { validView, zoomAt, panBy, sameView } from "../core/view.js";
@@ -136,7 +137,8 @@ export function render({ model, el }) {
 
   const runsCard = div("gs-card", sideB);
   const panel = createRunsPanel(runsCard, {
-    settings: (optimizer, lr) => { settings = { optimizer, lr }; write({ settings: { ...settings } }); share.refresh(); },
+    settings: (optimizer, lr, hyper) => { settings = { optimizer, lr, ...hyper }; write({ settings: { ...settings } }); share.refresh(); },
+    compare: () => { if (compiled && point) player.compare(compareSpecs(compiled, roundPoint([point[0], point[1]], plot.shown)), compiled.program); },
     play: () => player.setPlaying(!player.playing),
     step: () => player.step(),
     clear: () => player.clear(),
@@ -270,6 +272,7 @@ export function render({ model, el }) {
     }
     plot.drawHover(point, here.value, here.gradient);
     curve.setPoint(point, here.value, here.gradient);
+    panel.setPoint(point);
     readout.update(point, here.value, here.gradient);
     surface.setHover(point, here.value, here.gradient);
   }
@@ -345,11 +348,8 @@ export function render({ model, el }) {
       view = validView(c.view) || DEFAULT_VIEW;
       const start = Array.isArray(c.start) && c.start.length >= 2 ? c.start : null;
       point = start ? [start[0], start[1]] : [(view.x[0] + view.x[1]) / 2, (view.y[0] + view.y[1]) / 2];
-      if (typeof c.lr === "number" && c.lr > 0 && settings.optimizer === "gd") {
-        settings = { optimizer: "gd", lr: c.lr };
-        panel.setSettings("gd", c.lr);
-      }
     }
+    panel.setSurface(c, Boolean(opts.resetView || (c.name && c.name !== prevName))); // its tuned rates
     if (opts.view) view = opts.view;
     if (!point) {
       const start = Array.isArray(c.start) && c.start.length >= 2 ? c.start : null;
@@ -428,7 +428,7 @@ export function render({ model, el }) {
     const okSettings = s && typeof s === "object" && optimizerInfo(s.optimizer) && Number(s.lr) > 0 && Number.isFinite(Number(s.lr));
     return () => {
       if (okPoint) point = [Number(p[0]), Number(p[1])];
-      if (okSettings) { settings = { ...s, lr: Number(s.lr) }; panel.setSettings(s.optimizer, Number(s.lr)); }
+      if (okSettings) { settings = { ...s, lr: Number(s.lr) }; panel.setSettings(s.optimizer, Number(s.lr), s); }
     };
   }
 

@@ -5,6 +5,7 @@
 //
 //   const player = createRunsPlayer(panel, { draw, changed })
 //   player.add(spec, program)       a new run, shown from its start (it waits for Play or Step)
+//   player.compare(specs, program)  these runs instead of the others, played together
 //   player.fromSpecs(specs, program) runs from a link or the host, drawn complete
 //   player.recompute(program)       the same runs on a new surface;  player.reset(): none
 
@@ -103,6 +104,12 @@ export function createRunsPlayer(panel, on) {
     },
     /** @param {number} i */
     remove(i) { runs.splice(i, 1); changed(true); },
+    /** Compare: these runs replace the others, all animated from their start together. @param {RunSpec[]} specs @param {Program} program */
+    compare(specs, program) {
+      runs = specs.map((s, i) => makeRun(s, program, i, true));
+      changed(true);
+      if (!playing) setPlaying(true);
+    },
     clear() { runs = []; changed(true); },
     reset() { runs = []; changed(false); },
     /** @param {Program} program */

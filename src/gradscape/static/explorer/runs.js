@@ -1,5 +1,7 @@
-// The descent panel: optimizer and learning-rate controls, play / pause / step / clear, and the
-// legend of runs (optimizer, lr, steps, final loss, status), one colour each.
+// The descent panel: optimizer and learning-rate controls (with the stability limit on the
+// slider: stability.js), the optimizer's other settings, its rule and library convention
+// (hyper.js), compare / play / pause / step / clear, the legend of runs (optimizer, lr, steps,
+// final loss, status), one colour each, and the loss-versus-step chart (losschart.js).
 
 import { OPTIMIZERS, EXPLORER_STEPS, optimizerInfo } from "../core/optimizers.js";
 import { fmt, escapeHtml } from "../core/format.js";
@@ -7,6 +9,11 @@ import { PALETTE } from "../core/palette.js";
 
 /** The runs' colours (core/palette.js, shared with Python's figures); vermilion is kept for ∇L. */
 export const RUN_COLORS = PALETTE.runs;
+import { createHyperControls } from "./hyper.js";
+import { createStabilityMark } from "./stability.js";
+import { createLossChart } from "./losschart.js";
+import { rateFor } from "./compare.js";
+
 
 export const LR_MIN = 1e-4;
 export const LR_MAX = 10;
@@ -16,8 +23,9 @@ export const LR_MAX = 10;
  * @typedef {{spec: RunSpec, traj: import("../core/optimizers.js").Trajectory, shown: number,
  *            color: string, dash?: number[]}} Run
  * @typedef {{
- *   settings: (optimizer: string, lr: number) => void,
+ *   settings: (optimizer: string, lr: number, hyper?: Record<string, number>) => void,
  *   play: () => void, step: () => void, clear: () => void, remove: (index: number) => void,
+ *   compare?: () => void,
  * }} PanelHandlers
  */
 
@@ -59,6 +67,10 @@ export function lrProblem(text) {
  * @param {string} uid a prefix for element ids (several explorers may share a page)
  */
 export function createRunsPanel(host, on, uid) {
+  // every settings change also carries the optimizer's other settings (those not at their
+  // defaults: beta, rho, beta1, beta2, eps) and redraws the stability limit
+  const tell = on.settings;
+  on = { ...on, settings: (optimizer, value) => { tell(optimizer, value, changedHyper(optimizer)); refreshLimit(); } };
   const panel = el("section", { class: "gs-runs", "aria-label": "Gradient descent" });
   host.appendChild(panel);
   const head = el("div", { class: "gs-runs-head" });
@@ -103,6 +115,29 @@ export function createRunsPanel(host, on, uid) {
   const rule = el("p", { class: "gs-footnote" }, `A run stops when |∇L| < 10⁻⁶ (converged), when it runs away or lands where L is undefined (diverged), or after ${EXPLORER_STEPS} steps.`);
   panel.append(head, controls, update, legend, empty, rule);
 
+  const compareBtn = /** @type {HTMLButtonElement} */ (el("button", { type: "button", "data-testid": "compare", class: "gs-compare" }, "Compare all"));
+  compareBtn.title = "Drop one ball per optimizer at the point, each at a learning rate tuned for this surface";
+  compareBtn.setAttribute("aria-label", "Compare all optimizers from the point, each at a rate tuned for this surface");
+  buttons.prepend(compareBtn);
+  const stability = createStabilityMark(slider, LR_MIN, LR_MAX, uid);
+  const hyper = createHyperControls(panel, uid, () => on.settings(opt.value, lr));
+  controls.after(stability.element, hyper.element);
+  hyper.element.insertBefore(update, hyper.element.querySelector(".gs-using"));
+  const chart = createLossChart(panel);
+  legend.after(chart.element);
+  /** @type {any} */
+  let surface = null;
+  /** @type {number[]|null} */
+  let point = null;
+  /** @param {string} optimizer */
+  function changedHyper(optimizer) {
+    const info = optimizerInfo(optimizer);
+    return Object.fromEntries(Object.entries(hyper.values(optimizer)).filter(([k, v]) => !info || v !== info.defaults[k]));
+  }
+  function refreshLimit() {
+    stability.update(surface ? surface.program : null, point, opt.value, { lr, ...hyper.values(opt.value) });
+  }
+
   let lr = 0.1;
   /** @type {string|null} why the typed rate cannot be used (null when it can) */
   let problem = null;
@@ -128,11 +163,11 @@ export function createRunsPanel(host, on, uid) {
   const showUpdate = () => {
     const info = optimizerInfo(opt.value);
     update.textContent = info ? info.update : "";
+    hyper.show(opt.value);
   };
 
   const onOpt = () => {
-    const info = optimizerInfo(opt.value);
-    if (info) setLrUi(info.defaults.lr, false);
+    if (optimizerInfo(opt.value)) setLrUi(rateFor(surface, opt.value), false);
     showUpdate();
     on.settings(opt.value, lr);
   };
@@ -162,6 +197,7 @@ export function createRunsPanel(host, on, uid) {
   play.addEventListener("click", on.play, { signal });
   stepBtn.addEventListener("click", on.step, { signal });
   clear.addEventListener("click", on.clear, { signal });
+  compareBtn.addEventListener("click", () => on.compare && on.compare(), { signal });
   legend.addEventListener("click", onLegendClick, { signal });
 
   setLrUi(lr, false);
@@ -187,6 +223,7 @@ export function createRunsPanel(host, on, uid) {
     legend.replaceChildren(...items);
     empty.hidden = runs.length > 0;
     tick(runs);
+    chart.update(runs);
   }
 
   /**
@@ -194,6 +231,7 @@ export function createRunsPanel(host, on, uid) {
    * @param {Run[]} runs
    */
   function tick(runs) {
+    chart.update(runs);
     runs.forEach((r, i) => {
       const li = items[i];
       if (!li) return;
@@ -215,7 +253,8 @@ export function createRunsPanel(host, on, uid) {
       else if (running) words = `${n} step${n === 1 ? "" : "s"} · L = ${fmt(loss, 3)}`;
       else if (t.stopped === "converged") words = `converged in ${n} step${n === 1 ? "" : "s"} · L = ${fmt(loss, 3)}`;
       else if (t.stopped === "diverged") words = `diverged after ${n} step${n === 1 ? "" : "s"}`;
-      else words = `stopped after ${n} steps (the cap) · L = ${fmt(loss, 3)}`;
+      else if (t.stopped === "failed") words = `stopped after ${n} step${n === 1 ? "" : "s"}: the Hessian is ${/singular/.test(t.reason) ? "singular" : /undefined/.test(t.reason) ? "undefined" : "not positive definite"} here`;
+      else words = `${n} steps (the cap) · L = ${fmt(loss, 3)}`;
       state.textContent = words;
       li.classList.toggle("gs-diverged", status === "diverged");
     });
@@ -230,19 +269,45 @@ export function createRunsPanel(host, on, uid) {
       play.textContent = playing ? "Pause" : "Play";
       play.setAttribute("aria-label", playing ? "Pause the runs" : "Play the runs");
     },
-    /** @param {string} optimizer @param {number} value */
-    setSettings(optimizer, value) {
+    /**
+     * @param {string} optimizer @param {number} value the learning rate
+     * @param {Record<string, unknown>} [given] other settings (beta, rho, beta1, beta2, eps)
+     */
+    setSettings(optimizer, value, given) {
       if (optimizerInfo(optimizer)) opt.value = optimizer;
       if (Number.isFinite(value) && value > 0) setLrUi(value, false);
+      if (given) hyper.set(given);
       showUpdate();
+      refreshLimit();
     },
-    get settings() { return { optimizer: opt.value, lr }; },
+    /**
+     * A new surface: the chosen optimizer's rate becomes the surface's (its tuned rate, see
+     * compare.js) when `adopt`, and the stability limit follows its Hessian.
+     * @param {any} compiled @param {boolean} adopt
+     */
+    setSurface(compiled, adopt) {
+      surface = compiled;
+      if (adopt) {
+        setLrUi(rateFor(compiled, opt.value), false);
+        on.settings(opt.value, lr);
+      }
+      refreshLimit();
+    },
+    /** Where the next ball starts (the stability limit is the Hessian's there). @param {number[]} p */
+    setPoint(p) {
+      point = [p[0], p[1]];
+      refreshLimit();
+    },
+    chart,
+    get settings() { return { optimizer: opt.value, lr, ...changedHyper(opt.value) }; },
     /** Why the learning rate in the box cannot be used, or null. */
     get problem() { return problem; },
     /** Point at the problem: the message stays, the box takes the focus. */
     showProblem() { if (problem) lrBox.focus(); },
     destroy() {
       listening.abort();
+      hyper.destroy();
+      chart.destroy();
       panel.remove();
     },
   };

@@ -71,7 +71,7 @@ export async function serverSurface(formula) {
     method: "POST",
     // a refused formula comes back 200 with {error, column}, so typing logs no console error
     headers: { "Content-Type": "application/json", "Gradscape-Refusal-Status": "200" },
-    body: JSON.stringify({ formula }),
+    body: JSON.stringify({ formula, hessian: true }), // Newton and the lr slider's limit read it
   });
   let body;
   try {
