@@ -41,7 +41,8 @@ def run(pool: CompilePool, body):
     async def main():
         pool.start()
         try:
-            while len(pool._idle) < pool.size:  # warmed up: each test times only its own jobs
+            while len(pool._idle) < pool.size or len(pool._idle_back) < pool.back_size:
+                # warmed up: each test times only its own jobs
                 await asyncio.sleep(0.05)
             return await body(pool)
         finally:

@@ -22,7 +22,6 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
 from .. import gallery
@@ -30,6 +29,7 @@ from .cache import CACHE_BYTES, Answer, ByteLRU, canonical, to_answer
 from .middleware import AccessLog, HostCheck, SecurityHeaders
 from .openapi import openapi
 from .pool import RETRY_AFTER, Busy, CompilePool
+from .static import MemoryStatic
 
 MAX_BODY = 4096  # bytes in a compile request
 BODY_SECONDS = 10.0  # a compile request's body must arrive within this
@@ -126,7 +126,10 @@ async def compile_route(request: Request) -> Response:
     declared = request.headers.get("content-length", "")
     too_big = declared.isdigit() and int(declared) > MAX_BODY
     try:
-        body = b"" if too_big else await asyncio.wait_for(_read(request), BODY_SECONDS)
+        # a timeout scope, not wait_for: wait_for runs the read in a task of its own, and the
+        # request would then wait for a turn of the event loop behind every other request
+        async with asyncio.timeout(BODY_SECONDS):
+            body = b"" if too_big else await _read(request)
     except TimeoutError:
         return _error(f"The request body did not arrive within {BODY_SECONDS:g} s", 408)
     if too_big or len(body) > MAX_BODY:
@@ -280,7 +283,7 @@ def create_app(
         Route("/openapi.json", openapi_route),
         Route("/api/compile", compile_route, methods=["POST"]),
         Route("/api/gallery", gallery_route),
-        Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
+        Mount("/static", MemoryStatic(str(STATIC)), name="static"),
     ]
 
     @contextlib.asynccontextmanager

@@ -13,24 +13,31 @@ CSP = (
     "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
     "object-src 'none'; base-uri 'none'; frame-ancestors *"
 )
+_CSP = CSP.encode()
 LOOPBACK_NAMES = ["localhost", "127.0.0.1", "::1"]
 
 access = logging.getLogger("gradscape.access")
 
 
 class SecurityHeaders:
-    """Adds the CSP (and friends) to every response."""
+    """Adds the CSP (and friends) to every response, and a Server-Timing header: how long the
+    server took, in ms, from the request's arrival to the start of its answer (browsers' network
+    panels show it; `benchmarks/load.py` reads it to tell the server's time from the client's)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        start = time.perf_counter()
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = message.setdefault("headers", [])
-                headers.append((b"content-security-policy", CSP.encode()))
+                headers.append((b"content-security-policy", _CSP))
                 headers.append((b"x-content-type-options", b"nosniff"))
                 headers.append((b"referrer-policy", b"no-referrer"))
+                took = (time.perf_counter() - start) * 1000
+                headers.append((b"server-timing", b"app;dur=%.1f" % took))
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
