@@ -20,7 +20,7 @@ def test_a_503_is_retried_after_retry_after_with_a_notice_then_the_surface_loads
             route.fulfill(
                 status=503,
                 headers={"Retry-After": "1", "Content-Type": "application/json"},
-                body=json.dumps({"error": "The server is busy compiling for others", "column": None}),
+                body=json.dumps({"error": "The server is busy", "column": None}),
             )
         else:
             route.continue_()

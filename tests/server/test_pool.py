@@ -239,3 +239,122 @@ def test_a_light_job_that_overruns_its_second_is_run_again_as_heavy_with_the_ful
         assert ("sleep 0.8", None, False) in pool._slow  # next time it starts heavy
 
     run(CompilePool(2, seconds=3.0, light_seconds=0.3, job=_sleepy_job), body)
+
+
+# ---------------------------------------------------------------------------------------------
+# The back lane, recycling, and the event loop never waiting for a worker
+
+# two of the slowest accepted formulas found by random search (SymPy's printing of their
+# partials runs into its budget); the program itself is built in milliseconds
+BIG = [
+    "tanh(((abs((x)^2) + y*1*(1 + x + y) + 2) + ((y + x + x)*(y + y + 1) + ((y + y + x))^x + 3 "
+    "+ (x + exp(y))) + (x)^3*((0.5)^2.5)^x*cos(sin(2))*exp(2)*sqrt(x)*exp(2)*exp(x) + y*(y*y*1 "
+    "+ (y)^y)*cos(2*y)*(3 + exp(0.5)))*(((2)/(y))^5*0.5*y*x*2*(x + x)*0.5*3*3*sin(x))^2*(1*(2 + "
+    "0.5 + 2 + x)*(y*x*2*1 + (y)/(1))*(2 + 2 + 0.5 + y)*0.5*2*0.5*0.5)^2.5)",
+    "x*y*(3*x)/((x + y + 3))*(3 + (0.5)^7 + ((y)^3 + y + (y)^x))*((x*y*y + (3)^7) + exp((2)^7) "
+    "+ y + sin((2)^1/3))*(0.5)/(((y + x + 3))^5)*(((1)^x + (x + x + x + y) + 3))^x*sqrt(((y + "
+    "x))^x)*(sqrt(sqrt(3)))^2.5*(y)^3*x",
+]
+
+
+def test_big_formulas_look_heavy_and_every_gallery_formula_and_a_students_do_not():
+    from gradscape import gallery
+    from gradscape.server.pool import looks_heavy
+
+    assert all(looks_heavy(f) for f in BIG)
+    assert not any(looks_heavy(e.formula) for e in gallery.GALLERY.values())
+    assert not looks_heavy("exp(-(x^2 + y^2) / 3) + 0.2x")
+    assert not looks_heavy("x" * 400)  # long, but one name: cheap
+
+
+def _nice_job(formula, variables, hessian):
+    import os
+
+    return {"formula": formula, "nice": os.nice(0), "pid": os.getpid()}
+
+
+def test_a_big_formula_runs_in_the_back_lane_at_the_lowest_priority_a_small_one_in_front():
+    import os
+
+    base = os.nice(0)
+
+    async def body(pool):
+        small = await pool.compile(*job("x^2 + y^2"), "a")
+        big = await pool.compile(*job(BIG[0]), "b")
+        assert small["nice"] == min(19, base + pool_module.WORKER_NICE)
+        assert big["nice"] == 19  # BACK_NICE
+        assert small["pid"] != big["pid"]
+
+    run(CompilePool(1, job=_nice_job), body)
+
+
+def test_a_heavy_clients_formulas_go_to_the_back_lane_and_a_students_stay_in_front():
+    async def body(pool):
+        pool._charge("attacker", 30.0)
+        theirs = await pool.compile(*job("x + 1"), "attacker")
+        mine = await pool.compile(*job("x + 2"), "student")
+        assert theirs["nice"] == 19 and mine["nice"] != 19
+
+    run(CompilePool(1, job=_nice_job), body)
+
+
+def test_a_worker_is_replaced_by_a_fresh_one_after_max_jobs():
+    async def body(pool):
+        pids = [(await pool.compile(*job(f"x + {i}"), "a"))["pid"] for i in range(7)]
+        assert len(set(pids)) == 3  # 3 + 3 + 1
+        assert pool.recycled == 2 and pool.replaced == 0
+
+    run(CompilePool(1, max_jobs=3, job=_nice_job), body)
+
+
+def test_an_answer_that_arrives_in_parts_is_read_without_blocking():
+    import pickle
+    import socket
+    import struct
+
+    from gradscape.server.pool import Inbox
+
+    ours, theirs = socket.socketpair()
+    try:
+        inbox = Inbox(ours.fileno())
+        assert inbox.receive() == (False, None)  # nothing yet: no wait
+        message = pickle.dumps({"formula": "x" * 100_000})
+        framed = struct.pack("!i", len(message)) + message
+        theirs.sendall(framed[:3])
+        assert inbox.receive() == (False, None)  # not even the length
+        theirs.sendall(framed[3:50_000])
+        assert inbox.receive() == (False, None)  # half of it
+        theirs.sendall(framed[50_000:] + framed)  # the rest, and a second message
+        assert inbox.receive() == (True, {"formula": "x" * 100_000})
+        assert inbox.receive() == (True, {"formula": "x" * 100_000})
+        theirs.close()
+        with pytest.raises(EOFError):
+            inbox.receive()
+    finally:
+        ours.close()
+
+
+def test_starting_the_workers_never_holds_up_the_event_loop():
+    """Workers are started in a thread: the fork server's first start imports the compiler
+    (seconds), and the loop answers pages and cached formulas meanwhile."""
+
+    async def main():
+        pool = CompilePool(2, job=_sleepy_job)
+        gaps = []
+        last = time.monotonic()
+        pool.start()
+        try:
+            while len(pool._idle) < pool.size or len(pool._idle_back) < pool.back_size:
+                await asyncio.sleep(0.01)
+                now = time.monotonic()
+                gaps.append(now - last)
+                last = now
+        finally:
+            pool.close()
+        return gaps
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as thread:
+        gaps = thread.submit(asyncio.run, main()).result()
+    assert max(gaps) < 0.5, max(gaps)

@@ -227,6 +227,55 @@ class _Job:
     suspect: bool = False  # its client was heavy when it started
 
 
+class Inbox:
+    """Messages in multiprocessing's framing (a 4-byte length, then a pickle) read from a
+    non-blocking file descriptor, a part at a time: a worker at a low priority may be
+    descheduled between two parts of a long answer, and the event loop must not wait for it
+    (Connection.recv would)."""
+
+    def __init__(self, fd: int) -> None:
+        os.set_blocking(fd, False)
+        self.fd = fd
+        self._data = bytearray()
+
+    def receive(self) -> tuple[bool, Any]:
+        """(True, message) once a whole message has arrived, else (False, None); EOFError when
+        the other end is closed with no whole message left."""
+        closed = False
+        while True:
+            try:
+                chunk = os.read(self.fd, 1 << 16)
+            except BlockingIOError:
+                break
+            if not chunk:
+                closed = True
+                break
+            self._data += chunk
+        found = self._take()
+        if found is None:
+            if closed:
+                raise EOFError
+            return False, None
+        return True, found[0]
+
+    def _take(self) -> tuple[Any] | None:
+        data = self._data
+        if len(data) < 4:
+            return None
+        (size,) = struct.unpack("!i", data[:4])
+        start = 4
+        if size == -1:  # the framing of a message over 2 GiB
+            if len(data) < 12:
+                return None
+            (size,) = struct.unpack("!Q", data[4:12])
+            start = 12
+        if len(data) < start + size:
+            return None
+        message = pickle.loads(data[start : start + size])
+        del data[: start + size]
+        return (message,)
+
+
 class _Worker:
     """One worker process and our end of its pipe (non-blocking: see `receive`)."""
 
@@ -242,37 +291,12 @@ class _Worker:
             self.process.start()
         theirs.close()
         self.conn: Connection = ours
-        os.set_blocking(ours.fileno(), False)
-        self._inbox = bytearray()
+        self._inbox = Inbox(ours.fileno())
 
     def receive(self) -> tuple[bool, Any]:
         """(True, message) once a whole message has arrived; (False, None) while it has not.
-        Raises EOFError when the worker is gone. Never blocks: a worker at low priority may
-        be descheduled between two parts of a long answer, and the event loop must not wait."""
-        fd = self.conn.fileno()
-        while True:
-            try:
-                chunk = os.read(fd, 1 << 16)
-            except BlockingIOError:
-                break
-            if not chunk:
-                raise EOFError
-            self._inbox += chunk
-        inbox = self._inbox
-        if len(inbox) < 4:
-            return False, None
-        (size,) = struct.unpack("!i", inbox[:4])
-        start = 4
-        if size == -1:  # multiprocessing's framing of a message over 2 GiB
-            if len(inbox) < 12:
-                return False, None
-            (size,) = struct.unpack("!Q", inbox[4:12])
-            start = 12
-        if len(inbox) < start + size:
-            return False, None
-        message = pickle.loads(inbox[start : start + size])
-        del inbox[: start + size]
-        return True, message
+        Raises EOFError when the worker is gone. Never blocks (see `Inbox`)."""
+        return self._inbox.receive()
 
     def kill(self, wait: float = 0.0) -> None:
         """Kill now (SIGKILL cannot be ignored); wait up to `wait` s for it to be gone. Not
