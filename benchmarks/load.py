@@ -235,11 +235,17 @@ async def attacker(n: int, port: int, tally: Tally, until: float) -> None:
 # The server under test
 
 
+SERVER_SRC: str | None = None  # --server-src: run the server from this source tree instead
+
+
 def start_server(
     extra: list[str], log: str | None = None, profile: str | None = None
 ) -> tuple[subprocess.Popen[bytes], int]:
     """`gradscape serve` at normal priority, in a session of its own (so its workers can be
     found and stopped with it); under cProfile when `profile` names an output file."""
+    env = dict(os.environ)
+    if SERVER_SRC:
+        env["PYTHONPATH"] = SERVER_SRC
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -258,6 +264,7 @@ def start_server(
         stdout=subprocess.PIPE,
         stderr=open(log, "ab") if log else subprocess.DEVNULL,  # noqa: SIM115
         start_new_session=True,
+        env=env,
     )
     assert proc.stdout is not None
     line = proc.stdout.readline().decode()
@@ -567,8 +574,17 @@ async def main() -> None:
     p.add_argument("--server-log", default=None, help="append the servers' stderr to this file")
     p.add_argument("--profile", default=None, help="cProfile the server into FILE-<run>.prof")
     p.add_argument("--no-attackers-run", action="store_true", help="only the run with attackers")
+    p.add_argument("--memory-only", action="store_true", help="only the memory run")
+    p.add_argument(
+        "--server-src",
+        default=None,
+        metavar="DIR",
+        help="run the server from this source tree (e.g. another checkout's src), to compare",
+    )
     p.add_argument("server_args", nargs="*", help="more `gradscape serve` options, after --")
     args = p.parse_args()
+    global SERVER_SRC
+    SERVER_SRC = args.server_src
     print(
         f"load.py: {args.students} students, {args.seconds:g} s a run, "
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; generator at nice "
@@ -577,12 +593,17 @@ async def main() -> None:
     )
     runs = []
     plan = [("without attackers", 0), (f"with {args.attackers} attackers", args.attackers)]
-    for name, attackers in plan[1:] if args.no_attackers_run else plan:
+    if args.memory_only:
+        plan = []
+    elif args.no_attackers_run:
+        plan = plan[1:]
+    for name, attackers in plan:
         profile = f"{args.profile}-{attackers}.prof" if args.profile else None
         result = await one_run(args, attackers, profile)
         runs.append((name, result))
         print(f"  ran {name}: {result['elapsed']:.0f} s", flush=True)
-    report(runs)
+    if runs:
+        report(runs)
     for name, r in runs:
         for kind, bodies in r["samples"].items():
             for body in bodies:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -131,3 +132,58 @@ class AccessLog:
                 (time.monotonic() - start) * 1000,
                 note,
             )
+
+
+class LogWriter:
+    """Writes the access log from a thread of its own, so the event loop never waits for
+    standard error (a terminal paused, or a slow link to it, would stop every answer). Lines
+    wait in a bounded queue; if it fills (nothing is reading), newer lines are dropped, and
+    how many is said once the writing resumes."""
+
+    def __init__(self, stream: Any, size: int = 10_000) -> None:
+        import queue
+        import threading
+
+        self.stream = stream
+        self.lines: queue.Queue[str | None] = queue.Queue(size)
+        self.dropped = 0
+        self._thread = threading.Thread(target=self._write, name="gradscape-log", daemon=True)
+        self._thread.start()
+
+    def handler(self) -> logging.Handler:
+        writer = self
+
+        class Enqueue(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                try:
+                    writer.lines.put_nowait(self.format(record))
+                except Exception:  # full: drop it, and count it
+                    writer.dropped += 1
+
+        handler = Enqueue()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        return handler
+
+    def _write(self) -> None:
+        while True:
+            line = self.lines.get()
+            if line is None:
+                return
+            if self.dropped:
+                dropped, self.dropped = self.dropped, 0
+                line = f"({dropped} log lines dropped: standard error was not being read)\n{line}"
+            try:
+                self.stream.write(line + "\n")
+                if self.lines.empty():
+                    self.stream.flush()
+            except (OSError, ValueError):
+                pass
+
+    def close(self, wait: float = 1.0) -> None:
+        """Write what is queued (for up to `wait` s), then stop."""
+        import contextlib
+        import queue
+
+        with contextlib.suppress(queue.Full):
+            self.lines.put(None, timeout=wait)
+        self._thread.join(wait)
