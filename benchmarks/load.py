@@ -442,7 +442,8 @@ async def memory_run(args: argparse.Namespace) -> tuple[list[tuple[int, float, f
     samples: list[tuple[int, float, float]] = []
 
     def workers_mb() -> float:
-        return sum(rss_mb(p) for p, (role, _) in session_cpu(proc.pid).items() if role != "server")
+        sizes = [rss_mb(p) for p, (role, _) in session_cpu(proc.pid).items() if role != "server"]
+        return sum(mb for mb in sizes if mb == mb)  # NaN: a worker gone meanwhile
 
     try:
         await wait_ready(port)

@@ -12,7 +12,7 @@ Limits (each documented in the README under "Serving a class"):
   gets a refusal, and the worker is replaced.
 - workers run at nice WORKER_NICE, so on a busy machine the server process (pages, static
   files, cached answers) gets the CPU before compiles do; the back lane's (below) at BACK_NICE,
-  so its compiles take only the CPU nobody else wants.
+  so its compiles take little of the CPU others want.
 - a bounded queue (`queue` jobs, and `queue // 4` slow ones besides): when it is full, the
   newest waiting job of the client served most lately gives way (503 with Retry-After) to a
   client served less; if there is none, the newcomer gets the 503.
@@ -30,8 +30,10 @@ Limits (each documented in the README under "Serving a class"):
   LIGHT_SECONDS of CPU time (on Linux; elsewhere of the clock: on a busy machine a worker may
   get little of the CPU, which is not the formula's fault), and one that needs longer is
   stopped (its worker replaced) and queued again as slow, with the full deadline (of CPU time
-  too, up to WALL_FACTOR times it by the clock). A slow job not started within QUEUE_SECONDS
-  gets 503. So everyone else waits at most about LIGHT_SECONDS for a front worker.
+  too, up to WALL_FACTOR times it by the clock: a job stopped by the clock before its CPU time
+  is up gets 503, the machine was too busy, not the formula too slow). A slow job not started
+  within QUEUE_SECONDS gets 503. So everyone else waits at most about LIGHT_SECONDS for a
+  front worker.
 - a worker is replaced after MAX_JOBS jobs, so whatever a worker's memory grows by (SymPy's
   caches, the allocator's fragmentation) is given back.
 Identical jobs waiting or running at the same time are compiled once.
@@ -61,7 +63,7 @@ from ..payload import error_payload, surface_payload
 COMPILE_SECONDS = 5.0  # a formula whose compile takes longer is refused
 WORKER_MEMORY_MB = 1024  # address space per worker
 WORKER_NICE = 5  # front-lane workers run at a lower CPU priority than the server process
-BACK_NICE = 19  # back-lane workers: the lowest priority, the CPU no one else uses
+BACK_NICE = 10  # back-lane workers: about a tenth of the CPU a nice-0 process gets beside them
 LIGHT_TOKENS = 80  # a formula with more operators, names and numbers starts in the back lane
 WALL_FACTOR = 2.0  # a job's deadline is of CPU time, but at most this times it by the clock
 MAX_JOBS = 500  # jobs a worker runs before it is replaced by a fresh one
@@ -75,6 +77,7 @@ SLOW_SECONDS = 0.25  # a formula that took this long is heavy the next time
 LIGHT_SECONDS = 0.25  # a light job running longer is stopped and queued again as heavy
 RETRY_AFTER = 2  # seconds, in the Retry-After of a 503 or 429
 SLOW_BUSY = "This formula is slow to compile and the server is busy; try again in a while"
+TOO_BUSY = "The server was too busy to finish this formula in time; try again in a while"
 
 Job = Callable[[str, "list[str] | None", bool], dict[str, Any]]
 
@@ -159,6 +162,16 @@ def serve_jobs(conn: Connection, job: Job, memory_mb: int | None, nice: int = WO
 
 # ---------------------------------------------------------------------------------------------
 # In the server process
+
+
+def _waited_seconds(pid: int | None) -> float:
+    """The time a process has spent ready to run but waiting for a core (the machine was busy),
+    from /proc/PID/schedstat, or NaN where it cannot tell."""
+    try:
+        with open(f"/proc/{pid}/schedstat", "rb") as f:
+            return int(f.read().split()[1]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return math.nan
 
 
 def _cpu_seconds(pid: int | None) -> float:
@@ -279,9 +292,8 @@ class Inbox:
 class _Worker:
     """One worker process and our end of its pipe (non-blocking: see `receive`)."""
 
-    def __init__(self, ctx: Any, job: Job, memory_mb: int | None, back: bool) -> None:
+    def __init__(self, ctx: Any, job: Job, memory_mb: int | None, back: bool, nice: int) -> None:
         ours, theirs = ctx.Pipe()
-        nice = BACK_NICE if back else WORKER_NICE
         self.back = back
         self.jobs = 0
         self.process: BaseProcess = ctx.Process(
@@ -329,10 +341,12 @@ class CompilePool:
         job: Job | None = None,
         back: int | None = None,
         max_jobs: int = MAX_JOBS,
+        back_nice: int = BACK_NICE,
     ) -> None:
         self.size = workers or default_workers()
         self.back_size = back or max(1, self.size - 1)
         self.max_jobs = max_jobs
+        self.back_nice = back_nice
         self.seconds = seconds
         self.memory_mb = memory_mb
         self.queue_limit = queue
@@ -543,7 +557,13 @@ class CompilePool:
             self._spawner = ThreadPoolExecutor(1, thread_name_prefix="gradscape-spawn")
         self._starting[back] += 1
         made = loop.run_in_executor(
-            self._spawner, _Worker, self._ctx, self._job, self.memory_mb, back
+            self._spawner,
+            _Worker,
+            self._ctx,
+            self._job,
+            self.memory_mb,
+            back,
+            self.back_nice if back else WORKER_NICE,
         )
 
         def failed() -> None:
@@ -646,6 +666,7 @@ class CompilePool:
         wall_limit = self.seconds if light else self.seconds * WALL_FACTOR
         pid = worker.process.pid
         cpu_start = _cpu_seconds(pid)
+        waited_start = _waited_seconds(pid)
         timer: asyncio.TimerHandle | None = None
 
         def used() -> float:
@@ -661,6 +682,9 @@ class CompilePool:
                 overran()
 
         def overran() -> None:
+            # NaN where /proc cannot tell: then not "busy"
+            cpu = _cpu_seconds(pid) - cpu_start
+            waited = _waited_seconds(pid) - waited_start
             self._unwatch(worker)
             # charged the whole deadline: the client is heavy at once
             self._release(worker, job, self.seconds)
@@ -671,6 +695,9 @@ class CompilePool:
             elif light:  # a second chance, in the back lane
                 job.heavy, job.suspect = True, False
                 self._requeue(job)
+            elif cpu < cpu_limit - 0.05 and waited > (time.monotonic() - started - cpu) / 2:
+                # out of time by the clock, having waited for a core: the machine was busy
+                job.future.set_exception(Busy(TOO_BUSY, 503))
             else:
                 job.future.set_result(
                     {
