@@ -376,3 +376,39 @@ def test_starting_the_workers_never_holds_up_the_event_loop():
     with ThreadPoolExecutor(1) as thread:
         gaps = thread.submit(asyncio.run, main()).result()
     assert max(gaps) < 0.5, max(gaps)
+
+
+def test_a_job_that_waited_long_is_compiled_without_the_printed_partials_and_not_kept():
+    """A backlog drains fast: past PRESSED_WAIT in the queue, SymPy's printing (most of a
+    compile's time) is skipped; the surface is whole and the partials read "(not available)"."""
+
+    async def body(pool):
+        formulas = [f"{i}x^2 + sin({i}y) + x y" for i in range(1, 41)]
+        results = await asyncio.gather(
+            *(pool.compile(*job(f), f"c{i}") for i, f in enumerate(formulas))
+        )
+        first = results[0]
+        assert "transient" not in first and first["partials"][0]["text"] != "(not available)"
+        pressed = [r for r in results if r.get("transient")]
+        assert pressed, "40 compiles on one worker: the last ones waited over 0.1 s"
+        for r in pressed:
+            assert [p["text"] for p in r["partials"]] == ["(not available)"] * 2
+            assert r["program"] and r["variables"] == ["x", "y"]
+
+    run(CompilePool(1, job=None), body)
+
+
+def test_a_pressed_answer_is_not_cached_and_has_no_transient_field(monkeypatch):
+    from starlette.testclient import TestClient
+
+    from gradscape.server.app import create_app
+
+    monkeypatch.setattr(pool_module, "PRESSED_WAIT", -1.0)  # every job counts as pressed
+    with TestClient(create_app(CompilePool(1))) as c:
+        r = c.post("/api/compile", json={"formula": "x^2 + 3y^2"})
+        assert r.status_code == 200 and "transient" not in r.json()
+        assert r.json()["partials"][0]["text"] == "(not available)"
+        state = c.app
+        while not hasattr(state, "state"):
+            state = state.app
+        assert len(state.state.cache) == 0

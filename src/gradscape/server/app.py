@@ -156,8 +156,8 @@ async def compile_route(request: Request) -> Response:
         return _error(busy.message, busy.status, retry=True)
     if result.get("crashed"):
         return _error(result["error"], 503, retry=True)
-    if result.get("transient"):
-        return _answer(to_answer(result), formula)
+    if result.get("transient"):  # not kept: a later ask gets a fresh try
+        return _answer(to_answer({k: v for k, v in result.items() if k != "transient"}), formula)
     return _answer(cache.put(exact if "error" in result else key, result), formula)
 
 
