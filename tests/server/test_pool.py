@@ -412,3 +412,37 @@ def test_a_pressed_answer_is_not_cached_and_has_no_transient_field(monkeypatch):
         while not hasattr(state, "state"):
             state = state.app
         assert len(state.state.cache) == 0
+
+
+def test_under_pressure_a_light_formula_is_compiled_in_the_server_and_a_big_one_is_not():
+    """The fast lane: no front worker idle and the last one's job had waited: a formula that
+    does not look heavy is compiled here without SymPy, and a heavy-looking one still queues."""
+
+    async def body(pool):
+        blockers = [
+            asyncio.ensure_future(pool.compile(*job(f"sleep 0.0{i}"), f"b{i}")) for i in range(3)
+        ]
+        await asyncio.sleep(0.05)
+        assert not pool._idle
+        pool._last_front_wait = 1.0  # as after a backlog
+        pool._inline = pool_module.inline_job
+        result = await pool.compile(*job("x^2 + 3y^2"), "student")
+        assert pool.inlined == 1 and result["program"] and result["transient"]
+        assert result["partials"][0]["text"] == "(not available)"
+        # the stand-in job answers {"formula"} only: what the workers (the back lane) gave
+        assert await pool.compile(*job(BIG[1]), "someone") == {"formula": BIG[1]}
+        pool._charge("heavy", 30.0)
+        assert await pool.compile(*job("x + 1"), "heavy") == {"formula": "x + 1"}
+        assert pool.inlined == 1  # neither a big formula nor a heavy client's is done here
+        await asyncio.gather(*blockers)
+
+    run(CompilePool(1, light_seconds=5.0, job=_sleepy_job), body)
+
+
+def test_with_a_worker_idle_nothing_is_compiled_in_the_server():
+    async def body(pool):
+        pool._last_front_wait = 1.0
+        result = await pool.compile(*job("x^2 + y^2"), "a")
+        assert pool.inlined == 0 and result["partials"][0]["text"] != "(not available)"
+
+    run(CompilePool(1), body)

@@ -179,4 +179,4 @@ def openapi() -> dict[str, Any]:
     }
 
 
-_POOL_STATS = ("workers", "back", "busy", "queued", "replaced", "recycled")
+_POOL_STATS = ("workers", "back", "busy", "queued", "replaced", "recycled", "inlined")

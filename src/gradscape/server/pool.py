@@ -37,6 +37,11 @@ Limits (each documented in the README under "Serving a class"):
 - a job that waited over PRESSED_WAIT for a worker (the server is pressed) is compiled without
   SymPy's printing of the partials, nine tenths of a typical compile: a backlog drains about
   ten times faster, and its answers are not cached (the next ask prints them).
+- a fast lane under pressure: while no front worker is idle and the last job one took had
+  waited over PRESSED_WAIT, a formula that does not look heavy, from a client that is not
+  heavy, is compiled in the server itself, without SymPy (the program alone is built in time
+  linear in the formula: a millisecond or two for anything under LIGHT_TOKENS), within
+  INLINE_SHARE of the server's time.
 - a worker is replaced after MAX_JOBS jobs, so whatever a worker's memory grows by (SymPy's
   caches, the allocator's fragmentation) is given back.
 Identical jobs waiting or running at the same time are compiled once.
@@ -78,6 +83,7 @@ HALF_LIFE = 60.0  # seconds for a client's recent worker time to halve
 HEAVY_SECONDS = 0.5  # recent worker time that makes a client heavy
 PRINT_SECONDS = 0.15  # CPU SymPy may spend on the printed partials; then "(not available)"
 PRESSED_WAIT = 0.1  # a job that waited longer for a worker is compiled without them
+INLINE_SHARE = 0.2  # at most this share of the server's time goes to compiles done in it
 SLOW_SECONDS = 0.25  # a formula that took this long is heavy the next time
 LIGHT_SECONDS = 0.25  # a light job running longer is stopped and queued again as heavy
 RETRY_AFTER = 2  # seconds, in the Retry-After of a 503 or 429
@@ -141,6 +147,17 @@ def compile_job(formula: str, variables: list[str] | None, hessian: bool) -> dic
             f"{type(err).__name__}); please report it",
             "column": None,
         }
+
+
+def inline_job(formula: str, variables: list[str] | None, hessian: bool) -> dict[str, Any]:
+    """A compile without SymPy (its printed partials "(not available)"), quick enough to run in
+    the server itself: the fast lane when the workers are pressed (see `CompilePool`)."""
+    global _pressed
+    _pressed = True
+    try:
+        return compile_job(formula, variables, hessian)
+    finally:
+        _pressed = False
 
 
 def _limit_memory(memory_mb: int | None) -> None:
@@ -373,6 +390,11 @@ class CompilePool:
         self.per_client_queue = per_client_queue
         self.light_seconds = light_seconds
         self._job = job or compile_job
+        # the fast lane under pressure: the real compiler only (a test's stand-in job is not)
+        self._inline: Job | None = inline_job if job is None else None
+        self._inline_spent = (0.0, time.monotonic())  # seconds of the loop, decaying
+        self._last_front_wait = 0.0  # how long the last job a front worker took had waited
+        self.inlined = 0  # compiles done in the server (the fast lane)
         self._ctx = _context()
         self._idle: list[_Worker] = []  # the front lane's idle workers
         self._idle_back: list[_Worker] = []  # the back lane's
@@ -420,6 +442,8 @@ class CompilePool:
                 429,
             )
         slow = key in self._slow or looks_heavy(args[0])
+        if not slow and self._may_inline(client):
+            return self._compile_inline(args, client)
         if slow and self._slow_queued >= self.slow_queue_limit:
             raise Busy(SLOW_BUSY, 503)
         if self._queued - self._slow_queued >= self.queue_limit and not self._make_room(client):
@@ -440,6 +464,34 @@ class CompilePool:
                 "The server is busy compiling for others; try again in a moment", 503
             ) from None
 
+    def _may_inline(self, client: str) -> bool:
+        """Whether to compile here, in the server, now: only when the front lane is pressed (no
+        worker idle, and the last job a front worker took had waited over PRESSED_WAIT), for a
+        formula that does not look heavy, from a client that is not heavy, and while the
+        compiles done here lately add up to under INLINE_SHARE of the event loop's time."""
+        if self._inline is None or self._idle or self._last_front_wait <= PRESSED_WAIT:
+            return False
+        if self._is_heavy(client):
+            return False
+        now = time.monotonic()
+        spent, when = self._inline_spent
+        spent *= math.exp2(-(now - when) / 1.0)  # halves every second
+        self._inline_spent = (spent, now)
+        return spent < INLINE_SHARE
+
+    def _compile_inline(
+        self, args: tuple[str, list[str] | None, bool], client: str
+    ) -> dict[str, Any]:
+        assert self._inline is not None
+        start = time.thread_time()
+        result = self._inline(*args)
+        used = time.thread_time() - start
+        spent, when = self._inline_spent
+        self._inline_spent = (spent + used, when)
+        self._charge(client, used)
+        self.inlined += 1
+        return result
+
     def stats(self) -> dict[str, Any]:
         return {
             "workers": self.size,
@@ -448,6 +500,7 @@ class CompilePool:
             "queued": self._queued,
             "replaced": self.replaced,
             "recycled": self.recycled,
+            "inlined": self.inlined,
         }
 
     def close(self) -> None:
@@ -763,6 +816,8 @@ class CompilePool:
 
         try:
             worker.conn.send((job.args, started - job.queued > PRESSED_WAIT))
+            if not worker.back:
+                self._last_front_wait = started - job.queued
         except (OSError, ValueError):  # it died while idle: replace it, and this job waits
             self._release(worker, job, 0.0)
             self._replace(worker)
