@@ -446,3 +446,18 @@ def test_with_a_worker_idle_nothing_is_compiled_in_the_server():
         assert pool.inlined == 0 and result["partials"][0]["text"] != "(not available)"
 
     run(CompilePool(1), body)
+
+
+def test_a_light_job_waiting_over_pressed_wait_is_compiled_in_the_server():
+    async def body(pool):
+        pool._inline = pool_module.inline_job
+        blocker = asyncio.ensure_future(pool.compile(*job("sleep 1.5"), "b"))
+        await asyncio.sleep(0.05)
+        start = time.monotonic()
+        result = await pool.compile(*job("x^2 + 3y^2"), "student")  # queued: the worker is busy
+        waited = time.monotonic() - start
+        assert result["program"] and pool.inlined == 1
+        assert not blocker.done() and waited < 1.0, waited
+        assert (await blocker) == {"formula": "sleep 1.5"}
+
+    run(CompilePool(1, light_seconds=5.0, job=_sleepy_job), body)

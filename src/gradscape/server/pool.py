@@ -39,7 +39,8 @@ Limits (each documented in the README under "Serving a class"):
   ten times faster, and its answers are not cached (the next ask prints them).
 - a fast lane under pressure: while no front worker is idle and the last job one took had
   waited over PRESSED_WAIT, a formula that does not look heavy, from a client that is not
-  heavy, is compiled in the server itself, without SymPy (the program alone is built in time
+  heavy, is compiled in the server itself, without SymPy, as is such a job that has waited
+  over PRESSED_WAIT in the queue (the program alone is built in time
   linear in the formula: a millisecond or two for anything under LIGHT_TOKENS), within
   INLINE_SHARE of the server's time.
 - a worker is replaced after MAX_JOBS jobs, so whatever a worker's memory grows by (SymPy's
@@ -394,6 +395,7 @@ class CompilePool:
         self._inline: Job | None = inline_job if job is None else None
         self._inline_spent = (0.0, time.monotonic())  # seconds of the loop, decaying
         self._last_front_wait = 0.0  # how long the last job a front worker took had waited
+        self._drain_timer: asyncio.TimerHandle | None = None
         self.inlined = 0  # compiles done in the server (the fast lane)
         self._ctx = _context()
         self._idle: list[_Worker] = []  # the front lane's idle workers
@@ -455,6 +457,7 @@ class CompilePool:
         self._same[key] = job.future
         job.future.add_done_callback(lambda _: self._forget(key, job.future))
         self._dispatch()
+        self._arm_drain(PRESSED_WAIT)
         try:
             async with asyncio.timeout(QUEUE_SECONDS + self.seconds * WALL_FACTOR):
                 return await asyncio.shield(job.future)
@@ -471,13 +474,46 @@ class CompilePool:
         compiles done here lately add up to under INLINE_SHARE of the event loop's time."""
         if self._inline is None or self._idle or self._last_front_wait <= PRESSED_WAIT:
             return False
-        if self._is_heavy(client):
-            return False
+        return not self._is_heavy(client) and self._inline_budget()
+
+    def _inline_budget(self) -> bool:
+        """Whether the compiles done here lately (a sum halving every second) are under
+        INLINE_SHARE of the server's time."""
         now = time.monotonic()
         spent, when = self._inline_spent
-        spent *= math.exp2(-(now - when) / 1.0)  # halves every second
+        spent *= math.exp2(-(now - when) / 1.0)
         self._inline_spent = (spent, now)
         return spent < INLINE_SHARE
+
+    def _drain(self) -> None:
+        """Compile here the light jobs that have waited over PRESSED_WAIT for a worker (the
+        workers are too slow to take them: a machine busy with other work gives them little
+        CPU), so that no light job waits much longer than that."""
+        self._drain_timer = None
+        if self._closed or self._inline is None or self._loop is None:
+            return
+        now = time.monotonic()
+        for client in list(self._waiting):
+            jobs = self._waiting.get(client)
+            if not jobs:
+                continue
+            job = jobs[0]
+            if job.heavy or now - job.queued <= PRESSED_WAIT or self._is_heavy(client):
+                continue
+            if not self._inline_budget():
+                break
+            jobs.popleft()
+            if not jobs:
+                del self._waiting[client]
+            self._count(job, -1)
+            if not job.future.done():
+                job.future.set_result(self._compile_inline(job.args, client))
+        self._arm_drain(0.05)
+
+    def _arm_drain(self, delay: float) -> None:
+        if self._drain_timer is None and self._inline is not None and self._waiting:
+            assert self._loop is not None
+            self._drain_timer = self._loop.call_later(delay, self._drain)
 
     def _compile_inline(
         self, args: tuple[str, list[str] | None, bool], client: str
@@ -506,6 +542,8 @@ class CompilePool:
     def close(self) -> None:
         """Kill every worker now; jobs waiting or running get a 'server stopping' answer."""
         self._closed = True
+        if self._drain_timer is not None:
+            self._drain_timer.cancel()
         for worker in [*self._idle, *self._idle_back, *self._busy]:
             self._unwatch(worker)
             worker.kill(wait=0.5)
