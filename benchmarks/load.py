@@ -8,13 +8,22 @@ Starts `gradscape serve` on 127.0.0.1 (loopback only; a fresh server for each ru
   formulas, the slow ones below: 5% of the compiles);
 - in the second run, 10 attackers (127.0.1.x) sending the slowest accepted formulas known,
   back to back, each made distinct so no cache can help, which run into the time limit.
-Prints requests/s, p50 and p99 per kind, 5xx and failed requests, for both runs side by side,
-and then the server's memory (RSS) over `--distinct` distinct formulas.
+Prints requests/s, p50 and p99 per kind (p99 as the client saw it and as the server's
+Server-Timing header says, from the request's arrival to its answer), 5xx and failed requests,
+for both runs side by side, the CPU each part used, and then the server's memory (RSS) over
+`--distinct` distinct formulas.
+
+The simulated class (the load generator) runs in a process of its own, at nice
+`--generator-nice` (default 10) and, with `--generator-cpu N`, pinned to core N, so that it
+takes the CPU from the server as little as it can; its own CPU use is printed. On a machine
+shared with other work, the client-side figures include the generator's waits for a core: the
+server-side column is the server's part.
 
 Goal (issue 11): with the attackers, zero 5xx and zero failed normal requests, normal compile
 p99 under 250 ms, cached compile p99 under 50 ms; server memory flat over 10,000 formulas.
 
     python benchmarks/load.py [--seconds 60] [--students 200] [--attackers 10] [--distinct 10000]
+        [--generator-nice 10] [--generator-cpu N] [--profile FILE] [-- more serve options]
 """
 
 # ruff: noqa: E501
@@ -25,6 +34,8 @@ import argparse
 import asyncio
 import contextlib
 import json
+import multiprocessing
+import multiprocessing.connection
 import os
 import random
 import subprocess
@@ -83,36 +94,37 @@ class Client:
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
         self.last_body = b""
+        self.server_ms = float("nan")  # the answer's Server-Timing, if any
 
     async def request(self, method: str, path: str, body: bytes = b"") -> int:
         """The status, after reading the whole answer; reconnects when the server closed."""
+        head = (
+            f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        ).encode() + body
         for attempt in (0, 1):
             if self.writer is None:
                 self.reader, self.writer = await asyncio.open_connection(
                     "127.0.0.1", self.port, local_addr=(self.source, 0)
                 )
             assert self.reader is not None
-            head = (
-                f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
-                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
-            )
             try:
-                self.writer.write(head.encode() + body)
-                await self.writer.drain()
-                status_line = await self.reader.readline()
-                if not status_line:
-                    raise ConnectionResetError
-                length, close = 0, False
-                while (line := await self.reader.readline()) not in (b"\r\n", b""):
-                    name, _, value = line.decode("latin-1").partition(":")
-                    if name.lower() == "content-length":
+                self.writer.write(head)
+                headers = await self.reader.readuntil(b"\r\n\r\n")
+                lines = headers.decode("latin-1").lower().split("\r\n")
+                length, close, self.server_ms = 0, False, float("nan")
+                for line in lines[1:]:
+                    name, _, value = line.partition(":")
+                    if name == "content-length":
                         length = int(value)
-                    elif name.lower() == "connection" and "close" in value.lower():
-                        close = True
+                    elif name == "connection":
+                        close = "close" in value
+                    elif name == "server-timing" and "dur=" in value:
+                        self.server_ms = float(value.split("dur=")[1].split(";")[0])
                 self.last_body = await self.reader.readexactly(length)
                 if close:
                     self.close()
-                return int(status_line.split()[1])
+                return int(lines[0].split()[1])
             except (ConnectionError, asyncio.IncompleteReadError):
                 self.close()
                 if attempt:
@@ -132,6 +144,7 @@ class Client:
 class Tally:
     def __init__(self) -> None:
         self.times: dict[str, list[float]] = defaultdict(list)
+        self.server: dict[str, list[float]] = defaultdict(list)  # Server-Timing, ms
         self.failed: dict[str, int] = defaultdict(int)
         self.server_errors: dict[str, int] = defaultdict(int)
         self.samples: dict[str, set[str]] = defaultdict(set)  # a few 5xx answers per kind
@@ -152,6 +165,8 @@ class Tally:
             client.close()
             status = None
         self.times[kind].append((time.perf_counter() - start) * 1e3)
+        if status is not None:
+            self.server[kind].append(client.server_ms)
         if status is None or status not in expect:
             self.failed[kind] += 1
         if status is not None and status >= 500:
@@ -220,10 +235,21 @@ async def attacker(n: int, port: int, tally: Tally, until: float) -> None:
 # The server under test
 
 
-def start_server(extra: list[str], log: str | None = None) -> tuple[subprocess.Popen[bytes], int]:
+SERVER_SRC: str | None = None  # --server-src: run the server from this source tree instead
+
+
+def start_server(
+    extra: list[str], log: str | None = None, profile: str | None = None
+) -> tuple[subprocess.Popen[bytes], int]:
+    """`gradscape serve` at normal priority, in a session of its own (so its workers can be
+    found and stopped with it); under cProfile when `profile` names an output file."""
+    env = dict(os.environ)
+    if SERVER_SRC:
+        env["PYTHONPATH"] = SERVER_SRC
     proc = subprocess.Popen(
         [
             sys.executable,
+            *(["-m", "cProfile", "-o", profile] if profile else []),
             "-m",
             "gradscape.cli",
             "serve",
@@ -238,6 +264,7 @@ def start_server(extra: list[str], log: str | None = None) -> tuple[subprocess.P
         stdout=subprocess.PIPE,
         stderr=open(log, "ab") if log else subprocess.DEVNULL,  # noqa: SIM115
         start_new_session=True,
+        env=env,
     )
     assert proc.stdout is not None
     line = proc.stdout.readline().decode()
@@ -253,7 +280,9 @@ async def wait_ready(port: int) -> float:
     while True:
         try:
             if await client.request("GET", "/healthz") == 200:
-                break
+                pool = json.loads(client.last_body)["pool"]
+                if pool["busy"] == 0:
+                    break
         except OSError:
             client.close()
         await asyncio.sleep(0.1)
@@ -265,15 +294,53 @@ async def wait_ready(port: int) -> float:
 
 
 def rss_mb(pid: int) -> float:
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return float("nan")
 
 
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    os.killpg(proc.pid, 15)
+def session_cpu(sid: int) -> dict[int, tuple[str, float]]:
+    """CPU seconds (user + system) of every process in session `sid` (the server, its fork
+    server and workers): pid -> (role, seconds)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(b")") + 2 :].split()
+        if int(fields[3]) != sid:
+            continue
+        role = "server" if int(entry) == sid else "workers"
+        found[int(entry)] = (role, (int(fields[11]) + int(fields[12])) / ticks)
+    return found
+
+
+def cpu_used(before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]]) -> dict:
+    """CPU seconds per role between two `session_cpu` readings (a worker that ended in between
+    is not counted: the workers' figure is a lower bound)."""
+    used: dict[str, float] = defaultdict(float)
+    for pid, (role, seconds) in after.items():
+        used[role] += seconds - before.get(pid, (role, 0.0))[1]
+    return dict(used)
+
+
+def stop(proc: subprocess.Popen[bytes], profile: bool = False) -> None:
+    if profile:  # SIGINT: cProfile writes its file on the way out (SIGTERM is re-raised)
+        os.kill(proc.pid, 2)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(10)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, 15)
     try:
         proc.wait(5)
     except subprocess.TimeoutExpired:
@@ -281,35 +348,106 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
         proc.wait()
 
 
-async def one_run(args: argparse.Namespace, attackers: int) -> tuple[Tally, float, dict]:
-    proc, port = start_server(args.server_args, args.server_log)
-    try:
-        ready = await wait_ready(port)
-        tally = Tally()
+# ---------------------------------------------------------------------------------------------
+# The load generator, in a process of its own
+
+
+def generate(
+    conn: multiprocessing.connection.Connection,
+    port: int,
+    students: int,
+    attackers: int,
+    seconds: float,
+    seed: int,
+    nice: int,
+    cpu: int | None,
+) -> None:
+    """Runs in the generator's process: the class for `seconds`, then its tally and CPU use."""
+    with contextlib.suppress(OSError):
+        os.nice(nice)
+    if cpu is not None:
+        os.sched_setaffinity(0, {cpu})
+    tally = Tally()
+
+    async def run() -> float:
         start = time.monotonic()
-        until = start + args.seconds
-        rss_before = rss_mb(proc.pid)
+        until = start + seconds
         users = asyncio.gather(
-            *(student(n, port, tally, until, args.seed) for n in range(args.students)),
+            *(student(n, port, tally, until, seed) for n in range(students)),
             *(attacker(n, port, tally, until) for n in range(attackers)),
         )
         # requests still under way a moment after the end are not counted
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(users, args.seconds + 2)
-        elapsed = time.monotonic() - start
-        info = {"ready": ready, "elapsed": elapsed, "rss": (rss_before, rss_mb(proc.pid))}
-        return tally, elapsed, info
+            await asyncio.wait_for(users, seconds + 2)
+        return time.monotonic() - start
+
+    t0 = os.times()
+    elapsed = asyncio.run(run())
+    t1 = os.times()
+    conn.send(
+        {
+            "times": dict(tally.times),
+            "server": dict(tally.server),
+            "failed": dict(tally.failed),
+            "server_errors": dict(tally.server_errors),
+            "samples": {k: sorted(v) for k, v in tally.samples.items()},
+            "elapsed": elapsed,
+            "cpu": (t1.user - t0.user) + (t1.system - t0.system),
+        }
+    )
+
+
+async def one_run(args: argparse.Namespace, attackers: int, profile: str | None) -> dict:
+    proc, port = start_server(args.server_args, args.server_log, profile)
+    try:
+        ready = await wait_ready(port)
+        rss_before = rss_mb(proc.pid)
+        cpu_before = session_cpu(proc.pid)
+        load_before = os.getloadavg()[0]
+        ctx = multiprocessing.get_context("spawn")
+        ours, theirs = ctx.Pipe(duplex=False)
+        gen = ctx.Process(
+            target=generate,
+            args=(
+                theirs,
+                port,
+                args.students,
+                attackers,
+                args.seconds,
+                args.seed,
+                args.generator_nice,
+                args.generator_cpu,
+            ),
+        )
+        gen.start()
+        theirs.close()
+        loop = asyncio.get_running_loop()
+        result = await loop.run_in_executor(None, ours.recv)
+        gen.join()
+        result["cpu_server"] = cpu_used(cpu_before, session_cpu(proc.pid))
+        result["ready"] = ready
+        result["rss"] = (rss_before, rss_mb(proc.pid))
+        result["load"] = (load_before, os.getloadavg()[0])
+        return result
     finally:
-        stop(proc)
+        stop(proc, profile is not None)
 
 
-async def memory_run(args: argparse.Namespace) -> list[tuple[int, float]]:
-    """Server RSS while compiling `args.distinct` distinct formulas (8 clients at once)."""
-    proc, port = start_server(args.server_args)
-    samples: list[tuple[int, float]] = []
+async def memory_run(args: argparse.Namespace) -> tuple[list[tuple[int, float, float]], dict]:
+    """Server RSS (and the workers') while compiling `args.distinct` distinct formulas (8
+    clients at once), with the cache's budget `--memory-cache-mb`: the server's memory should
+    grow while the cache fills, then stay flat."""
+    extra = [*args.server_args, "--cache-mb", str(args.memory_cache_mb)]
+    proc, port = start_server(extra)
+    samples: list[tuple[int, float, float]] = []
+
+    def workers_mb() -> float:
+        sizes = [rss_mb(p) for p, (role, _) in session_cpu(proc.pid).items() if role != "server"]
+        return sum(mb for mb in sizes if mb == mb)  # NaN: a worker gone meanwhile
+
     try:
         await wait_ready(port)
-        samples.append((0, rss_mb(proc.pid)))
+        samples.append((0, rss_mb(proc.pid), workers_mb()))
         counter = iter(range(args.distinct))
         done = 0
 
@@ -325,13 +463,17 @@ async def memory_run(args: argparse.Namespace) -> list[tuple[int, float]]:
                 )
                 done += 1
                 if done % 1000 == 0:
-                    samples.append((done, rss_mb(proc.pid)))
+                    samples.append((done, rss_mb(proc.pid), workers_mb()))
             client.close()
 
         await asyncio.gather(*(one(k) for k in range(8)))
+        client = Client(port, "127.0.0.1")
+        await client.request("GET", "/healthz")
+        health = json.loads(client.last_body)
+        client.close()
     finally:
         stop(proc)
-    return samples
+    return samples, health
 
 
 # ---------------------------------------------------------------------------------------------
@@ -349,48 +491,68 @@ KINDS = [
     "hostile",
     "attacker",
 ]
+NORMAL = [k for k in KINDS if k not in ("hostile", "attacker")]
 
 
 def pct(values: list[float], q: float) -> float:
+    values = sorted(v for v in values if v == v)  # NaN: no Server-Timing
     if not values:
         return float("nan")
-    values = sorted(values)
     return values[min(len(values) - 1, int(q * len(values)))]
 
 
-def report(runs: list[tuple[str, Tally, float, dict]]) -> None:
-    print(f"{'':<16}" + "".join(f"{name:>42}" for name, *_ in runs))
+def report(runs: list[tuple[str, dict]]) -> None:
+    width = 49
+    print(f"{'':<16}" + "".join(f"{name:>{width}}" for name, _ in runs))
     print(
         f"{'kind':<16}"
-        + "".join(f"{'n':>8}{'p50 ms':>9}{'p99 ms':>9}{'5xx':>7}{'failed':>9}" for _ in runs)
+        + "".join(
+            f"{'n':>7}{'p50 ms':>9}{'p99 ms':>9}{'srv p99':>9}{'5xx':>6}{'failed':>9}" for _ in runs
+        )
     )
     for kind in KINDS:
         row = f"{kind:<16}"
-        for _, tally, _, _ in runs:
-            t = tally.times.get(kind, [])
+        for _, r in runs:
+            t = r["times"].get(kind, [])
+            srv = r["server"].get(kind, [])
             row += (
-                f"{len(t):>8}{pct(t, 0.5):>9.1f}{pct(t, 0.99):>9.1f}"
-                f"{tally.server_errors.get(kind, 0):>7}{tally.failed.get(kind, 0):>9}"
+                f"{len(t):>7}{pct(t, 0.5):>9.1f}{pct(t, 0.99):>9.1f}{pct(srv, 0.99):>9.1f}"
+                f"{r['server_errors'].get(kind, 0):>6}{r['failed'].get(kind, 0):>9}"
             )
         print(row)
+
+    def cpu(r: dict) -> str:
+        e = r["elapsed"]
+        used = r["cpu_server"]
+        return (
+            f"server {used.get('server', 0) / e:.0%}, workers {used.get('workers', 0) / e:.0%}"
+            f", generator {r['cpu'] / e:.0%}"
+        )
+
     for label, get in [
-        ("requests/s", lambda t, e, i: f"{sum(map(len, t.times.values())) / e:.0f}"),
-        (
-            "normal 5xx",
-            lambda t, e, i: str(
-                sum(v for k, v in t.server_errors.items() if k not in ("hostile", "attacker"))
-            ),
-        ),
-        (
-            "normal failed",
-            lambda t, e, i: str(
-                sum(v for k, v in t.failed.items() if k not in ("hostile", "attacker"))
-            ),
-        ),
-        ("ready (s)", lambda t, e, i: f"{i['ready']:.1f}"),
-        ("server RSS MB", lambda t, e, i: f"{i['rss'][0]:.0f} -> {i['rss'][1]:.0f}"),
+        ("requests/s", lambda r: f"{sum(map(len, r['times'].values())) / r['elapsed']:.0f}"),
+        ("normal 5xx", lambda r: str(sum(r["server_errors"].get(k, 0) for k in NORMAL))),
+        ("normal failed", lambda r: str(sum(r["failed"].get(k, 0) for k in NORMAL))),
+        ("CPU (of 1 core)", cpu),
+        ("load average", lambda r: f"{r['load'][0]:.1f} -> {r['load'][1]:.1f}"),
+        ("ready (s)", lambda r: f"{r['ready']:.1f}"),
+        ("server RSS MB", lambda r: f"{r['rss'][0]:.0f} -> {r['rss'][1]:.0f}"),
     ]:
-        print(f"{label:<16}" + "".join(f"{get(t, e, i):>42}" for _, t, e, i in runs))
+        print(f"{label:<16}" + "".join(f"{get(r):>{width}}" for _, r in runs))
+    with_attackers = runs[-1][1]
+    goals = [
+        ("zero normal 5xx", sum(with_attackers["server_errors"].get(k, 0) for k in NORMAL) == 0),
+        ("zero failed normal", sum(with_attackers["failed"].get(k, 0) for k in NORMAL) == 0),
+        (
+            "compile new p99 < 250 ms",
+            pct(with_attackers["times"].get("compile new", []), 0.99) < 250,
+        ),
+        ("cached p99 < 50 ms", pct(with_attackers["times"].get("compile cached", []), 0.99) < 50),
+    ]
+    print(
+        f"goals ({runs[-1][0]}, client side): "
+        + ", ".join(f"{name} {'met' if ok else 'NOT met'}" for name, ok in goals)
+    )
 
 
 async def main() -> None:
@@ -401,34 +563,65 @@ async def main() -> None:
     p.add_argument(
         "--distinct", type=int, default=10_000, help="formulas in the memory run (0: skip)"
     )
+    p.add_argument(
+        "--memory-cache-mb",
+        type=int,
+        default=4,
+        help="the cache's budget in the memory run (small, so that it fills; default 4)",
+    )
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--generator-nice", type=int, default=10, help="the load generator's nice")
+    p.add_argument("--generator-cpu", type=int, default=None, help="pin the generator to a core")
     p.add_argument("--server-log", default=None, help="append the servers' stderr to this file")
+    p.add_argument("--profile", default=None, help="cProfile the server into FILE-<run>.prof")
     p.add_argument("--no-attackers-run", action="store_true", help="only the run with attackers")
+    p.add_argument("--memory-only", action="store_true", help="only the memory run")
+    p.add_argument(
+        "--server-src",
+        default=None,
+        metavar="DIR",
+        help="run the server from this source tree (e.g. another checkout's src), to compare",
+    )
     p.add_argument("server_args", nargs="*", help="more `gradscape serve` options, after --")
     args = p.parse_args()
+    global SERVER_SRC
+    SERVER_SRC = args.server_src
     print(
         f"load.py: {args.students} students, {args.seconds:g} s a run, "
-        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; generator at nice "
+        f"{args.generator_nice}" + (f" on core {args.generator_cpu}" if args.generator_cpu else ""),
         flush=True,
     )
     runs = []
-    for name, attackers in [
-        ("without attackers", 0),
-        (f"with {args.attackers} attackers", args.attackers),
-    ]:
-        tally, elapsed, info = await one_run(args, attackers)
-        runs.append((name, tally, elapsed, info))
-        print(f"  ran {name}: {elapsed:.0f} s", flush=True)
-    report(runs)
-    for name, tally, _, _ in runs:
-        for kind, bodies in tally.samples.items():
+    plan = [("without attackers", 0), (f"with {args.attackers} attackers", args.attackers)]
+    if args.memory_only:
+        plan = []
+    elif args.no_attackers_run:
+        plan = plan[1:]
+    for name, attackers in plan:
+        profile = f"{args.profile}-{attackers}.prof" if args.profile else None
+        result = await one_run(args, attackers, profile)
+        runs.append((name, result))
+        print(f"  ran {name}: {result['elapsed']:.0f} s", flush=True)
+    if runs:
+        report(runs)
+    for name, r in runs:
+        for kind, bodies in r["samples"].items():
             for body in bodies:
                 print(f"  5xx {name}, {kind}: {body}")
     if args.distinct:
-        samples = await memory_run(args)
+        samples, health = await memory_run(args)
         print(
-            f"server RSS over {args.distinct} distinct formulas (MB): "
-            + ", ".join(f"{n}: {mb:.0f}" for n, mb in samples)
+            f"server RSS over {args.distinct} distinct formulas, cache budget "
+            f"{args.memory_cache_mb} MB (formulas: server MB / workers MB): "
+            + ", ".join(f"{n}: {mb:.0f}/{w:.0f}" for n, mb, w in samples)
+        )
+        half = [mb for n, mb, _ in samples if n >= args.distinct // 2]
+        cache = health["cache"]
+        print(
+            f"  second half: server RSS {half[0]:.0f} -> {half[-1]:.0f} MB; the cache holds "
+            f"{cache['entries']} answers in {cache['bytes'] / 2**20:.1f} MB; workers replaced "
+            f"{health['pool']['replaced']}, recycled {health['pool'].get('recycled', 0)}"
         )
     print(f"load average at the end {os.getloadavg()[0]:.1f}")
 

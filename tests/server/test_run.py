@@ -152,9 +152,11 @@ def test_the_serve_options_reach_the_server(monkeypatch):
             "--quiet",
             "--compile-seconds",
             "2.5",
+            "--back-workers",
+            "2",
         ]
     )
-    assert seen["workers"] == 3 and seen["compile_seconds"] == 2.5
+    assert seen["workers"] == 3 and seen["compile_seconds"] == 2.5 and seen["back_workers"] == 2
     assert seen["cors_origin"] == "https://c.example" and seen["access_log"] is False
 
 
@@ -164,3 +166,40 @@ def test_a_bad_serve_option_is_one_line_saying_what_is_wrong(capsys):
     with pytest.raises(SystemExit):
         cli.main(["serve", "--workers", "0"])
     assert "must be over 0" in capsys.readouterr().err
+
+
+def test_the_access_log_never_makes_the_event_loop_wait_for_standard_error():
+    """A terminal paused (or a slow link to it) blocks writes to standard error: the log lines
+    are written from a thread, and when nothing reads them they are dropped and counted."""
+    import logging
+    import threading
+
+    from gradscape.server.middleware import LogWriter
+
+    class Stuck:
+        def __init__(self) -> None:
+            self.go = threading.Event()
+            self.text: list[str] = []
+
+        def write(self, text: str) -> None:
+            self.go.wait(10)  # as a paused terminal would
+            self.text.append(text)
+
+        def flush(self) -> None:
+            pass
+
+    stream = Stuck()
+    writer = LogWriter(stream, size=5)
+    log = logging.getLogger("gradscape.test-writer")
+    log.propagate = False
+    log.addHandler(writer.handler())
+    log.setLevel(logging.INFO)
+    start = time.monotonic()
+    for i in range(50):
+        log.info("line %d", i)
+    assert time.monotonic() - start < 1.0  # the writes wait; the loggers do not
+    stream.go.set()
+    writer.close(5)
+    written = "".join(stream.text)
+    assert "line 0\n" in written
+    assert "log lines dropped: standard error was not being read" in written

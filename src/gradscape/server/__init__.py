@@ -1,9 +1,10 @@
 """The explorer's server, for one person or a whole class (see README, "Serving a class").
 
     app.py         the ASGI app: routes, strict JSON, the lesson rendered at start-up
-    pool.py        compiling in worker processes: deadline, memory cap, bounded fair queue
+    pool.py        compiling in worker processes, two lanes: deadline, memory cap, fair queue
     cache.py       answers by canonical form, LRU within a byte budget, shared by all workers
-    middleware.py  security headers, the Host check (DNS rebinding), the access log
+    static.py      the front end's files, from memory, on the event loop
+    middleware.py  security headers, Server-Timing, the Host check, the access log (a thread)
     openapi.py     the description served at /openapi.json
     run.py         `gradscape serve`: options, port, header timeout, uvicorn
 

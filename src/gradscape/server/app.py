@@ -22,7 +22,6 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
 from .. import gallery
@@ -30,6 +29,7 @@ from .cache import CACHE_BYTES, Answer, ByteLRU, canonical, to_answer
 from .middleware import AccessLog, HostCheck, SecurityHeaders
 from .openapi import openapi
 from .pool import RETRY_AFTER, Busy, CompilePool
+from .static import MemoryStatic
 
 MAX_BODY = 4096  # bytes in a compile request
 # A client that sends this header with the value "200" gets a refused formula answered 200 with
@@ -130,7 +130,10 @@ async def compile_route(request: Request) -> Response:
     declared = request.headers.get("content-length", "")
     too_big = declared.isdigit() and int(declared) > MAX_BODY
     try:
-        body = b"" if too_big else await asyncio.wait_for(_read(request), BODY_SECONDS)
+        # a timeout scope, not wait_for: wait_for runs the read in a task of its own, and the
+        # request would then wait for a turn of the event loop behind every other request
+        async with asyncio.timeout(BODY_SECONDS):
+            body = b"" if too_big else await _read(request)
     except TimeoutError:
         return _error(f"The request body did not arrive within {BODY_SECONDS:g} s", 408)
     if too_big or len(body) > MAX_BODY:
@@ -158,8 +161,8 @@ async def compile_route(request: Request) -> Response:
         return _error(busy.message, busy.status, retry=True)
     if result.get("crashed"):
         return _error(result["error"], 503, retry=True)
-    if result.get("transient"):
-        return _answer(to_answer(result), formula, soft)
+    if result.get("transient"):  # not kept: a later ask gets a fresh try
+        return _answer(to_answer({k: v for k, v in result.items() if k != "transient"}), formula, soft)
     return _answer(cache.put(exact if "error" in result else key, result), formula, soft)
 
 
@@ -286,7 +289,7 @@ def create_app(
         Route("/openapi.json", openapi_route),
         Route("/api/compile", compile_route, methods=["POST"]),
         Route("/api/gallery", gallery_route),
-        Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
+        Mount("/static", MemoryStatic(str(STATIC)), name="static"),
     ]
 
     @contextlib.asynccontextmanager

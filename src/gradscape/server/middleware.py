@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -13,24 +14,31 @@ CSP = (
     "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
     "object-src 'none'; base-uri 'none'; frame-ancestors *"
 )
+_CSP = CSP.encode()
 LOOPBACK_NAMES = ["localhost", "127.0.0.1", "::1"]
 
 access = logging.getLogger("gradscape.access")
 
 
 class SecurityHeaders:
-    """Adds the CSP (and friends) to every response."""
+    """Adds the CSP (and friends) to every response, and a Server-Timing header: how long the
+    server took, in ms, from the request's arrival to the start of its answer (browsers' network
+    panels show it; `benchmarks/load.py` reads it to tell the server's time from the client's)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        start = time.perf_counter()
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = message.setdefault("headers", [])
-                headers.append((b"content-security-policy", CSP.encode()))
+                headers.append((b"content-security-policy", _CSP))
                 headers.append((b"x-content-type-options", b"nosniff"))
                 headers.append((b"referrer-policy", b"no-referrer"))
+                took = (time.perf_counter() - start) * 1000
+                headers.append((b"server-timing", b"app;dur=%.1f" % took))
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -124,3 +132,58 @@ class AccessLog:
                 (time.monotonic() - start) * 1000,
                 note,
             )
+
+
+class LogWriter:
+    """Writes the access log from a thread of its own, so the event loop never waits for
+    standard error (a terminal paused, or a slow link to it, would stop every answer). Lines
+    wait in a bounded queue; if it fills (nothing is reading), newer lines are dropped, and
+    how many is said once the writing resumes."""
+
+    def __init__(self, stream: Any, size: int = 10_000) -> None:
+        import queue
+        import threading
+
+        self.stream = stream
+        self.lines: queue.Queue[str | None] = queue.Queue(size)
+        self.dropped = 0
+        self._thread = threading.Thread(target=self._write, name="gradscape-log", daemon=True)
+        self._thread.start()
+
+    def handler(self) -> logging.Handler:
+        writer = self
+
+        class Enqueue(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                try:
+                    writer.lines.put_nowait(self.format(record))
+                except Exception:  # full: drop it, and count it
+                    writer.dropped += 1
+
+        handler = Enqueue()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        return handler
+
+    def _write(self) -> None:
+        while True:
+            line = self.lines.get()
+            if line is None:
+                return
+            if self.dropped:
+                dropped, self.dropped = self.dropped, 0
+                line = f"({dropped} log lines dropped: standard error was not being read)\n{line}"
+            try:
+                self.stream.write(line + "\n")
+                if self.lines.empty():
+                    self.stream.flush()
+            except (OSError, ValueError):
+                pass
+
+    def close(self, wait: float = 1.0) -> None:
+        """Write what is queued (for up to `wait` s), then stop."""
+        import contextlib
+        import queue
+
+        with contextlib.suppress(queue.Full):
+            self.lines.put(None, timeout=wait)
+        self._thread.join(wait)

@@ -165,11 +165,8 @@ def openapi() -> dict[str, Any]:
                                     "status": {"const": "ok"},
                                     "pool": {
                                         "type": "object",
-                                        "required": ["workers", "busy", "queued", "replaced"],
-                                        "properties": {
-                                            k: {"type": "integer"}
-                                            for k in ("workers", "busy", "queued", "replaced")
-                                        },
+                                        "required": list(_POOL_STATS),
+                                        "properties": {k: {"type": "integer"} for k in _POOL_STATS},
                                     },
                                     "cache": {
                                         "type": "object",
@@ -188,3 +185,6 @@ def openapi() -> dict[str, Any]:
             },
         },
     }
+
+
+_POOL_STATS = ("workers", "back", "busy", "queued", "replaced", "recycled", "inlined")

@@ -30,6 +30,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="compile worker processes (default: one per core, at least 2)",
     )
     parser.add_argument(
+        "--back-workers",
+        type=_positive(int),
+        default=None,
+        metavar="N",
+        help="workers of the back lane, for slow formulas and heavy clients (default: "
+        "--workers minus 1, at least 1)",
+    )
+    parser.add_argument(
         "--compile-seconds",
         type=_positive(float),
         default=COMPILE_SECONDS,
@@ -92,6 +100,7 @@ def options(ns: argparse.Namespace) -> dict[str, Any]:
     """`serve`'s keyword arguments from parsed options (missing ones keep their defaults)."""
     names = (
         "workers",
+        "back_workers",
         "compile_seconds",
         "worker_memory",
         "queue",
@@ -204,6 +213,7 @@ def serve(
     open_browser: bool = True,
     *,
     workers: int | None = None,
+    back_workers: int | None = None,
     compile_seconds: float | None = None,
     worker_memory: int | None = None,
     queue: int | None = None,
@@ -230,12 +240,15 @@ def serve(
         seconds=compile_seconds or COMPILE_SECONDS,
         memory_mb=worker_memory or WORKER_MEMORY_MB,
         queue=queue or QUEUE_SIZE,
+        back=back_workers,
     )
+    writer = None
     if access_log:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(message)s"))
+        from .middleware import LogWriter
+
+        writer = LogWriter(sys.stderr)
         log = logging.getLogger("gradscape.access")
-        log.addHandler(handler)
+        log.addHandler(writer.handler())
         log.setLevel(logging.INFO)
         log.propagate = False
     app = create_app(
@@ -247,15 +260,19 @@ def serve(
     )
     if open_browser:
         threading.Timer(0.8, webbrowser.open, (url,)).start()
-    uvicorn.run(
-        app,
-        host=host,
-        port=taken,
-        log_level="warning",
-        access_log=False,
-        http=guarded_h11(header_timeout),
-        timeout_keep_alive=int(KEEP_ALIVE_SECONDS),
-        timeout_graceful_shutdown=1,
-        limit_concurrency=MAX_CONNECTIONS,
-        h11_max_incomplete_event_size=MAX_HEADER_BYTES,
-    )
+    try:
+        uvicorn.run(
+            app,
+            host=host,
+            port=taken,
+            log_level="warning",
+            access_log=False,
+            http=guarded_h11(header_timeout),
+            timeout_keep_alive=int(KEEP_ALIVE_SECONDS),
+            timeout_graceful_shutdown=1,
+            limit_concurrency=MAX_CONNECTIONS,
+            h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+        )
+    finally:
+        if writer is not None:
+            writer.close(0.5)

@@ -47,7 +47,7 @@ import { figureSvg, lightSnapshot } from "./figure-svg.js";
  * @typedef {{
  *   get: (name: string) => any, set: (name: string, value: any) => void, save_changes: () => void,
  *   on: (event: string, cb: (...args: any[]) => void) => void, off: (event: string, cb?: (...args: any[]) => void) => void,
- *   requestSurface?: (formula: string) => Promise<Compiled|CompileError>,
+ *   requestSurface?: (formula: string, options?: {onWait?: (message: string) => void, stale?: () => boolean}) => Promise<Compiled|CompileError>,
  *   gallery?: () => Promise<import("./formulabox.js").GalleryEntry[]>,
  *   link?: () => string, formulaHelp?: string,
  * }} Model
@@ -403,7 +403,8 @@ export function render({ model, el }) {
     /** @type {Compiled|CompileError} */
     let res;
     try {
-      res = await model.requestSurface(text);
+      const stale = () => destroyed || seq !== loadSeq;
+      res = await model.requestSurface(text, { stale, onWait: (message) => { if (!stale()) box.setNotice(message); } });
     } catch (err) {
       res = { error: `Could not reach the gradscape server (${err instanceof Error ? err.message : String(err)}).`, column: null };
     }

@@ -96,6 +96,7 @@ export function createFormulaBox(host, on, uid) {
     get text() { return input.value; },
     /** @param {string} message @param {number|null} column */
     setError(message, column) {
+      box.classList.remove("gs-notice");
       errorColumn = typeof column === "number" && column >= 0 ? column : null;
       const where = errorColumn !== null ? ` (at column ${errorColumn + 1})` : "";
       error.textContent = message + where;
@@ -105,7 +106,16 @@ export function createFormulaBox(host, on, uid) {
       help.hidden = true;
       paintMirror();
     },
+    /** A passing message that is not the formula's fault ("the server is busy, retrying…"). @param {string} message */
+    setNotice(message) {
+      this.clearError();
+      error.textContent = message;
+      error.hidden = false;
+      help.hidden = true;
+      box.classList.add("gs-notice");
+    },
     clearError() {
+      box.classList.remove("gs-notice");
       errorColumn = null;
       error.textContent = "";
       error.hidden = true;

@@ -61,27 +61,47 @@ export class MemoryModel {
   save_changes() {}
 }
 
+/** How a busy server (429 or 503) is retried: after its Retry-After (in s, at most MAX_WAIT_S). */
+export const BUSY_RETRIES = 4;
+const MAX_WAIT_S = 10;
+
 /**
  * POST /api/compile on the gradscape server that served the page. Resolves to the compiled
- * surface or {error, column}; rejects only when the server cannot be reached.
+ * surface or {error, column}; rejects only when the server cannot be reached. A busy server
+ * (429 or 503) is asked again after its Retry-After, up to BUSY_RETRIES times: `onWait(message)`
+ * is told "the server is busy, retrying…" meanwhile, and `stale()` returning true (the user
+ * typed something else) stops the retries.
  * @param {string} formula
+ * @param {{onWait?: (message: string) => void, stale?: () => boolean, sleep?: (ms: number) => Promise<void>}} [options]
  */
-export async function serverSurface(formula) {
-  const res = await fetch("/api/compile", {
-    method: "POST",
-    // a refused formula comes back 200 with {error, column}, so typing logs no console error
-    headers: { "Content-Type": "application/json", "Gradscape-Refusal-Status": "200" },
-    body: JSON.stringify({ formula, hessian: true }), // Newton and the lr slider's limit read it
-  });
-  let body;
-  try {
-    body = await res.json();
-  } catch {
-    body = null;
+export async function serverSurface(formula, options = {}) {
+  const sleep = options.sleep || ((/** @type {number} */ ms) => new Promise((done) => setTimeout(done, ms)));
+  for (let attempt = 0; ; attempt++) {
+    const res = await fetch("/api/compile", {
+      method: "POST",
+      // a refused formula comes back 200 with {error, column}, so typing logs no console error
+      headers: { "Content-Type": "application/json", "Gradscape-Refusal-Status": "200" },
+      body: JSON.stringify({ formula, hessian: true }), // Newton and the lr slider's limit read it
+    });
+    let body;
+    try {
+      body = await res.json();
+    } catch {
+      body = null;
+    }
+    const busy = res.status === 429 || res.status === 503;
+    if (busy && attempt < BUSY_RETRIES && !(options.stale && options.stale())) {
+      const after = Number(res.headers.get("Retry-After"));
+      const wait = Number.isFinite(after) && after >= 0 ? Math.min(after, MAX_WAIT_S) : 2;
+      if (options.onWait) options.onWait(`The server is busy, retrying in ${wait} s…`);
+      await sleep(wait * 1000);
+      if (!(options.stale && options.stale())) continue;
+    }
+    if (res.ok && body && body.program) return body;
+    if (busy) return { error: "The server is busy; try again in a minute.", column: null };
+    if (body && typeof body.error === "string") return { error: body.error, column: body.column ?? null };
+    return { error: `The server could not compile this (HTTP ${res.status}).`, column: null };
   }
-  if (res.ok && body && body.program) return body;
-  if (body && typeof body.error === "string") return { error: body.error, column: body.column ?? null };
-  return { error: `The server could not compile this (HTTP ${res.status}).`, column: null };
 }
 
 /** @param {string} s */
