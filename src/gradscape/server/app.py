@@ -162,7 +162,8 @@ async def compile_route(request: Request) -> Response:
     if result.get("crashed"):
         return _error(result["error"], 503, retry=True)
     if result.get("transient"):  # not kept: a later ask gets a fresh try
-        return _answer(to_answer({k: v for k, v in result.items() if k != "transient"}), formula, soft)
+        fresh = {k: v for k, v in result.items() if k != "transient"}
+        return _answer(to_answer(fresh), formula, soft)
     return _answer(cache.put(exact if "error" in result else key, result), formula, soft)
 
 
