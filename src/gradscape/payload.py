@@ -24,6 +24,7 @@ from typing import Any
 from . import gallery, printing
 from .formula import MAX_NAME, FormulaError, parse
 from .jsondata import jsonable
+from .parameters import MAX_PARAMETERS, axes_and_parameters
 from .surface import Surface
 from .symbolic import SymbolicError, cpu_deadline
 
@@ -31,12 +32,19 @@ DEFAULT_VIEW = ((-4.0, 4.0), (-4.0, 4.0))  # the window for a formula outside th
 
 
 def explorer_surface(text: str, variables: Sequence[str] | None = None) -> Surface:
-    """The Surface the explorer shows for formula `text`: parsed once, in two variables.
+    """The Surface the explorer shows for formula `text`: parsed once, its two axes first.
 
-    Raises FormulaError for bad text and ValueError (one line, what to do) for a formula with
-    three or more variables.
+    Variables beyond two are parameters (parameters.py), after the axes in the program's
+    variables; `variables`, if given, is taken in its own order (the first two the axes).
+    Raises FormulaError for bad text and ValueError (one line, what to do) for too many.
     """
     parsed = parse(text, variables)
+    names = parsed.variables
+    if len(names) > 2:
+        axes, rest = (names[:2], names[2:]) if variables is not None else axes_and_parameters(names)
+        if len(rest) > MAX_PARAMETERS:
+            axes_and_parameters(names)  # raises the message
+        return Surface.from_parsed(text, replace(parsed, variables=(*axes, *rest)))
     return Surface.from_parsed(
         text, replace(parsed, variables=explorer_variables(parsed.variables))
     )
@@ -45,7 +53,8 @@ def explorer_surface(text: str, variables: Sequence[str] | None = None) -> Surfa
 def explorer_variables(names: Sequence[str]) -> tuple[str, ...]:
     """Two variables for the explorer: `names`, padded with an unused one if there are fewer.
 
-    Raises ValueError (one line, what to do) for three or more.
+    Raises ValueError (one line, what to do) for three or more (the explorer's own surfaces
+    take those as parameters: `explorer_surface`).
     """
     if len(names) > 2:
         raise ValueError(
@@ -78,6 +87,8 @@ def surface_payload(
 
     `formula` may be a gallery name. Raises FormulaError or ValueError (see `error_payload`).
     The formula's "text", "latex" and "html" print its parse tree, as typed. With
+    "variables" are the two axes and "parameters" the rest (sliders), in the program's order
+    after the axes; "partials" cover all of them, in that order. With
     `printed=False`, "partials" is None and SymPy takes no part (time linear in the formula);
     `partials_payload` gives the partials separately. `print_seconds` is SymPy's CPU budget for
     the partials (see `symbolic.cpu_deadline`; main thread only): past it each partial is
@@ -94,7 +105,8 @@ def surface_payload(
             "name": entry.name if entry else None,
             "title": entry.title if entry else None,
             "blurb": entry.blurb if entry else None,
-            "variables": list(surface.variables),
+            "variables": list(surface.variables[:2]),
+            "parameters": list(surface.variables[2:]),
             **surface.printed_formula(),
             "partials": _partials(surface, print_seconds) if printed else None,
             "program": surface.program(hessian=hessian),

@@ -22,6 +22,8 @@ adapter from anywidget's model to the explorer's). Synced traits:
   and runs (``{"optimizer", "lr", "start", ...}``, as the explorer stores them), exposed in Python
   as `view`, `point` and `runs` (Trajectories).
 - ``_gallery``: the gallery menu.
+- ``_params``, ``_field``: the parameter sliders and axes (``{"axes", "sliders"}``, see
+  static/core/params.js) and whether the gradient field is shown; front-end state only.
 
 A new *named* (gallery) surface opens in its own window, as it does in the browser; other formulas
 keep the current window. Constructing an Explorer with a bad formula raises FormulaError or
@@ -71,6 +73,8 @@ class Explorer(anywidget.AnyWidget):
     _view = traitlets.Dict().tag(sync=True)
     _point: traitlets.List[float] = traitlets.List().tag(sync=True)
     _runs: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
+    _params = traitlets.Dict().tag(sync=True)  # the sliders and axes (static/core/params.js)
+    _field = traitlets.Bool(False).tag(sync=True)  # the gradient field shown
     _gallery: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
 
     def __init__(

@@ -5,7 +5,8 @@
 // `model` follows anywidget's interface: get(name), set(name, value), save_changes(),
 // on("change:name", cb), off("change:name", cb); a host may add requestSurface(formula) ->
 // Promise<compiled | {error, column}> and gallery() -> Promise<[{name, title, formula, blurb}]>.
-// Keys read and written: compiled, formula, view, point, runs (see docs/ARCHITECTURE.md).
+// Keys read and written: compiled, formula, view, point, runs, params, field (see
+// docs/ARCHITECTURE.md).
 // Optional host extras: link() -> the URL that reproduces the state (shows "Copy link");
 // formulaHelp, a sentence shown under the formula box (e.g. what an exported file can compile).
 //
@@ -27,6 +28,9 @@ import { fmt } from "../core/format.js";
 import { createShareBar, composeFigure, pythonCode, fileName } from "./share.js";
 import { createVisits } from "./visits.js";
 import { createViewTools } from "./viewtools.js";
+import { createParamsPanel } from "./params-panel.js";
+import { paramState, boundSurface, swapAxis } from "../core/params.js";
+import { fieldLattice, drawField, createFieldToggle } from "./field.js";
 
 /**
  * @typedef {import("../core/view.js").View} View
@@ -77,6 +81,10 @@ export function render({ model, el }) {
   live.setAttribute("role", "status");
 
   const box = createFormulaBox(top, { formula: (t) => loadFormula(t, false), gallery: (n) => loadFormula(n, true) }, uid);
+  const params = createParamsPanel(top, {
+    change: (st, liveSlide) => setParams(st, liveSlide),
+    axis: (slot, name) => chooseAxis(slot, name),
+  }, uid);
 
   const figure = document.createElement("figure");
   figure.className = "gs-figure";
@@ -102,6 +110,7 @@ export function render({ model, el }) {
     equal: (on) => { equal = on; scheduleRender(); },
   });
   const toolbar = tools.element;
+  const fieldToggle = createFieldToggle(toolbar, (on) => { field = on; write({ field: on }); scheduleRender(); share.refresh(); });
   const share = createShareBar(toolbar, div("gs-code-slot", main), {
     image: () => ({ canvas: figureImage(), name: fileName(compiled) }),
     link: typeof model.link === "function" ? () => /** @type {() => string} */ (model.link).call(model) : null,
@@ -131,7 +140,7 @@ export function render({ model, el }) {
   }, uid);
 
   const player = createRunsPlayer(panel, {
-    draw: (drawings) => plot.drawRuns(drawings),
+    draw: (drawings) => { plot.drawRuns(drawings); surface.setRuns(drawings); },
     changed: (specs, toModel) => {
       if (toModel) write({ runs: specs }, true);
       share.refresh();
@@ -141,7 +150,7 @@ export function render({ model, el }) {
   const fig3d = document.createElement("figure");
   fig3d.className = "gs-card gs-figure3d";
   sideA.appendChild(fig3d);
-  const surface = createSurface3d(fig3d);
+  const surface = createSurface3d(fig3d, { hover: (p) => hoverAt(p, "3d") });
   const cap3d = document.createElement("figcaption");
   cap3d.className = "gs-caption";
   cap3d.textContent = "The same surface in 3D: drag, or use the arrow keys, to turn it.";
@@ -149,7 +158,13 @@ export function render({ model, el }) {
 
   // --- state -----------------------------------------------------------------------------------
   /** @type {Compiled|null} */
-  let compiled = null;
+  let compiled = null; // the surface as shown: over the two axes, parameters bound
+  /** @type {Compiled|null} */
+  let raw = null; // as the host gave it: every variable
+  /** @type {import("../core/params.js").ParamState} */
+  let pstate = paramState([], null);
+  let field = model.get("field") === true;
+  fieldToggle.set(field);
   /** @type {View} */
   let view = DEFAULT_VIEW;
   let equal = true;
@@ -190,6 +205,12 @@ export function render({ model, el }) {
     const program = compiled ? compiled.program : null;
     const minima = compiled && Array.isArray(compiled.minima) ? compiled.minima : [];
     const { shown, scale } = plot.render(program, view, equal, { x: names()[0], y: names()[1] }, minima);
+    if (field && program) plot.paintBase((ctx, sx, sy, w, h) => {
+      const lattice = fieldLattice(program, shown, w, h);
+      drawField(ctx, lattice, sx, sy);
+      plot.element.dataset.field = JSON.stringify(lattice.map((a) => [a.x, a.y, a.dx, a.dy])); // for tests
+    });
+    else delete plot.element.dataset.field;
     performance.measure("gradscape:render2d", RENDER_MARK);
     // the 3D mesh follows a moment later while the view is being zoomed or panned
     pending3d = { program, shown, scale };
@@ -313,13 +334,16 @@ export function render({ model, el }) {
    */
   function applyCompiled(c, opts) {
     const prevName = compiled ? compiled.name : undefined;
-    compiled = c;
-    box.setDisplay(c);
+    raw = c;
+    pstate = paramState(c.program.variables, model.get("params"));
+    compiled = boundSurface(c, pstate);
+    params.set(c.program.variables, pstate);
+    box.setDisplay(compiled);
     box.setSelected(c.name || null);
     const hasMinima = Array.isArray(c.minima) && c.minima.length > 0;
     tools.setSurface(hasMinima, c.blurb ? `${c.title ? `${c.title}. ` : ""}${c.blurb}` : "");
-    readout.setSurface(c);
-    visits.setSurface(c);
+    readout.setSurface(compiled);
+    visits.setSurface(compiled);
     if (opts.resetView || (c.name && c.name !== prevName)) {
       view = validView(c.view) || DEFAULT_VIEW;
       const start = Array.isArray(c.start) && c.start.length >= 2 ? c.start : null;
@@ -334,7 +358,7 @@ export function render({ model, el }) {
       const start = Array.isArray(c.start) && c.start.length >= 2 ? c.start : null;
       point = start ? [start[0], start[1]] : [(view.x[0] + view.x[1]) / 2, (view.y[0] + view.y[1]) / 2];
     }
-    if (opts.keepRuns) player.recompute(c.program);
+    if (opts.keepRuns) player.recompute(compiled.program);
     else player.reset();
     renderAll();
   }
@@ -394,10 +418,46 @@ export function render({ model, el }) {
     if (point) hoverAt(point, "load");
   }
 
+  // --- parameters ------------------------------------------------------------------------------
+  /**
+   * New slider values (or ranges): bind them into the program and redraw; no compile.
+   * @param {import("../core/params.js").ParamState} st @param {boolean} sliding
+   */
+  function setParams(st, sliding) {
+    if (!raw) return;
+    pstate = st;
+    compiled = boundSurface(raw, pstate);
+    readout.setSurface(compiled);
+    player.recompute(compiled.program);
+    if (sliding) interacting = true;
+    renderAll();
+    if (point) hoverAt(point, "params");
+    write({ params: pstate }, !sliding);
+    share.refresh();
+  }
+
+  /** Make `name` the plot's axis `slot` (0 across, 1 up). @param {0|1} slot @param {string} name */
+  function chooseAxis(slot, name) {
+    if (!raw || !point) return;
+    const next = swapAxis(pstate, slot, name, point, plot.shown);
+    pstate = next.state;
+    compiled = boundSurface(raw, pstate);
+    params.set(raw.program.variables, pstate);
+    readout.setSurface(compiled);
+    box.setDisplay(compiled);
+    view = validView(next.view) || view;
+    point = next.point;
+    player.reset();
+    renderAll();
+    hoverAt(point, "params");
+    write({ params: pstate, view: { x: [...view.x], y: [...view.y] }, runs: [] }, true);
+    share.refresh();
+  }
+
   // --- model events ----------------------------------------------------------------------------
   const onCompiled = () => {
     const c = model.get("compiled");
-    if (c && c !== compiled && c.program) {
+    if (c && c !== raw && c.program) {
       const hostView = validView(model.get("view"));
       applyCompiled(c, { resetView: !compiled, keepRuns: false, view: hostView });
       runsFromModel();
@@ -423,9 +483,20 @@ export function render({ model, el }) {
     }
   };
   const onRuns = () => runsFromModel();
+  const onParams = () => {
+    const saved = model.get("params");
+    if (!raw || !saved || JSON.stringify(saved) === JSON.stringify(pstate)) return;
+    const st = paramState(raw.program.variables, saved);
+    params.set(raw.program.variables, st);
+    setParams(st, false);
+  };
+  const onField = () => {
+    const on = model.get("field") === true;
+    if (on !== field) { field = on; fieldToggle.set(on); scheduleRender(); }
+  };
   const listeners = /** @type {Array<[string, () => void]>} */ ([
     ["change:compiled", onCompiled], ["change:formula", onFormula], ["change:view", onView],
-    ["change:point", onPoint], ["change:runs", onRuns],
+    ["change:point", onPoint], ["change:runs", onRuns], ["change:params", onParams], ["change:field", onField],
   ]);
   for (const [ev, cb] of listeners) model.on(ev, cb);
 

@@ -5,10 +5,13 @@
 //   new MemoryModel(state)            get / set / on / off / save_changes over a plain object
 //   serverSurface(formula), serverGallery()   the serving gradscape server's API
 //   stateToQuery(state) -> "g=bowl&v=-4,4,-3,3&p=3,1&r=gd_0.1_3_1"
-//   queryToState("g=bowl&...") -> {name, formula, view, point, runs}   (missing parts are null)
+//   queryToState("g=bowl&...") -> {name, formula, view, point, runs, params, field}
+//                                                     (missing parts are null, [] or false)
 //
 // Query keys:  g=<gallery name> or f=<formula>,  v=xmin,xmax,ymin,ymax,  p=x,y,
-//              r=<run> (repeatable), each run  optimizer_lr_x_y[_key=value...]
+//              r=<run> (repeatable), each run  optimizer_lr_x_y[_key=value...],
+//              s=name:value:min:max (a parameter's slider, repeatable), ax=a,b (the axes, with
+//              sliders), field=1 (the gradient field shown)
 // Numbers are written in full precision (String(v)), so a link reproduces the view exactly.
 
 /**
@@ -105,6 +108,15 @@ export function stateToQuery(state) {
   const p = state.point;
   if (Array.isArray(p) && p.length >= 2 && p.every(Number.isFinite)) q.push(`p=${p.slice(0, 2).map(String).join(",")}`);
   if (Array.isArray(state.runs)) for (const r of state.runs) q.push(`r=${encodeURIComponent(encodeRun(r))}`);
+  const ps = state.params;
+  if (ps && ps.sliders && typeof ps.sliders === "object" && Object.keys(ps.sliders).length) {
+    for (const [name, sl] of Object.entries(ps.sliders)) {
+      const s = /** @type {any} */ (sl);
+      if (/^[A-Za-z_]\w*$/.test(name) && [s.value, s.min, s.max].every(Number.isFinite)) q.push(`s=${name}:${s.value}:${s.min}:${s.max}`);
+    }
+    if (Array.isArray(ps.axes) && ps.axes.length === 2) q.push(`ax=${ps.axes.map(encodeURIComponent).join(",")}`);
+  }
+  if (state.field === true) q.push("field=1");
   return q.join("&");
 }
 
@@ -112,7 +124,9 @@ export function stateToQuery(state) {
  * The state a query string describes. Parts that are missing or malformed are null ([] for runs).
  * @param {string} query with or without a leading "?" or "#"
  * @returns {{name: string|null, formula: string|null, view: {x: number[], y: number[]}|null,
- *            point: number[]|null, runs: Array<Record<string, any>>}}
+ *            point: number[]|null, runs: Array<Record<string, any>>,
+ *            params: {axes?: string[], sliders: Record<string, {value: number, min: number, max: number}>}|null,
+ *            field: boolean}}
  */
 export function queryToState(query) {
   const q = new URLSearchParams(query.replace(/^[?#]/, ""));
@@ -123,7 +137,28 @@ export function queryToState(query) {
     view: v ? { x: [v[0], v[1]], y: [v[2], v[3]] } : null,
     point: numbers(q.get("p"), 2),
     runs: /** @type {Array<Record<string, any>>} */ (q.getAll("r").filter(Boolean).map(decodeRun).filter(Boolean)),
+    params: decodeParams(q.getAll("s"), q.get("ax")),
+    field: q.get("field") === "1",
   };
+}
+
+/**
+ * Sliders from s=name:value:min:max (min and max may be left off) and the axes from ax=a,b.
+ * @param {string[]} sliders @param {string|null} axes
+ */
+function decodeParams(sliders, axes) {
+  /** @type {Record<string, {value: number, min: number, max: number}>} */
+  const out = {};
+  for (const s of sliders) {
+    const [name, ...nums] = s.split(":");
+    const [value, min, max] = nums.map(Number);
+    if (!/^[A-Za-z_]\w*$/.test(name) || !Number.isFinite(value)) continue;
+    const ranged = Number.isFinite(min) && Number.isFinite(max) && min < max;
+    out[name] = { value, min: ranged ? min : Math.min(-10, value), max: ranged ? max : Math.max(10, value) };
+  }
+  const ax = axes ? axes.split(",") : [];
+  if (!Object.keys(out).length && ax.length !== 2) return null;
+  return ax.length === 2 ? { axes: ax, sliders: out } : { sliders: out };
 }
 
 /** @param {{optimizer: string, lr: number, start: number[], [k: string]: any}} r */

@@ -45,9 +45,9 @@ function writeUrl(state) {
 async function main() {
   const app = document.getElementById("app");
   if (!app) return;
-  const { name, formula, view: v, point: p, runs } = queryToState(location.search);
+  const { name, formula, view: v, point: p, runs, params, field } = queryToState(location.search);
 
-  const model = new UrlModel({ formula: "", compiled: null, view: null, point: null, runs: [] });
+  const model = new UrlModel({ formula: "", compiled: null, view: null, point: null, runs: [], params, field });
   render({ model, el: app });
 
   const wanted = name || formula || DEFAULT_SURFACE;
