@@ -156,6 +156,24 @@ def test_the_axis_chooser_puts_a_parameter_on_an_axis(page, server_url):
     assert "dL/da" in page.get_by_test_id("readout").inner_text()
 
 
+def test_the_python_code_binds_the_sliders_and_reproduces_the_run(page, server_url):
+    open_at(page, f"{server_url}/?{QUERY}&s=a:0.5:-10:10&r=gd_0.1_3_2")
+    item = page.locator("[data-testid=runs] li").first
+    page.wait_for_function(
+        "(el) => ['converged', 'diverged', 'max_steps'].includes(el.dataset.status)",
+        arg=item.element_handle(),
+    )
+    final = np.array([float(v) for v in str(item.get_attribute("data-final")).split(",")])
+    page.get_by_test_id("python-code").click()
+    code = page.get_by_test_id("python-code-text").inner_text()
+    assert 'params={"a": 0.5}' in code
+    env: dict = {}
+    exec(compile(code, "<python-code>", "exec"), env)  # the code as a user pastes it
+    assert env["s"].variables == ("x", "y")
+    assert env["s"].value((2.0, 1.0)) == 0.5 * 4 + 1
+    np.testing.assert_allclose(env["runs"][0].end, final, rtol=1e-9, atol=1e-12)
+
+
 def test_python_payload_says_which_variables_are_parameters():
     payload = surface_payload(FORMULA)
     assert payload["variables"] == ["x", "y"]

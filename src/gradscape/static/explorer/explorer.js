@@ -114,7 +114,7 @@ export function render({ model, el }) {
   const share = createShareBar(toolbar, div("gs-code-slot", main), {
     image: () => ({ canvas: figureImage(), name: fileName(compiled) }),
     link: typeof model.link === "function" ? () => /** @type {() => string} */ (model.link).call(model) : null,
-    code: () => (compiled ? pythonCode({ compiled, view, runs: player.runs.map((r) => r.spec) }) : "# The surface is still loading."),
+    code: () => (compiled ? pythonCode({ compiled, view, runs: player.runs.map((r) => r.spec), params: sliderValues() }) : "# The surface is still loading."),
   }, uid);
   // the share buttons sit beside the view tools, before the caption
   toolbar.insertBefore(/** @type {HTMLElement} */ (toolbar.querySelector(".gs-share")), toolbar.querySelector(".gs-caption"));
@@ -434,6 +434,11 @@ export function render({ model, el }) {
     if (point) hoverAt(point, "params");
     write({ params: pstate }, !sliding);
     share.refresh();
+  }
+
+  /** @returns {Record<string, number>} each parameter's value */
+  function sliderValues() {
+    return Object.fromEntries(Object.entries(pstate.sliders).map(([k, v]) => [k, v.value]));
   }
 
   /** Make `name` the plot's axis `slot` (0 across, 1 up). @param {0|1} slot @param {string} name */
