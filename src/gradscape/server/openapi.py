@@ -51,6 +51,11 @@ _SURFACE = {
         "title": _OPTIONAL_STRING,
         "blurb": _OPTIONAL_STRING,
         "variables": {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 2},
+        "parameters": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "the variables past the two axes (sliders), after them in the program",
+        },
         "text": {"type": "string"},
         "latex": {"type": "string"},
         "html": {"type": "string"},
