@@ -31,7 +31,7 @@ def test_axes_are_x_y_then_w1_w2_then_the_first_two(names, axes, rest):
 
 
 def test_too_many_parameters_are_refused_in_one_line():
-    names = tuple(f"p{i}" for i in range(MAX_PARAMETERS + 1)) + ("x", "y")
+    names = (*(f"p{i}" for i in range(MAX_PARAMETERS + 1)), "x", "y")
     with pytest.raises(ValueError, match=r"^This formula has 11 variables: .* at most 8"):
         axes_and_parameters(names)
     with pytest.raises(ValueError, match="at most 8"):

@@ -37,16 +37,19 @@ def visit(page, x: float, y: float) -> None:
     page.get_by_test_id("plot").focus()
     page.keyboard.press("ArrowLeft")  # make sure a point exists
     box = page.get_by_test_id("plot").bounding_box()
-    view = [float(v) for v in str(page.get_by_test_id("plot").get_attribute("data-view")).split(",")]
+    view = plot_view(page)
     fx = (x - view[0]) / (view[1] - view[0])
     fy = (view[3] - y) / (view[3] - view[2])
     page.mouse.move(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
 
 
+def plot_view(page) -> list[float]:
+    attr = page.get_by_test_id("plot").get_attribute("data-view")
+    return [float(v) for v in str(attr).split(",")]
+
+
 def base_pixels(page) -> str:
-    return page.evaluate(
-        "() => document.querySelector('[data-testid=plot] canvas').toDataURL()"
-    )
+    return page.evaluate("() => document.querySelector('[data-testid=plot] canvas').toDataURL()")
 
 
 def test_a_third_variable_gets_a_slider_and_the_axes_are_x_and_y(page, server_url):
@@ -148,7 +151,7 @@ def test_the_axis_chooser_puts_a_parameter_on_an_axis(page, server_url):
     page.get_by_test_id("axis-0").select_option("a")
     page.wait_for_selector("[data-testid=param-x]")
     assert page.get_by_test_id("param-x-value").input_value() == "1.5"
-    view = [float(v) for v in str(page.get_by_test_id("plot").get_attribute("data-view")).split(",")]
+    view = plot_view(page)
     assert view[0] <= -10 + 1e-9 and view[1] >= 10 - 1e-9  # a's slider range is the new axis
     visit(page, 2.0, 0.5)  # a = 2, y = 0.5, x = 1.5
     p, g = readout(page)

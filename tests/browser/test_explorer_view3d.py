@@ -11,6 +11,7 @@ import pytest
 from gradscape import Surface
 
 BOWL = Surface("w1^2 + 3w2^2")
+HEIGHT_3D = "document.querySelector('[data-testid=surface3d]').getBoundingClientRect().height"
 
 
 @pytest.fixture(autouse=True)
@@ -46,7 +47,8 @@ def overlay_count(page, rgb: tuple[int, int, int], tol: int = 40) -> int:
              const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
              let n = 0;
              for (let k = 0; k < d.length; k += 4)
-               if (d[k + 3] > 200 && Math.abs(d[k] - r) + Math.abs(d[k + 1] - g) + Math.abs(d[k + 2] - b) < tol) n++;
+               if (d[k + 3] > 200 && Math.abs(d[k] - r) + Math.abs(d[k + 1] - g)
+                                     + Math.abs(d[k + 2] - b) < tol) n++;
              return n;
            }""",
         [*rgb, tol],
@@ -102,9 +104,7 @@ def test_the_3d_view_enlarges_to_the_window_and_escape_restores_it(page, server_
     open_explorer(page, server_url)
     small = page.get_by_test_id("surface3d").bounding_box()
     page.get_by_test_id("surface3d-enlarge").click()
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=surface3d]').getBoundingClientRect().height > 600"
-    )
+    page.wait_for_function(f"() => {HEIGHT_3D} > 600")
     big = page.get_by_test_id("surface3d").bounding_box()
     assert big["width"] > 2 * small["width"]
     # hover still picks the point in the large view
@@ -112,9 +112,7 @@ def test_the_3d_view_enlarges_to_the_window_and_escape_restores_it(page, server_
     page.mouse.move(sx, sy)
     np.testing.assert_allclose(readout_point(page), [-2.0, -1.5], atol=0.02)
     page.keyboard.press("Escape")
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=surface3d]').getBoundingClientRect().height < 400"
-    )
+    page.wait_for_function(f"() => {HEIGHT_3D} < 400")
     assert page.get_by_test_id("surface3d-enlarge").inner_text() == "Enlarge"
 
 
