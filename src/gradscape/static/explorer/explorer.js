@@ -338,6 +338,7 @@ export function render({ model, el }) {
     pstate = paramState(c.program.variables, model.get("params"));
     compiled = boundSurface(c, pstate);
     params.set(c.program.variables, pstate);
+    model.set("params", pstate); // the link keeps only this surface's sliders
     box.setDisplay(compiled);
     box.setSelected(c.name || null);
     const hasMinima = Array.isArray(c.minima) && c.minima.length > 0;

@@ -62,7 +62,8 @@ export function createSurface3d(host, on = {}) {
   let hoverState = null;
   /** @type {import("./plot2d.js").RunDrawing[]} */
   let runs = [];
-  /** each run's values along its path, worked out once per path @type {WeakMap<number[][], Float64Array>} */
+  /** each run's values along its path, worked out once per path and program
+   * @type {WeakMap<number[][], {program: Program, values: Float64Array}>} */
   const heights = new WeakMap();
 
   function measure() {
@@ -336,12 +337,14 @@ export function createSurface3d(host, on = {}) {
       for (const r of runs) {
         const n = Math.min(r.points.length, r.shown + 1);
         if (n < 1) continue;
-        let values = heights.get(r.points);
-        if (!values) {
-          values = new Float64Array(r.points.length);
-          for (let k = 0; k < r.points.length; k++) values[k] = evalValue(program, r.points[k]);
-          heights.set(r.points, values);
+        let known = heights.get(r.points);
+        if (!known || known.program !== program) {
+          const v = new Float64Array(r.points.length);
+          for (let k = 0; k < r.points.length; k++) v[k] = evalValue(program, r.points[k]);
+          known = { program, values: v };
+          heights.set(r.points, known);
         }
+        const values = known.values;
         /** @type {Array<[number, number]|null>} */
         const screen = [];
         for (let k = 0; k < n; k++) {
