@@ -8,7 +8,7 @@
 
 import { evalView, evalValue } from "../core/evaluator.js";
 import { LUT } from "../core/colormap.js";
-import { varText } from "../core/format.js";
+import { varText, fmt } from "../core/format.js";
 import { COLORS, arrow } from "../core/paint.js";
 
 /**
@@ -60,6 +60,7 @@ export function createSurface3d(host, on = {}) {
   let fit = { k: 1, cx: 0, cy: 0 };
   /** @type {{p: number[], value: number, g: number[]}|null} */
   let hoverState = null;
+  let large = false; // filling the window
   /** @type {import("./plot2d.js").RunDrawing[]} */
   let runs = [];
   /** each run's values along its path, worked out once per path and program
@@ -282,6 +283,18 @@ export function createSurface3d(host, on = {}) {
     drawRuns();
     if (!hoverState || !data) return;
     const { p, value, g } = hoverState;
+    if (large) { // the readout is hidden under the full window: its gist, top right
+      const [n0, n1] = data.names.map(varText);
+      const parts = [`(${n0}, ${n1}) = (${fmt(p[0])}, ${fmt(p[1])})`,
+        `L = ${value === value ? fmt(value, 5) : "undefined"},  |∇L| = ${value === value ? fmt(Math.hypot(g[0], g[1])) : "undefined"}`];
+      octx.font = `15px Georgia, "Times New Roman", serif`;
+      octx.textAlign = "left";
+      octx.textBaseline = "bottom";
+      octx.fillStyle = "rgba(30,34,50,0.85)";
+      const one = parts.join("   ");
+      if (octx.measureText(one).width < w - 24) octx.fillText(one, 12, h - 8);
+      else { octx.fillText(parts[0], 12, h - 28); octx.fillText(parts[1], 12, h - 8); }
+    }
     if (value !== value) return;
     const X = wx(p[0]);
     const Y = wy(p[1]);
@@ -461,7 +474,6 @@ export function createSurface3d(host, on = {}) {
   }
 
   // --- enlarging -------------------------------------------------------------------------------
-  let large = false;
   /** @param {boolean} v */
   function setLarge(v) {
     if (v === large) return;
