@@ -29,9 +29,15 @@ def test_a_formula_in_one_variable_is_padded_with_an_unused_second():
     assert explorer_variables(("y",)) == ("y", "x")
 
 
-def test_three_variables_are_refused_in_one_line():
-    with pytest.raises(ValueError, match=r"^The explorer shows two variables; this formula has 3"):
-        surface_payload("x + y + z")
+def test_variables_past_two_are_parameters_after_the_axes():
+    payload = surface_payload("x + y + z")
+    assert payload["variables"] == ["x", "y"]
+    assert payload["parameters"] == ["z"]
+    assert payload["program"]["variables"] == ["x", "y", "z"]
+    assert len(payload["partials"]) == 3
+    assert surface_payload("x^2")["parameters"] == []
+    # the caller's order is kept: the first two are the axes
+    assert surface_payload("a*x + y", ["y", "a", "x"])["variables"] == ["y", "a"]
 
 
 def test_error_payload_gives_a_formula_errors_message_and_column():

@@ -49,8 +49,8 @@ def test_the_module_is_the_bundled_widget_and_the_explorer_css():
 def test_bad_formula_in_the_constructor_raises_a_one_line_error():
     with pytest.raises(FormulaError):
         Explorer("w1^2 + foo(w2)")
-    with pytest.raises(ValueError, match="two variables"):
-        Explorer("x + y + z")
+    with pytest.raises(ValueError, match="at most 8 can be sliders"):
+        Explorer(" + ".join(f"p{i}" for i in range(11)))
 
 
 def test_bad_formula_set_later_keeps_the_last_surface_and_reports_without_raising():
@@ -59,8 +59,8 @@ def test_bad_formula_set_later_keeps_the_last_surface_and_reports_without_raisin
     assert "foo*(" in e.error
     assert e.error_column == 7
     assert e.compiled["formula"] == "w1^2 + 3w2^2"
-    e.formula = "x + y + z"
-    assert "two variables" in e.error and e.error_column is None
+    e.formula = " + ".join(f"p{i}" for i in range(11))
+    assert "at most 8 can be sliders" in e.error and e.error_column is None
     e.formula = "x^2 - y^2"
     assert e.error == "" and e.compiled["name"] == "saddle"
 
@@ -248,3 +248,16 @@ def test_observing_point_and_runs_fires_when_the_front_end_changes_them():
     w.set_state({"_runs": [{"optimizer": "gd", "lr": 0.1, "start": [1.5, -0.5]}]})  # a click
     assert points == [(1.5, -0.5)]
     assert runs == [1]
+
+
+def test_a_formula_with_a_parameter_is_the_slice_at_its_slider():
+    e = Explorer("a*x^2 + y^2")
+    assert e.compiled["parameters"] == ["a"]
+    assert e.surface.variables == ("x", "y")
+    assert e.surface.value((1.0, 1.0)) == 2.0  # a = 1 until the slider moves
+    e._params = {"axes": ["x", "y"], "sliders": {"a": {"value": 3.0, "min": -10, "max": 10}}}
+    assert e.surface.value((1.0, 1.0)) == 4.0
+    e._params = {"axes": ["a", "y"], "sliders": {"x": {"value": 2.0, "min": -4, "max": 4}}}
+    assert e.surface.variables == ("a", "y")
+    assert e.surface.value((0.5, 1.0)) == 0.5 * 4 + 1
+    assert e.add_run((1.0, 1.0)).steps > 0

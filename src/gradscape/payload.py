@@ -24,6 +24,7 @@ from typing import Any
 from . import gallery, printing
 from .formula import MAX_NAME, FormulaError, name_hint, parse
 from .jsondata import jsonable
+from .parameters import MAX_PARAMETERS, axes_and_parameters
 from .surface import Surface
 from .symbolic import SymbolicError, cpu_deadline
 
@@ -31,10 +32,11 @@ DEFAULT_VIEW = ((-4.0, 4.0), (-4.0, 4.0))  # the window for a formula outside th
 
 
 def explorer_surface(text: str, variables: Sequence[str] | None = None) -> Surface:
-    """The Surface the explorer shows for formula `text`: parsed once, in two variables.
+    """The Surface the explorer shows for formula `text`: parsed once, its two axes first.
 
-    Raises FormulaError for bad text and ValueError (one line, what to do) for a formula with
-    three or more variables.
+    Variables beyond two are parameters (parameters.py), after the axes in the program's
+    variables; `variables`, if given, is taken in its own order (the first two the axes).
+    Raises FormulaError for bad text and ValueError (one line, what to do) for too many.
     """
     return _explorer_surface(text, variables)[0]
 
@@ -44,6 +46,12 @@ def _explorer_surface(
 ) -> tuple[Surface, tuple[str, ...]]:
     """explorer_surface, and the variables of the formula itself (before padding)."""
     parsed = parse(text, variables)
+    names = parsed.variables
+    if len(names) > 2:
+        axes, rest = (names[:2], names[2:]) if variables is not None else axes_and_parameters(names)
+        if len(rest) > MAX_PARAMETERS:
+            axes_and_parameters(names)  # raises the message
+        return Surface.from_parsed(text, replace(parsed, variables=(*axes, *rest))), names
     surface = Surface.from_parsed(
         text, replace(parsed, variables=explorer_variables(parsed.variables))
     )
@@ -53,7 +61,8 @@ def _explorer_surface(
 def explorer_variables(names: Sequence[str]) -> tuple[str, ...]:
     """Two variables for the explorer: `names`, padded with an unused one if there are fewer.
 
-    Raises ValueError (one line, what to do) for three or more.
+    Raises ValueError (one line, what to do) for three or more (the explorer's own surfaces
+    take those as parameters: `explorer_surface`).
     """
     if len(names) > 2:
         raise ValueError(
@@ -89,7 +98,10 @@ def surface_payload(
     gallery.RATES's learning rate for each optimizer (None elsewhere).
 
     `formula` may be a gallery name. Raises FormulaError or ValueError (see `error_payload`).
-    The formula's "text", "latex" and "html" print its parse tree, as typed. With
+    The formula's "text", "latex" and "html" print its parse tree, as typed.
+    "variables" are the two axes and "parameters" the rest (sliders), in the program's order
+    after the axes; "partials" cover all of them, in that order; "own_variables" are the
+    formula's own names as typed (before a one-variable formula is padded). With
     `printed=False`, "partials" is None and SymPy takes no part (time linear in the formula);
     `partials_payload` gives the partials separately. `print_seconds` is SymPy's CPU budget for
     the partials (see `symbolic.cpu_deadline`; main thread only): past it each partial is
@@ -106,7 +118,8 @@ def surface_payload(
             "name": entry.name if entry else None,
             "title": entry.title if entry else None,
             "blurb": entry.blurb if entry else None,
-            "variables": list(surface.variables),
+            "variables": list(surface.variables[:2]),
+            "parameters": list(surface.variables[2:]),
             **surface.printed_formula(),
             "partials": _partials(surface, print_seconds) if printed else None,
             "program": surface.program(hessian=hessian),

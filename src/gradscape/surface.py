@@ -17,7 +17,7 @@ are NaN, never an exception or a complex number.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
@@ -27,6 +27,7 @@ import sympy
 from . import printing
 from .formula import Parsed, parse, symbol
 from .landscape import Grid, LandscapeBase, Point, grid_shape
+from .parameters import bind
 from .program import Program, build_program, run_program
 from .symbolic import SymbolicError, partials, undefined
 from .tree import Node, used_variables
@@ -36,13 +37,24 @@ class Surface(LandscapeBase):
     """A loss given as text, with exact partial derivatives and a program that evaluates both.
 
     `variables` names the order of the variables (and may add ones the formula does not use);
-    by default they are the formula's, in natural order. Bad text raises FormulaError; a formula
+    by default they are the formula's, in natural order. `params` fixes some variables at
+    numbers (`Surface("a*x^2 + y^2", params={"a": 2})` is the surface of x and y at a = 2:
+    parameters.bind). Bad text raises FormulaError; a formula
     whose derivatives are too large raises CompileError. `tree` is the parse tree; `expr`,
     `symbols` and `partials` are SymPy's, made on first use.
     """
 
-    def __init__(self, formula: str, variables: Sequence[str] | None = None) -> None:
-        self._setup(formula, parse(formula, variables))
+    def __init__(
+        self,
+        formula: str,
+        variables: Sequence[str] | None = None,
+        params: Mapping[str, float] | None = None,
+    ) -> None:
+        if not params:
+            self._setup(formula, parse(formula, variables))
+            return
+        names = None if variables is None else (*variables, *params)
+        self._setup(formula, bind(parse(formula, names), params))
 
     @classmethod
     def from_parsed(cls, formula: str, parsed: Parsed) -> Surface:

@@ -24,6 +24,8 @@ adapter from anywidget's model to the explorer's). Synced traits:
   and runs (``{"optimizer", "lr", "start", ...}``, as the explorer stores them), exposed in Python
   as `view`, `point` and `runs` (Trajectories).
 - ``_gallery``: the gallery menu.
+- ``_params``, ``_field``: the parameter sliders and axes (``{"axes", "sliders"}``, see
+  static/core/params.js) and whether the gradient field is shown; front-end state only.
 
 A new *named* (gallery) surface opens in its own window, as it does in the browser; other formulas
 keep the current window.
@@ -87,6 +89,8 @@ class Explorer(anywidget.AnyWidget):
     _view = traitlets.Dict().tag(sync=True)
     _point: traitlets.List[float] = traitlets.List().tag(sync=True)
     _runs: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
+    _params = traitlets.Dict().tag(sync=True)  # the sliders and axes (static/core/params.js)
+    _field = traitlets.Bool(False).tag(sync=True)  # the gradient field shown
     _gallery: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
 
     def __init__(
@@ -99,7 +103,7 @@ class Explorer(anywidget.AnyWidget):
         **kwargs: Any,
     ) -> None:
         compiled = surface_payload(formula)  # a bad formula raises here, not in an observer
-        self._surface: tuple[str, tuple[str, ...], Surface] | None = None
+        self._surface: tuple[Any, Surface] | None = None
         self._from_front_end = False
         super().__init__(**kwargs)
         with self.hold_sync():
@@ -163,11 +167,19 @@ class Explorer(anywidget.AnyWidget):
 
     @property
     def surface(self) -> Surface:
-        """The Surface shown (the last formula that compiled), in the explorer's variables."""
-        formula, variables = self.compiled["formula"], tuple(self.compiled["variables"])
-        if self._surface is None or self._surface[:2] != (formula, variables):
-            self._surface = (formula, variables, Surface(formula, variables))
-        return self._surface[2]
+        """The Surface shown (the last formula that compiled), in the explorer's variables: its
+        two axes, any other variable held at its slider's value (1 until the slider moves)."""
+        formula = self.compiled["formula"]
+        every = list(self.compiled.get("program", {}).get("variables", self.compiled["variables"]))
+        axes = self._params.get("axes") if isinstance(self._params, dict) else None
+        if not (isinstance(axes, list) and len(axes) == 2 and set(axes) <= set(every)):
+            axes = list(self.compiled["variables"])
+        sliders = self._params.get("sliders", {}) if isinstance(self._params, dict) else {}
+        values = {n: float(sliders.get(n, {}).get("value", 1.0)) for n in every if n not in axes}
+        key = (formula, tuple(axes), tuple(values.items()))
+        if self._surface is None or self._surface[0] != key:
+            self._surface = (key, Surface(formula, axes, params=values or None))
+        return self._surface[1]
 
     # --- state, in Python's terms ---------------------------------------------------------------
 

@@ -44,10 +44,17 @@ def test_compile_pads_one_variable_formula_with_an_unused_second(client):
     assert data["partials"][1]["text"] == "0"
 
 
-def test_compile_refuses_three_variables_with_a_message(client):
-    r = client.post("/api/compile", json={"formula": "x + y + z"})
+def test_compile_makes_a_third_variable_a_parameter(client):
+    data = client.post("/api/compile", json={"formula": "x + y + z"}).json()
+    assert data["variables"] == ["x", "y"] and data["parameters"] == ["z"]
+    assert data["program"]["variables"] == ["x", "y", "z"]
+
+
+def test_compile_refuses_too_many_parameters_with_a_message(client):
+    many = " + ".join(f"p{i}" for i in range(11))
+    r = client.post("/api/compile", json={"formula": many})
     assert r.status_code == 400
-    assert "two variables" in r.json()["error"]
+    assert "at most 8 can be sliders" in r.json()["error"]
 
 
 def test_bad_formula_is_400_with_message_and_column(client):

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from .. import gallery
-from ..formula import FormulaError
+from ..formula import FormulaError, Parsed, parse
+from ..parameters import bind, parse_param
 
 View = tuple[tuple[float, float], tuple[float, float]]
 
@@ -31,13 +32,36 @@ class TypedFormulaError(FormulaError):
 
 
 def formula_args(p: argparse.ArgumentParser) -> None:
-    """The FORMULA argument and --variables, as every formula command takes them."""
+    """The FORMULA argument, --variables and --param, as every formula command takes them."""
     p.add_argument("formula", help="a formula such as 'w1^2 + 3w2^2', or a gallery name")
     p.add_argument(
         "--variables",
         metavar="A,B",
         help="the variables' order, e.g. w2,w1 (default: natural order)",
     )
+    param_arg(p)
+
+
+def param_arg(p: argparse.ArgumentParser) -> None:
+    """--param NAME=NUMBER (repeatable): a variable fixed at a number, e.g. a in a*x^2 + y^2."""
+    p.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=NUMBER",
+        help="fix a variable at a number, e.g. --param a=2 for a*x^2 + y^2 (repeatable)",
+    )
+
+
+def params(ns: argparse.Namespace) -> dict[str, float]:
+    """--param as {name: value}; raises ValueError (one line) for bad text or a name twice."""
+    out: dict[str, float] = {}
+    for text in getattr(ns, "param", None) or []:
+        name, value = parse_param(text)
+        if name in out:
+            raise ValueError(f"--param {name} is given twice; give each parameter once")
+        out[name] = value
+    return out
 
 
 def formula_text(ns: argparse.Namespace) -> tuple[str, gallery.Entry | None]:
@@ -49,6 +73,14 @@ def formula_text(ns: argparse.Namespace) -> tuple[str, gallery.Entry | None]:
     entry = gallery.resolve(text)
     ns.formula = entry.formula if entry else text
     return ns.formula, entry
+
+
+def parsed_formula(text: str, ns: argparse.Namespace) -> Parsed:
+    """`text` parsed in --variables' order (if given), with --param's numbers bound in."""
+    fixed = params(ns)
+    names = variables(ns)
+    parsed = parse(text, None if names is None else [*names, *fixed])
+    return bind(parsed, fixed) if fixed else parsed
 
 
 def variables(ns: argparse.Namespace) -> list[str] | None:

@@ -22,7 +22,7 @@ from .args import (
     note_gallery_miss,
     optimizer_name,
     parse_point,
-    variables,
+    parsed_formula,
 )
 from .pointkind import Kink, end_point_sentence, hessian_kind, kinks
 
@@ -68,7 +68,7 @@ def surface_from(ns: argparse.Namespace) -> Surface:
     """The Surface a command names: a gallery name or a formula, in the requested order."""
     text, entry = formula_text(ns)
     ns.typed = None if entry else text  # the words typed, for a hint if they miss the gallery
-    return Surface(text, variables(ns))
+    return Surface.from_parsed(text, parsed_formula(text, ns))
 
 
 def _fmt(x: float) -> str:

@@ -14,10 +14,17 @@ from typing import Any
 import numpy as np
 
 from ..descent import OPTIMIZERS, descend
-from ..formula import parse
+from ..parameters import axes_and_parameters
 from ..payload import DEFAULT_VIEW, explorer_variables
 from ..surface import Surface
-from .args import formula_text, optimizer_name, parse_point, parse_view, variables
+from .args import (
+    formula_text,
+    optimizer_name,
+    param_arg,
+    parse_point,
+    parse_view,
+    parsed_formula,
+)
 
 FORMATS = (".png", ".svg", ".pdf", ".gif", ".mp4")
 
@@ -27,6 +34,7 @@ def add_commands(sub: Any) -> None:
     arg = p.add_argument
     arg("formula", help="a formula such as 'w1^2 + 3w2^2', or a gallery name")
     arg("--variables", metavar="A,B", help="the variables' order, e.g. w2,w1")
+    param_arg(p)
     arg(
         "-o",
         "--output",
@@ -80,12 +88,13 @@ def run(ns: argparse.Namespace) -> int:
     view = parse_view(ns.view) if ns.view else None
 
     text, entry = formula_text(ns)
-    parsed = parse(text, variables(ns))  # parsed once
+    parsed = parsed_formula(text, ns)  # parsed once, --param's numbers bound in
     names = parsed.variables
     if len(names) > 2:
         raise ValueError(
             f"plot draws a surface of two variables; this formula has {len(names)} "
-            f"({', '.join(names)}). Replace all but two with numbers"
+            f"({', '.join(names)}). Replace all but two with numbers, or fix them with "
+            f"--param, e.g. --param {axes_and_parameters(names)[1][0]}=1"
         )
     # padded with an unused variable (or two) to the two that plot draws
     surface = Surface.from_parsed(text, replace(parsed, variables=explorer_variables(names)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from ..parameters import MAX_PARAMETERS
 from .. import __version__
 
 _ERROR = {
@@ -51,6 +52,11 @@ _SURFACE = {
         "title": _OPTIONAL_STRING,
         "blurb": _OPTIONAL_STRING,
         "variables": {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 2},
+        "parameters": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "the variables past the two axes (sliders), after them in the program",
+        },
         "text": {"type": "string"},
         "latex": {"type": "string"},
         "html": {"type": "string"},
@@ -65,7 +71,11 @@ _SURFACE = {
         "start": {"type": ["array", "null"], "items": {"type": "number"}},
         "lr": {"type": ["number", "null"]},
         "hint": _OPTIONAL_STRING,
-        "own_variables": {"type": "array", "items": {"type": "string"}, "maxItems": 2},
+        "own_variables": {
+            "type": "array",
+            "items": {"type": "string"},
+            "maxItems": 2 + MAX_PARAMETERS,
+        },
         "rates": {"type": ["object", "null"], "additionalProperties": {"type": "number"}},
     },
 }

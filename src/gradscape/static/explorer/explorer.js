@@ -5,7 +5,8 @@
 // `model` follows anywidget's interface: get(name), set(name, value), save_changes(),
 // on("change:name", cb), off("change:name", cb); a host may add requestSurface(formula) ->
 // Promise<compiled | {error, column}> and gallery() -> Promise<[{name, title, formula, blurb}]>.
-// Keys read and written: compiled, formula, view, point, settings, runs (see docs/ARCHITECTURE.md).
+// Keys read and written: compiled, formula, view, point, settings, runs, params, field, present,
+// embed (see docs/ARCHITECTURE.md).
 // Optional host extras: link() -> the URL that reproduces the state (shows "Copy link");
 // formulaHelp, a sentence shown under the formula box (e.g. what an exported file can compile).
 //
@@ -33,6 +34,9 @@ import { createCurve1d } from "./curve1d.js";
 import { createViewTools } from "./viewtools.js";
 import { createModes } from "./modes.js";
 import { figureSvg, lightSnapshot } from "./figure-svg.js";
+import { createParamsPanel } from "./params-panel.js";
+import { paramState, boundSurface, swapAxis } from "../core/params.js";
+import { fieldLattice, drawField, createFieldToggle } from "./field.js";
 
 /**
  * @typedef {import("../core/view.js").View} View
@@ -83,6 +87,10 @@ export function render({ model, el }) {
   live.setAttribute("role", "status");
 
   const box = createFormulaBox(top, { formula: (t) => loadFormula(t, false), gallery: (n) => loadFormula(n, true) }, uid);
+  const params = createParamsPanel(top, {
+    change: (st, liveSlide) => setParams(st, liveSlide),
+    axis: (slot, name) => chooseAxis(slot, name),
+  }, uid);
 
   const curve = createCurve1d(left); // a one-variable formula: L against its variable
   const figure = document.createElement("figure");
@@ -109,11 +117,12 @@ export function render({ model, el }) {
     equal: (on) => { equal = on; scheduleRender(); tools.explainEqual(on, view, plot.element.clientWidth, plot.element.clientHeight); },
   });
   const toolbar = tools.element;
+  const fieldToggle = createFieldToggle(toolbar, (on) => { field = on; write({ field: on }); scheduleRender(); share.refresh(); });
   const share = createShareBar(toolbar, div("gs-code-slot", main), {
     image: () => ({ canvas: figureImage(), name: fileName(compiled) }),
     svg: () => ({ svg: figureSvg(/** @type {HTMLElement} */ (plot.element.parentElement), lightSnapshot(plot), figureParts()), name: fileName(compiled).replace(/\.png$/, ".svg") }),
     link: typeof model.link === "function" ? () => /** @type {() => string} */ (model.link).call(model) : null,
-    code: () => (compiled ? pythonCode({ compiled, view, runs: player.runs.map((r) => r.spec) }) : "# The surface is still loading."),
+    code: () => (compiled ? pythonCode({ compiled, view, runs: player.runs.map((r) => r.spec), params: sliderValues() }) : "# The surface is still loading."),
   }, uid);
   // the share buttons sit beside the view tools, before the caption
   toolbar.insertBefore(/** @type {HTMLElement} */ (toolbar.querySelector(".gs-share")), toolbar.querySelector(".gs-caption"));
@@ -146,7 +155,7 @@ export function render({ model, el }) {
   }, uid);
 
   const player = createRunsPlayer(panel, {
-    draw: (drawings) => plot.drawRuns(drawings),
+    draw: (drawings) => { plot.drawRuns(drawings); surface.setRuns(drawings); },
     changed: (specs, toModel) => {
       if (toModel) write({ runs: specs }, true);
       share.refresh();
@@ -156,7 +165,7 @@ export function render({ model, el }) {
   const fig3d = document.createElement("figure");
   fig3d.className = "gs-card gs-figure3d";
   sideA.appendChild(fig3d);
-  const surface = createSurface3d(fig3d);
+  const surface = createSurface3d(fig3d, { hover: (p) => hoverAt(p, "3d") });
   const cap3d = document.createElement("figcaption");
   cap3d.className = "gs-caption";
   cap3d.textContent = "The same surface in 3D: drag, or use the arrow keys, to turn it.";
@@ -164,7 +173,13 @@ export function render({ model, el }) {
 
   // --- state -----------------------------------------------------------------------------------
   /** @type {Compiled|null} */
-  let compiled = null;
+  let compiled = null; // the surface as shown: over the two axes, parameters bound
+  /** @type {Compiled|null} */
+  let raw = null; // as the host gave it: every variable
+  /** @type {import("../core/params.js").ParamState} */
+  let pstate = paramState([], null);
+  let field = model.get("field") === true;
+  fieldToggle.set(field);
   /** @type {View} */
   let view = DEFAULT_VIEW;
   let equal = true;
@@ -206,6 +221,12 @@ export function render({ model, el }) {
     const program = compiled ? compiled.program : null;
     const minima = compiled && Array.isArray(compiled.minima) ? compiled.minima : [];
     const { shown, scale } = plot.render(program, view, equal, { x: names()[0], y: names()[1] }, minima);
+    if (field && program) plot.paintBase((ctx, sx, sy, w, h) => {
+      const lattice = fieldLattice(program, shown, w, h);
+      drawField(ctx, lattice, sx, sy);
+      plot.element.dataset.field = JSON.stringify(lattice.map((a) => [a.x, a.y, a.dx, a.dy])); // for tests
+    });
+    else delete plot.element.dataset.field;
     performance.measure("gradscape:render2d", RENDER_MARK);
     curve.setRange(shown.x, shown.y);
     // the 3D mesh follows a moment later while the view is being zoomed or panned
@@ -335,27 +356,31 @@ export function render({ model, el }) {
    */
   function applyCompiled(c, opts) {
     const prevName = compiled ? compiled.name : undefined;
-    compiled = c;
-    box.setDisplay(c);
+    raw = c;
+    pstate = paramState(c.program.variables, model.get("params"));
+    compiled = boundSurface(c, pstate);
+    params.set(c.program.variables, pstate);
+    model.set("params", pstate); // the link keeps only this surface's sliders
+    box.setDisplay(compiled);
     box.setHint(typeof c.hint === "string" ? c.hint : "");
-    curve.setSurface(c);
+    curve.setSurface(compiled);
     box.setSelected(c.name || null);
     const hasMinima = Array.isArray(c.minima) && c.minima.length > 0;
     tools.setSurface(hasMinima, c.blurb ? `${c.title ? `${c.title}. ` : ""}${c.blurb}` : "");
-    readout.setSurface(c);
-    visits.setSurface(c);
+    readout.setSurface(compiled);
+    visits.setSurface(compiled);
     if (opts.resetView || (c.name && c.name !== prevName)) {
       view = validView(c.view) || DEFAULT_VIEW;
       const start = Array.isArray(c.start) && c.start.length >= 2 ? c.start : null;
       point = start ? [start[0], start[1]] : [(view.x[0] + view.x[1]) / 2, (view.y[0] + view.y[1]) / 2];
     }
-    panel.setSurface(c, Boolean(opts.resetView || (c.name && c.name !== prevName))); // its tuned rates
+    panel.setSurface(compiled, Boolean(opts.resetView || (c.name && c.name !== prevName))); // its tuned rates
     if (opts.view) view = opts.view;
     if (!point) {
       const start = Array.isArray(c.start) && c.start.length >= 2 ? c.start : null;
       point = start ? [start[0], start[1]] : [(view.x[0] + view.x[1]) / 2, (view.y[0] + view.y[1]) / 2];
     }
-    if (opts.keepRuns) player.recompute(c.program);
+    if (opts.keepRuns) player.recompute(compiled.program);
     else player.reset();
     renderAll();
   }
@@ -433,10 +458,51 @@ export function render({ model, el }) {
     };
   }
 
+  // --- parameters ------------------------------------------------------------------------------
+  /**
+   * New slider values (or ranges): bind them into the program and redraw; no compile.
+   * @param {import("../core/params.js").ParamState} st @param {boolean} sliding
+   */
+  function setParams(st, sliding) {
+    if (!raw) return;
+    pstate = st;
+    compiled = boundSurface(raw, pstate);
+    readout.setSurface(compiled);
+    player.recompute(compiled.program);
+    if (sliding) interacting = true;
+    renderAll();
+    if (point) hoverAt(point, "params");
+    write({ params: pstate }, !sliding);
+    share.refresh();
+  }
+
+  /** @returns {Record<string, number>} each parameter's value */
+  function sliderValues() {
+    return Object.fromEntries(Object.entries(pstate.sliders).map(([k, v]) => [k, v.value]));
+  }
+
+  /** Make `name` the plot's axis `slot` (0 across, 1 up). @param {0|1} slot @param {string} name */
+  function chooseAxis(slot, name) {
+    if (!raw || !point) return;
+    const next = swapAxis(pstate, slot, name, point, plot.shown);
+    pstate = next.state;
+    compiled = boundSurface(raw, pstate);
+    params.set(raw.program.variables, pstate);
+    readout.setSurface(compiled);
+    box.setDisplay(compiled);
+    view = validView(next.view) || view;
+    point = next.point;
+    player.reset();
+    renderAll();
+    hoverAt(point, "params");
+    write({ params: pstate, view: { x: [...view.x], y: [...view.y] }, runs: [] }, true);
+    share.refresh();
+  }
+
   // --- model events ----------------------------------------------------------------------------
   const onCompiled = () => {
     const c = model.get("compiled");
-    if (c && c !== compiled && c.program) {
+    if (c && c !== raw && c.program) {
       const hostView = validView(model.get("view"));
       const adopt = compiled ? null : hostExtras();
       applyCompiled(c, { resetView: !compiled, keepRuns: false, view: hostView });
@@ -464,9 +530,20 @@ export function render({ model, el }) {
     }
   };
   const onRuns = () => runsFromModel();
+  const onParams = () => {
+    const saved = model.get("params");
+    if (!raw || !saved || JSON.stringify(saved) === JSON.stringify(pstate)) return;
+    const st = paramState(raw.program.variables, saved);
+    params.set(raw.program.variables, st);
+    setParams(st, false);
+  };
+  const onField = () => {
+    const on = model.get("field") === true;
+    if (on !== field) { field = on; fieldToggle.set(on); scheduleRender(); }
+  };
   const listeners = /** @type {Array<[string, () => void]>} */ ([
     ["change:compiled", onCompiled], ["change:formula", onFormula], ["change:view", onView],
-    ["change:point", onPoint], ["change:runs", onRuns],
+    ["change:point", onPoint], ["change:runs", onRuns], ["change:params", onParams], ["change:field", onField],
   ]);
   for (const [ev, cb] of listeners) model.on(ev, cb);
 

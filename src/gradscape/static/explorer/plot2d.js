@@ -312,6 +312,14 @@ export function createPlot2d(host, on) {
     render,
     drawHover,
     drawRuns,
+    /**
+     * Paint more onto the base layer after render() (the gradient field), in CSS px.
+     * @param {(ctx: CanvasRenderingContext2D, sx: (x: number) => number, sy: (y: number) => number, w: number, h: number) => void} paint
+     */
+    paintBase(paint) {
+      bctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      paint(bctx, sx, sy, w, h);
+    },
     /** @returns {View} */
     get shown() { return shown; },
     /** The last drawing's data, for a vector picture: size, colours, heatmap, ticks, runs, hover. */

@@ -24,7 +24,8 @@ export const IMAGE_SCALE = 2;
  * @typedef {{formula: string, name?: string|null, title?: string|null, variables: string[],
  *            view?: {x: number[], y: number[]}, minima?: number[][]}} SurfaceInfo
  * @typedef {{compiled: SurfaceInfo, view: {x: number[], y: number[]}|null,
- *            runs: Array<{optimizer: string, lr: number, start: number[], [k: string]: unknown}>}} CodeState
+ *            runs: Array<{optimizer: string, lr: number, start: number[], [k: string]: unknown}>,
+ *            params?: Record<string, number>}} CodeState  params: the sliders' values
  */
 
 const STATUS_MS = 4000;
@@ -362,8 +363,11 @@ function roundFor(v, span) {
  * including the explorer's cap on steps, so Python's trajectories are the ones on screen.
  * @param {CodeState} state @returns {string}
  */
-export function pythonCode({ compiled, view, runs }) {
+export function pythonCode({ compiled, view, runs, params }) {
   const vars = compiled.variables.slice(0, 2);
+  // the sliders' values, bound into the formula as numbers (gradscape.parameters.bind)
+  const given = params ? Object.entries(params).filter(([, x]) => Number.isFinite(x)) : [];
+  const fixed = given.length ? `, params={${given.map(([k, x]) => `${pyStr(k)}: ${pyNum(x)}`).join(", ")}}` : "";
   const v = view || compiled.view || { x: [-4, 4], y: [-4, 4] };
   const sx = v.x[1] - v.x[0];
   const sy = v.y[1] - v.y[0];
@@ -372,7 +376,7 @@ export function pythonCode({ compiled, view, runs }) {
     "import gradscape",
     "from gradscape.plot import plot_surface",
     "",
-    `s = gradscape.Surface(${pyStr(compiled.formula)}, variables=(${vars.map(pyStr).join(", ")}))`,
+    `s = gradscape.Surface(${pyStr(compiled.formula)}, variables=(${vars.map(pyStr).join(", ")})${fixed})`,
     `view = (${pair(v.x, sx, sx)}, ${pair(v.y, sy, sy)})`,
   ];
   const calls = [];
@@ -399,7 +403,9 @@ export function pythonCode({ compiled, view, runs }) {
     `# a picture (matplotlib): fig.savefig(${pyStr(png)}) writes it to a file`,
     `fig = plot_surface(s, runs, view=view${more})`,
     "# the live explorer, in a notebook",
-    `gradscape.Explorer(${pyStr(compiled.name || compiled.formula)}, view=view, runs=runs)`,
+    given.length // the explorer has its own sliders (they start at 1): no Python runs there
+      ? `gradscape.Explorer(${pyStr(compiled.formula)}, view=view)`
+      : `gradscape.Explorer(${pyStr(compiled.name || compiled.formula)}, view=view, runs=runs)`,
   );
   return lines.join("\n") + "\n";
 }

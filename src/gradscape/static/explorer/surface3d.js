@@ -1,10 +1,14 @@
 // The same surface in 3D: a mesh from a coarse grid, drawn as shaded quads back to front
-// (painter's algorithm), turned by dragging or the arrow keys. The hover point and its
-// steepest-descent direction are drawn on a separate overlay canvas, linked to the 2D view.
+// (painter's algorithm), turned by dragging or the arrow keys. The hover point with its
+// steepest-descent direction, and the descent runs lifted onto the surface in their colours,
+// are drawn on a separate overlay canvas, linked to the 2D view. Hovering the 3D view picks the
+// surface point under the cursor (a ray from the eye marched through the height field, the
+// height worked out exactly at each step) and reports it through `on.hover`, so the 2D point and
+// the readout follow. A button enlarges the view to the whole window (Escape restores it).
 
 import { evalView, evalValue } from "../core/evaluator.js";
 import { LUT } from "../core/colormap.js";
-import { varText } from "../core/format.js";
+import { varText, fmt } from "../core/format.js";
 import { arrow } from "../core/paint.js";
 import { canvasColors } from "../core/theme.js";
 
@@ -19,7 +23,7 @@ const HEIGHT = 0.85; // height of the surface box relative to its half-width
 
 /**
  * @param {HTMLElement} host
- * @param {{rotated?: () => void}} [on]
+ * @param {{rotated?: () => void, hover?: (p: number[]) => void, enlarged?: (on: boolean) => void}} [on]
  */
 export function createSurface3d(host, on = {}) {
   const wrap = document.createElement("div");
@@ -34,7 +38,14 @@ export function createSurface3d(host, on = {}) {
   const overlay = document.createElement("canvas");
   overlay.className = "gs-layer gs-overlay3d";
   overlay.setAttribute("aria-hidden", "true");
-  wrap.append(canvas, overlay);
+  const enlarge = document.createElement("button");
+  enlarge.type = "button";
+  enlarge.className = "gs-enlarge3d";
+  enlarge.dataset.testid = "surface3d-enlarge";
+  enlarge.setAttribute("aria-pressed", "false");
+  enlarge.textContent = "Enlarge";
+  enlarge.title = "Show the 3D view in the whole window (Escape: back)";
+  wrap.append(canvas, overlay, enlarge);
   const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
   const octx = /** @type {CanvasRenderingContext2D} */ (overlay.getContext("2d"));
 
@@ -52,6 +63,12 @@ export function createSurface3d(host, on = {}) {
   let hoverState = null;
   /** the canvases' colours, from CSS (core/theme.js); read again at every drawing */
   let colors = canvasColors(canvas);
+  let large = false; // filling the window
+  /** @type {import("./plot2d.js").RunDrawing[]} */
+  let runs = [];
+  /** each run's values along its path, worked out once per path and program
+   * @type {WeakMap<number[][], {program: Program, values: Float64Array}>} */
+  const heights = new WeakMap();
 
   function measure() {
     const r = wrap.getBoundingClientRect();
@@ -263,12 +280,25 @@ export function createSurface3d(host, on = {}) {
     ctx.fillText(text, Math.max(12, Math.min(w - 12, px)), Math.max(10, Math.min(h - 8, py)));
   }
 
-  /** The hover point on the surface, with the descent direction along it. */
+  /** The runs and the hover point on the surface, with the descent direction along it. */
   function drawOverlay() {
     octx.setTransform(dpr, 0, 0, dpr, 0, 0);
     octx.clearRect(0, 0, w, h);
+    drawRuns();
     if (!hoverState || !data) return;
     const { p, value, g } = hoverState;
+    if (large) { // the readout is hidden under the full window: its gist, top right
+      const [n0, n1] = data.names.map(varText);
+      const parts = [`(${n0}, ${n1}) = (${fmt(p[0])}, ${fmt(p[1])})`,
+        `L = ${value === value ? fmt(value, 5) : "undefined"},  |∇L| = ${value === value ? fmt(Math.hypot(g[0], g[1])) : "undefined"}`];
+      octx.font = `15px Georgia, "Times New Roman", serif`;
+      octx.textAlign = "left";
+      octx.textBaseline = "bottom";
+      octx.fillStyle = "rgba(30,34,50,0.85)";
+      const one = parts.join("   ");
+      if (octx.measureText(one).width < w - 24) octx.fillText(one, 12, h - 8);
+      else { octx.fillText(parts[0], 12, h - 28); octx.fillText(parts[1], 12, h - 8); }
+    }
     if (value !== value) return;
     const X = wx(p[0]);
     const Y = wy(p[1]);
@@ -316,6 +346,150 @@ export function createSurface3d(host, on = {}) {
     octx.fill();
   }
 
+  /** Each run's path lifted onto the surface, up to the step shown, with its ball. */
+  function drawRuns() {
+    let drawn = 0;
+    if (data) {
+      const program = data.program;
+      for (const r of runs) {
+        const n = Math.min(r.points.length, r.shown + 1);
+        if (n < 1) continue;
+        let known = heights.get(r.points);
+        if (!known || known.program !== program) {
+          const v = new Float64Array(r.points.length);
+          for (let k = 0; k < r.points.length; k++) v[k] = evalValue(program, r.points[k]);
+          known = { program, values: v };
+          heights.set(r.points, known);
+        }
+        const values = known.values;
+        /** @type {Array<[number, number]|null>} */
+        const screen = [];
+        for (let k = 0; k < n; k++) {
+          const [x, y] = r.points[k];
+          const X = wx(x);
+          const Y = wy(y);
+          const v = values[k];
+          const inside = Math.abs(X) <= box.ax + 1e-9 && Math.abs(Y) <= box.ay + 1e-9 && v === v;
+          if (!inside) { screen.push(null); continue; }
+          const [px, py] = project(X, Y, wz(v));
+          screen.push([px, py]);
+          drawn++;
+        }
+        for (const [style, width] of /** @type {Array<[string, number]>} */ ([["rgba(255,255,255,0.9)", 4], [r.color, 2]])) {
+          octx.strokeStyle = style;
+          octx.lineWidth = width;
+          octx.lineJoin = "round";
+          octx.beginPath();
+          let pen = false;
+          for (const q of screen) {
+            if (!q) { pen = false; continue; }
+            if (pen) octx.lineTo(q[0], q[1]); else octx.moveTo(q[0], q[1]);
+            pen = true;
+          }
+          octx.stroke();
+        }
+        const start = screen[0];
+        if (start) {
+          octx.beginPath();
+          octx.arc(start[0], start[1], 4, 0, 2 * Math.PI);
+          octx.fillStyle = "#fff";
+          octx.fill();
+          octx.lineWidth = 1.8;
+          octx.strokeStyle = r.color;
+          octx.stroke();
+        }
+        const ball = n > 1 ? screen[n - 1] : null;
+        if (ball) {
+          octx.beginPath();
+          octx.arc(ball[0], ball[1], 5, 0, 2 * Math.PI);
+          octx.fillStyle = r.color;
+          octx.fill();
+          octx.lineWidth = 1.5;
+          octx.strokeStyle = "#fff";
+          octx.stroke();
+        }
+      }
+    }
+    canvas.dataset.runPoints = String(drawn); // for tests: how many path points are on the surface
+  }
+
+  /**
+   * The surface point under screen position (sx, sy) in CSS px, or null: the ray from the eye
+   * through that pixel, marched from near to far until it passes under the surface, then
+   * bisected. Heights come from the program itself, so the point is exact up to the bisection.
+   * @param {number} sx @param {number} sy @returns {number[]|null}
+   */
+  function pick(sx, sy) {
+    if (!data || !(fit.k > 0)) return null;
+    const program = data.program;
+    const ca = Math.cos(az);
+    const sa = Math.sin(az);
+    const se = Math.sin(el);
+    const ce = Math.cos(el);
+    const u = (sx - fit.cx) / fit.k;
+    const t = (fit.cy - sy) / fit.k;
+    /** the world point on the ray at depth d, and how far it is above the surface @param {number} d */
+    const at = (d) => {
+      const s = 1 + 0.12 * d; // undoes the perspective divide
+      const x1 = u * s;
+      const up = t * s;
+      const y1 = up * se + d * ce;
+      const z = up * ce - d * se + HEIGHT / 2;
+      const X = x1 * ca + y1 * sa;
+      const Y = -x1 * sa + y1 * ca;
+      const inside = Math.abs(X) <= box.ax && Math.abs(Y) <= box.ay;
+      const p = [box.cx + X * box.half, box.cy + Y * box.half];
+      const v = inside ? evalValue(program, p) : NaN;
+      return { p, above: v === v ? z - wz(v) : NaN };
+    };
+    const reach = 2 * Math.hypot(box.ax, box.ay, HEIGHT);
+    const steps = 240;
+    let prev = at(-reach);
+    let dPrev = -reach;
+    for (let k = 1; k <= steps; k++) {
+      const d = -reach + (2 * reach * k) / steps;
+      const cur = at(d);
+      // the first crossing of the sheet between two samples on it (from above, or from below
+      // where the ray came in under it through the side of the box): bisect it
+      if (prev.above === prev.above && cur.above === cur.above && (prev.above > 0) !== (cur.above > 0)) {
+        const downward = prev.above > 0;
+        let lo = dPrev;
+        let hi = d;
+        for (let b = 0; b < 40; b++) {
+          const mid = (lo + hi) / 2;
+          const m = at(mid);
+          if (m.above === m.above && (m.above > 0) !== downward) hi = mid; else lo = mid;
+        }
+        return at(hi).p;
+      }
+      prev = cur;
+      dPrev = d;
+    }
+    return null;
+  }
+
+  /** the screen position (CSS px) of the surface point over (x, y), for tests @param {number} x @param {number} y */
+  function screenOf(x, y) {
+    if (!data) return null;
+    const v = evalValue(data.program, [x, y]);
+    if (v !== v) return null;
+    const [px, py] = project(wx(x), wy(y), wz(v));
+    return [px, py];
+  }
+
+  // --- enlarging -------------------------------------------------------------------------------
+  /** @param {boolean} v */
+  function setLarge(v) {
+    if (v === large) return;
+    large = v;
+    host.classList.toggle("gs-3d-full", v);
+    enlarge.textContent = v ? "Back" : "Enlarge";
+    enlarge.setAttribute("aria-pressed", String(v));
+    enlarge.title = v ? "Back to the small 3D view (Escape)" : "Show the 3D view in the whole window (Escape: back)";
+    requestDraw();
+    on.enlarged?.(v);
+  }
+
   // --- turning ---------------------------------------------------------------------------------
   /** @type {{x: number, y: number, id: number}|null} */
   let drag = null;
@@ -329,23 +503,36 @@ export function createSurface3d(host, on = {}) {
     el = Math.max(0.08, Math.min(1.45, el + de));
     requestDraw();
   }
+  let moved = 0;
   /** @param {PointerEvent} e */
-  const down = (e) => { drag = { x: e.clientX, y: e.clientY, id: e.pointerId }; canvas.setPointerCapture(e.pointerId); };
+  const down = (e) => { drag = { x: e.clientX, y: e.clientY, id: e.pointerId }; moved = 0; canvas.setPointerCapture(e.pointerId); };
+  /** @param {PointerEvent} e */
+  const hoverEvent = (e) => {
+    const r = canvas.getBoundingClientRect();
+    const p = pick(e.clientX - r.left, e.clientY - r.top);
+    if (p) on.hover?.(p);
+  };
   /** @param {PointerEvent} e */
   const move = (e) => {
-    if (!drag || e.pointerId !== drag.id) return;
+    if (!drag) { if (e.pointerType === "mouse" || e.pointerType === "pen") hoverEvent(e); return; }
+    if (e.pointerId !== drag.id) return;
+    moved += Math.abs(e.clientX - drag.x) + Math.abs(e.clientY - drag.y);
     turn(-(e.clientX - drag.x) * 0.01, (e.clientY - drag.y) * 0.008);
     drag.x = e.clientX;
     drag.y = e.clientY;
   };
-  const up = () => { drag = null; };
+  /** @param {PointerEvent} e a tap (no drag) picks the point too: touch has no hover */
+  const up = (e) => { const tap = drag && moved < 4; drag = null; if (tap && e.type === "pointerup") hoverEvent(e); };
   /** @param {KeyboardEvent} e */
   const key = (e) => {
     const big = e.shiftKey ? 4 : 1;
     const moves = { ArrowLeft: [0.08, 0], ArrowRight: [-0.08, 0], ArrowUp: [0, 0.06], ArrowDown: [0, -0.06] };
     const m = /** @type {Record<string, number[]>} */ (moves)[e.key];
     if (m) { e.preventDefault(); turn(m[0] * big, m[1] * big); }
+    if (e.key === "Escape" && large) { e.preventDefault(); setLarge(false); }
   };
+  /** @param {KeyboardEvent} e */
+  const windowKey = (e) => { if (e.key === "Escape" && large) setLarge(false); };
   const listening = new AbortController(); // destroy() removes every listener at once
   const { signal } = listening;
   canvas.addEventListener("pointerdown", down, { signal });
@@ -353,6 +540,9 @@ export function createSurface3d(host, on = {}) {
   canvas.addEventListener("pointerup", up, { signal });
   canvas.addEventListener("pointercancel", up, { signal });
   canvas.addEventListener("keydown", key, { signal });
+  enlarge.addEventListener("click", () => setLarge(!large), { signal });
+  window.addEventListener("keydown", windowKey, { signal });
+  Object.defineProperty(canvas, "gsScreenOf", { value: screenOf }); // a test hook
 
   return {
     element: wrap,
@@ -364,6 +554,14 @@ export function createSurface3d(host, on = {}) {
       hoverState = p ? { p, value, g } : null;
       drawOverlay();
     },
+    /** @param {import("./plot2d.js").RunDrawing[]} drawings */
+    setRuns(drawings) {
+      runs = drawings;
+      drawOverlay();
+    },
+    pick,
+    setLarge,
+    get large() { return large; },
     resize() { if (measure()) draw(); },
     destroy() {
       if (frame) cancelAnimationFrame(frame);

@@ -83,12 +83,14 @@ function main() {
   const state = model.state;
   state.compiled = compiled;
   state.formula = found && wanted.formula && !wanted.name ? wanted.formula : compiled.formula;
+  state.field = wanted.field;
   if (found) {
     // the link's window, point and runs apply to the surface it names
     state.view = wanted.view || compiled.view || null;
     state.point = wanted.point;
     state.runs = wanted.runs;
     state.settings = wanted.settings;
+    state.params = wanted.params;
   } else {
     state.view = compiled.view || null;
   }

@@ -5,11 +5,14 @@
 //   new MemoryModel(state)            get / set / on / off / save_changes over a plain object
 //   serverSurface(formula), serverGallery()   the serving gradscape server's API
 //   stateToQuery(state) -> "g=bowl&v=-4,4,-3,3&p=3,1&o=momentum_0.02&r=gd_0.1_3_1"
-//   queryToState("g=bowl&...") -> {name, formula, view, point, settings, runs}  (missing: null)
+//   queryToState("g=bowl&...") -> {name, formula, view, point, settings, runs, params, field,
+//                                    present, embed}  (missing parts are null, [] or false)
 //
 // Query keys:  g=<gallery name> or f=<formula>,  v=xmin,xmax,ymin,ymax,  p=x,y,
 //              o=<optimizer settings> optimizer_lr[_key=value...] (what the next ball uses),
 //              r=<run> (repeatable), each run  optimizer_lr_x_y[_key=value...]
+//              s=name:value:min:max (a parameter's slider, repeatable), ax=a,b (the axes, with
+//              sliders), field=1 (the gradient field shown),
 //              present=1 (presentation mode), embed=1 (the compact embed, e.g. in an iframe)
 // Numbers are as short as the view can show (core/precision.js): the window to a ten-thousandth
 // of its side, the point to a thousandth. A run's start is rounded when the ball is dropped, so
@@ -187,6 +190,15 @@ export function stateToQuery(state) {
   if (Array.isArray(state.runs)) for (const r of state.runs) q.push(`r=${encodeURIComponent(encodeRun(r))}`);
   if (state.present === true) q.push("present=1");
   if (state.embed === true) q.push("embed=1");
+  const ps = state.params;
+  if (ps && ps.sliders && typeof ps.sliders === "object" && Object.keys(ps.sliders).length) {
+    for (const [name, sl] of Object.entries(ps.sliders)) {
+      const s = /** @type {any} */ (sl);
+      if (/^[A-Za-z_]\w*$/.test(name) && [s.value, s.min, s.max].every(Number.isFinite)) q.push(`s=${name}:${s.value}:${s.min}:${s.max}`);
+    }
+    if (Array.isArray(ps.axes) && ps.axes.length === 2) q.push(`ax=${ps.axes.map(encodeURIComponent).join(",")}`);
+  }
+  if (state.field === true) q.push("field=1");
   return q.join("&");
 }
 
@@ -195,7 +207,8 @@ export function stateToQuery(state) {
  * @param {string} query with or without a leading "?" or "#"
  * @returns {{name: string|null, formula: string|null, view: {x: number[], y: number[]}|null,
  *            point: number[]|null, settings: Record<string, any>|null, runs: Array<Record<string, any>>,
- *            present: boolean, embed: boolean}}
+ *            params: {axes?: string[], sliders: Record<string, {value: number, min: number, max: number}>}|null,
+ *            field: boolean, present: boolean, embed: boolean}}
  */
 export function queryToState(query) {
   const q = new URLSearchParams(query.replace(/^[?#]/, ""));
@@ -207,9 +220,30 @@ export function queryToState(query) {
     point: numbers(q.get("p"), 2),
     settings: decodeSettings(q.get("o") || ""),
     runs: /** @type {Array<Record<string, any>>} */ (q.getAll("r").filter(Boolean).map(decodeRun).filter(Boolean)),
+    params: decodeParams(q.getAll("s"), q.get("ax")),
+    field: q.get("field") === "1",
     present: q.get("present") === "1",
     embed: q.get("embed") === "1",
   };
+}
+
+/**
+ * Sliders from s=name:value:min:max (min and max may be left off) and the axes from ax=a,b.
+ * @param {string[]} sliders @param {string|null} axes
+ */
+function decodeParams(sliders, axes) {
+  /** @type {Record<string, {value: number, min: number, max: number}>} */
+  const out = {};
+  for (const s of sliders) {
+    const [name, ...nums] = s.split(":");
+    const [value, min, max] = nums.map(Number);
+    if (!/^[A-Za-z_]\w*$/.test(name) || !Number.isFinite(value)) continue;
+    const ranged = Number.isFinite(min) && Number.isFinite(max) && min < max;
+    out[name] = { value, min: ranged ? min : Math.min(-10, value), max: ranged ? max : Math.max(10, value) };
+  }
+  const ax = axes ? axes.split(",") : [];
+  if (!Object.keys(out).length && ax.length !== 2) return null;
+  return ax.length === 2 ? { axes: ax, sliders: out } : { sliders: out };
 }
 
 /** The numeric settings beyond optimizer, lr and start, as "_key=value" parts. @param {Record<string, any>} r */

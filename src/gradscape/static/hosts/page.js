@@ -45,10 +45,10 @@ function writeUrl(state) {
 async function main() {
   const app = document.getElementById("app");
   if (!app) return;
-  const { name, formula, view: v, point: p, settings, runs, present, embed } = queryToState(location.search);
+  const { name, formula, view: v, point: p, settings, runs, present, embed, params, field } = queryToState(location.search);
   if (embed) document.documentElement.classList.add("gs-embed"); // no header (page.css)
 
-  const model = new UrlModel({ formula: "", compiled: null, view: null, point: null, settings, runs: [], present, embed });
+  const model = new UrlModel({ formula: "", compiled: null, view: null, point: null, settings, runs: [], present, embed, params, field });
   render({ model, el: app });
 
   const wanted = name || formula || DEFAULT_SURFACE;

@@ -17,7 +17,7 @@ import { render as renderExplorer } from "../explorer/explorer.js";
 export const ANSWER_MS = 20_000;
 
 /** @type {Record<string, string>} explorer key -> trait */
-const TRAITS = { view: "_view", point: "_point", runs: "_runs", gallery: "_gallery" };
+const TRAITS = { view: "_view", point: "_point", runs: "_runs", gallery: "_gallery", params: "_params", field: "_field" };
 /** @param {string} name */
 const trait = (name) => TRAITS[name] || name;
 /** @param {string} ev */
