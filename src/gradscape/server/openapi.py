@@ -5,8 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from ..parameters import MAX_PARAMETERS
 from .. import __version__
+from ..parameters import MAX_PARAMETERS
 
 _ERROR = {
     "type": "object",
