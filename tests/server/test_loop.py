@@ -86,6 +86,11 @@ def test_answers_from_memory_do_not_wait_for_a_turn_of_the_event_loop(method, pa
         lesson._page.set_result("<html>lesson</html>")  # as once rendered at start-up
         return await _answer_without_a_turn(app, method, path, body)
 
-    sent = asyncio.run(main())
+    # in a thread of its own: a test run elsewhere (Playwright's sync API) may leave an event
+    # loop running in this one
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as thread:
+        sent = thread.submit(asyncio.run, main()).result()
     assert sent[0][0] == 200
     assert not any(turned for _, turned in sent), sent

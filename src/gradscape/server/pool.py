@@ -60,6 +60,7 @@ import re
 import struct
 import time
 import traceback
+import weakref
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -414,6 +415,8 @@ class CompilePool:
         self.replaced = 0  # workers killed and replaced (overruns, deaths): for /healthz
         self.recycled = 0  # workers replaced after max_jobs jobs
         self._spawner: Any = None  # the thread that starts workers, off the event loop
+        self._made: weakref.WeakSet[_Worker] = weakref.WeakSet()
+        self._ready_at = math.inf  # when the first front worker was ready
 
     # -- the public side ----------------------------------------------------------------------
 
@@ -498,7 +501,8 @@ class CompilePool:
             if not jobs:
                 continue
             job = jobs[0]
-            if job.heavy or now - job.queued <= PRESSED_WAIT or self._is_heavy(client):
+            waited = now - max(job.queued, self._ready_at)  # not the start-up's wait
+            if job.heavy or waited <= PRESSED_WAIT or self._is_heavy(client):
                 continue
             if not self._inline_budget():
                 break
@@ -557,8 +561,10 @@ class CompilePool:
         self._idle.clear()
         self._idle_back.clear()
         self._busy.clear()
-        if self._spawner is not None:
+        if self._spawner is not None:  # a worker being started: killed without waiting
             self._spawner.shutdown(wait=False, cancel_futures=True)
+        for worker in list(self._made):
+            worker.kill()
         self._waiting.clear()
         self._queued = self._slow_queued = 0
 
@@ -667,7 +673,7 @@ class CompilePool:
         self._starting[back] += 1
         made = loop.run_in_executor(
             self._spawner,
-            _Worker,
+            self._make_worker,
             self._ctx,
             self._job,
             self.memory_mb,
@@ -708,6 +714,8 @@ class CompilePool:
                 if self._closed:
                     worker.kill()
                     return
+                if not back:
+                    self._ready_at = min(self._ready_at, time.monotonic())
                 (self._idle_back if back else self._idle).append(worker)
                 self._dispatch()
 
@@ -720,6 +728,11 @@ class CompilePool:
             loop.add_reader(worker.conn.fileno(), warmed)
 
         made.add_done_callback(started)
+
+    def _make_worker(self, *args: Any) -> _Worker:
+        worker = _Worker(*args)
+        self._made.add(worker)  # so that close() finds it even before the loop hears of it
+        return worker
 
     def _unwatch(self, worker: _Worker) -> None:
         if self._loop is not None:
@@ -853,9 +866,10 @@ class CompilePool:
             self._dispatch()
 
         try:
-            worker.conn.send((job.args, started - job.queued > PRESSED_WAIT))
+            waited = started - max(job.queued, self._ready_at)  # not the start-up's wait
+            worker.conn.send((job.args, waited > PRESSED_WAIT))
             if not worker.back:
-                self._last_front_wait = started - job.queued
+                self._last_front_wait = waited
         except (OSError, ValueError):  # it died while idle: replace it, and this job waits
             self._release(worker, job, 0.0)
             self._replace(worker)
