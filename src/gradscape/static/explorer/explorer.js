@@ -7,14 +7,19 @@
 // Promise<compiled | {error, column}> and gallery() -> Promise<[{name, title, formula, blurb}]>.
 // Keys read and written: compiled, formula, view, point, runs (see docs/ARCHITECTURE.md).
 // Optional host extras: link() -> the URL that reproduces the state (shows "Copy link");
-// formulaHelp, a sentence shown under the formula box (e.g. what an exported file can compile).
+// formulaHelp, a sentence shown under the formula box (e.g. what an exported file can compile);
+// sliceSource(meta) -> how a slice that Python computes is asked for (landscape.js; default: the
+// server's /api/slice routes); sliceCode(meta) -> the Python button's code for a slice.
+// Key `slice`: a slice of a model's loss shown instead of a formula (sliceview.slice_meta, with
+// `browser` when the page computes it itself).
 //
 // render() holds the state (surface, view, point, hover values) and the model I/O, and wires the
 // parts, each in its own module: formulabox (formula and gallery), plot2d (drawing) with
 // plot2d-input (pointer, wheel, keys), viewtools (zoom, pan, caption), readout, visits (the
 // lesson's worked example), surface3d, share, runs (the panel) and runs-player (runs over time).
 
-import { evalPoint } from "../core/evaluator.js";
+import { formulaLandscape, sliceLandscape, serverSliceSource } from "./landscape.js";
+import { describeSlice } from "./readout-slice.js";
 import { createPlot2d } from "./plot2d.js";
 import { createSurface3d } from "./surface3d.js";
 import { createReadout, describe } from "./readout.js";
@@ -44,6 +49,7 @@ import { createViewTools } from "./viewtools.js";
  *   requestSurface?: (formula: string) => Promise<Compiled|CompileError>,
  *   gallery?: () => Promise<import("./formulabox.js").GalleryEntry[]>,
  *   link?: () => string, formulaHelp?: string,
+ *   sliceSource?: (meta: any) => any, sliceCode?: (meta: any) => string,
  * }} Model
  */
 
@@ -77,6 +83,9 @@ export function render({ model, el }) {
   live.setAttribute("role", "status");
 
   const box = createFormulaBox(top, { formula: (t) => loadFormula(t, false), gallery: (n) => loadFormula(n, true) }, uid);
+  const sliceHead = div("gs-slice-head", top); // a slice's title, in place of the formula box
+  sliceHead.dataset.testid = "slice-title";
+  sliceHead.hidden = true;
 
   const figure = document.createElement("figure");
   figure.className = "gs-figure";
@@ -103,9 +112,9 @@ export function render({ model, el }) {
   });
   const toolbar = tools.element;
   const share = createShareBar(toolbar, div("gs-code-slot", main), {
-    image: () => ({ canvas: figureImage(), name: fileName(compiled) }),
+    image: () => ({ canvas: figureImage(), name: fileName(sliceMeta ? { name: `slice-${sliceMeta.model}-${sliceMeta.kind}` } : compiled) }),
     link: typeof model.link === "function" ? () => /** @type {() => string} */ (model.link).call(model) : null,
-    code: () => (compiled ? pythonCode({ compiled, view, runs: player.runs.map((r) => r.spec) }) : "# The surface is still loading."),
+    code: () => (sliceMeta ? sliceCode() : compiled ? pythonCode({ compiled, view, runs: player.runs.map((r) => r.spec) }) : "# The surface is still loading."),
   }, uid);
   // the share buttons sit beside the view tools, before the caption
   toolbar.insertBefore(/** @type {HTMLElement} */ (toolbar.querySelector(".gs-share")), toolbar.querySelector(".gs-caption"));
@@ -118,7 +127,7 @@ export function render({ model, el }) {
     const r = plot.element.getBoundingClientRect();
     if (r.top < 0 || r.bottom > window.innerHeight) plot.element.scrollIntoView({ block: "nearest" });
     if (announceTimer) { clearTimeout(announceTimer); announceTimer = 0; }
-    live.textContent = `${describe(names(), p, here.value, here.gradient)} ${speech}`;
+    live.textContent = `${sayHere(p)} ${speech}`;
   });
 
   const runsCard = div("gs-card", sideB);
@@ -150,6 +159,12 @@ export function render({ model, el }) {
   // --- state -----------------------------------------------------------------------------------
   /** @type {Compiled|null} */
   let compiled = null;
+  /** @type {import("./landscape.js").Landscape|null} what is drawn and hovered (landscape.js) */
+  let land = null;
+  /** @type {any} the slice shown (sliceview.slice_meta), or null for a formula */
+  let sliceMeta = null;
+  /** @type {import("./readout-slice.js").Here|null} a slice's numbers at the point (null: pending) */
+  let sliceHere = null;
   /** @type {View} */
   let view = DEFAULT_VIEW;
   let equal = true;
@@ -171,7 +186,10 @@ export function render({ model, el }) {
   let saveTimer = 0;
   let destroyed = false;
 
-  const names = () => (compiled ? compiled.variables.slice(0, 2) : ["x", "y"]);
+  const names = () => (land ? land.names : compiled ? compiled.variables.slice(0, 2) : ["x", "y"]);
+  const axisNames = () => (land && land.kind === "slice"
+    ? { x: `a: ${land.labels[0]}`, y: `b: ${land.labels[1]}`, plain: true }
+    : { x: names()[0], y: names()[1] });
 
   // --- model I/O -------------------------------------------------------------------------------
   /** @param {Record<string, any>} values @param {boolean} [now] */
@@ -187,9 +205,9 @@ export function render({ model, el }) {
     renderFrame = 0;
     if (destroyed) return;
     performance.mark(RENDER_MARK);
-    const program = compiled ? compiled.program : null;
+    const program = land;
     const minima = compiled && Array.isArray(compiled.minima) ? compiled.minima : [];
-    const { shown, scale } = plot.render(program, view, equal, { x: names()[0], y: names()[1] }, minima);
+    const { shown, scale } = plot.render(program, view, equal, axisNames(), minima);
     performance.measure("gradscape:render2d", RENDER_MARK);
     // the 3D mesh follows a moment later while the view is being zoomed or panned
     pending3d = { program, shown, scale };
@@ -245,15 +263,15 @@ export function render({ model, el }) {
 
   function redrawHover() {
     if (!point) return;
-    if (compiled) {
-      const r = evalPoint(compiled.program, point);
-      here = { value: r.value, gradient: [r.gradient[0] ?? 0, r.gradient[1] ?? 0] };
-      if (r.value !== r.value) here.gradient = [NaN, NaN];
-    } else {
-      here = { value: NaN, gradient: [NaN, NaN] };
-    }
+    const r = land ? land.at(point) : null;
+    here = r ? { value: r.value, gradient: [r.gradient[0], r.gradient[1]] } : { value: NaN, gradient: [NaN, NaN] };
     plot.drawHover(point, here.value, here.gradient);
-    readout.update(point, here.value, here.gradient);
+    if (sliceMeta && land) {
+      sliceHere = r;
+      readout.updateSlice(point, r, land.error || "");
+    } else {
+      readout.update(point, here.value, here.gradient);
+    }
     surface.setHover(point, here.value, here.gradient);
   }
 
@@ -261,7 +279,7 @@ export function render({ model, el }) {
     if (announceTimer) clearTimeout(announceTimer);
     announceTimer = setTimeout(() => {
       announceTimer = 0;
-      if (point && compiled) live.textContent = describe(names(), point, here.value, here.gradient);
+      if (point && land) live.textContent = sayHere(point);
     }, ANNOUNCE_MS);
   }
 
@@ -288,7 +306,13 @@ export function render({ model, el }) {
   }
 
   function resetView() {
-    setView(compiled && validView(compiled.view) ? /** @type {View} */ (validView(compiled.view)) : DEFAULT_VIEW);
+    const home = sliceMeta ? sliceMeta.view : compiled ? compiled.view : null;
+    setView(validView(home) || DEFAULT_VIEW);
+  }
+
+  /** The point's numbers in words (the live region). @param {number[]} p */
+  function sayHere(p) {
+    return sliceMeta ? describeSlice(p, sliceHere) : describe(names(), p, here.value, here.gradient);
   }
 
   // --- runs ------------------------------------------------------------------------------------
@@ -313,7 +337,10 @@ export function render({ model, el }) {
    */
   function applyCompiled(c, opts) {
     const prevName = compiled ? compiled.name : undefined;
+    if (sliceMeta) leaveSlice();
     compiled = c;
+    if (land) land.destroy();
+    land = formulaLandscape(c);
     box.setDisplay(c);
     box.setSelected(c.name || null);
     const hasMinima = Array.isArray(c.minima) && c.minima.length > 0;
@@ -353,8 +380,8 @@ export function render({ model, el }) {
       ? `Arrows at (${point.map((c) => fmt(c)).join(", ")}): the gradient ∇L points uphill (red); steepest descent −∇L (dashed blue).`
       : "";
     return composeFigure(/** @type {HTMLElement} */ (plot.element.parentElement), {
-      heading: box.element.querySelector(".gs-display"),
-      subtitle: compiled && compiled.title ? compiled.title : null,
+      heading: sliceMeta ? null : box.element.querySelector(".gs-display"),
+      subtitle: sliceMeta ? sliceMeta.title : compiled && compiled.title ? compiled.title : null,
       legend,
       note,
     });
@@ -423,9 +450,24 @@ export function render({ model, el }) {
     }
   };
   const onRuns = () => runsFromModel();
+  const onSlice = () => {
+    const m = model.get("slice");
+    if (m && typeof m.error === "string") { // the host could not open the slice: say why
+      box.element.hidden = true;
+      sliceHead.hidden = false;
+      sliceHead.textContent = "This slice could not be opened";
+      readout.element.textContent = m.error;
+      readout.element.dataset.error = m.error;
+      return;
+    }
+    if (m && m !== sliceMeta && m.variables) {
+      applySlice(m, validView(model.get("view")), model.get("point"));
+      if (point) hoverAt(point, "model");
+    }
+  };
   const listeners = /** @type {Array<[string, () => void]>} */ ([
     ["change:compiled", onCompiled], ["change:formula", onFormula], ["change:view", onView],
-    ["change:point", onPoint], ["change:runs", onRuns],
+    ["change:point", onPoint], ["change:runs", onRuns], ["change:slice", onSlice],
   ]);
   for (const [ev, cb] of listeners) model.on(ev, cb);
 
@@ -443,7 +485,11 @@ export function render({ model, el }) {
   const initial = model.get("compiled");
   const initialView = validView(model.get("view"));
   const initialPoint = model.get("point");
-  if (initial && initial.program) {
+  const initialSlice = model.get("slice");
+  if (initialSlice && initialSlice.variables) {
+    applySlice(initialSlice, initialView, initialPoint);
+    if (point) hoverAt(point, "model");
+  } else if (initial && initial.program) {
     applyCompiled(initial, { resetView: true, keepRuns: false, view: initialView });
     if (Array.isArray(initialPoint) && initialPoint.length >= 2 && initialPoint.every((v) => Number.isFinite(Number(v)))) {
       point = [Number(initialPoint[0]), Number(initialPoint[1])];
@@ -483,8 +529,65 @@ export function render({ model, el }) {
     if (compiled) box.setSelected(compiled.name || null);
   }
 
+  // --- a slice of a model's loss (landscape.js) ----------------------------------------------
+  /**
+   * Show a slice instead of a formula: same plot, 3D and readout; no formula box, no runs.
+   * @param {any} meta sliceview.slice_meta @param {View|null} v @param {any} p
+   */
+  function applySlice(meta, v, p) {
+    if (land) land.destroy();
+    compiled = null;
+    sliceMeta = meta;
+    sliceHere = null;
+    const source = typeof model.sliceSource === "function" ? model.sliceSource(meta) : serverSliceSource(meta.id);
+    land = sliceLandscape(meta, source, landChanged);
+    root.classList.add("gs-slice-view");
+    box.element.hidden = true;
+    sliceHead.hidden = false;
+    sliceHead.textContent = meta.title || "A slice of the loss";
+    runsCard.hidden = true;
+    tools.setSurface(false, `The loss of ${meta.title || "the model"} on a plane through its weights; a and b move along the two directions.`);
+    readout.setSlice(meta);
+    visits.setSurface({ variables: ["a", "b"], program: { variables: [], ops: [] } }); // the bowl's only
+    plot.element.setAttribute("aria-label", "Loss on a slice of the weights. Arrow keys move the point (Shift: farther), + and − zoom.");
+    player.reset();
+    view = v || validView(meta.view) || DEFAULT_VIEW;
+    const q = Array.isArray(p) && p.length >= 2 && p.every((c) => Number.isFinite(Number(c))) ? [Number(p[0]), Number(p[1])] : null;
+    point = q || (Array.isArray(meta.start) ? [meta.start[0], meta.start[1]] : [(view.x[0] + view.x[1]) / 2, (view.y[0] + view.y[1]) / 2]);
+    renderAll();
+    share.refresh();
+  }
+
+  function leaveSlice() {
+    sliceMeta = null;
+    sliceHere = null;
+    root.classList.remove("gs-slice-view");
+    box.element.hidden = false;
+    sliceHead.hidden = true;
+    runsCard.hidden = false;
+  }
+
+  /** The landscape computed more: a field (or a tile of it), a point's numbers, or a failure. @param {string} what */
+  function landChanged(what) {
+    if (destroyed) return;
+    if (what === "field") scheduleRender();
+    else redrawHover();
+    if (what === "error" && land && land.error) live.textContent = land.error;
+  }
+
+  function sliceCode() {
+    if (typeof model.sliceCode === "function") return model.sliceCode(sliceMeta);
+    if (sliceMeta && sliceMeta.python) {
+      const v = `# the window shown: a in [${view.x[0]}, ${view.x[1]}], b in [${view.y[0]}, ${view.y[1]}]`;
+      const p = point ? `\nslice_.value_and_gradient((${point[0]}, ${point[1]}))  # the point hovered` : "";
+      return `${sliceMeta.python}${v}${p}\n`;
+    }
+    return "# This slice was built in Python; its code is where you built it.";
+  }
+
   return function cleanup() {
     destroyed = true;
+    if (land) land.destroy();
     for (const [ev, cb] of listeners) model.off(ev, cb);
     resize.disconnect();
     if (renderFrame) cancelAnimationFrame(renderFrame);

@@ -42,9 +42,9 @@ export function createSurface3d(host, on = {}) {
   let dpr = 1;
   let az = -0.62; // radians about the vertical axis
   let el = 0.55; // elevation above the horizon
-  /** @type {{program: Program, view: View, scale: Scale, names: string[]}|null} */
+  /** @type {{program: any, view: View, scale: Scale, names: string[]}|null} */
   let data = null;
-  /** @type {{X: Float64Array, Y: Float64Array, Z: Float64Array, T: Float64Array}|null} */
+  /** @type {{X: Float64Array, Y: Float64Array, Z: Float64Array, T: Float64Array, nx: number, ny: number}|null} */
   let mesh = null;
   let fit = { k: 1, cx: 0, cy: 0 };
   /** @type {{p: number[], value: number, g: number[]}|null} */
@@ -115,26 +115,32 @@ export function createSurface3d(host, on = {}) {
 
   /**
    * New surface, window or colour scale: rebuild the mesh and redraw.
-   * @param {Program|null} program @param {View} view @param {Scale|null} scale @param {string[]} names
+   * @param {Program|import("./landscape.js").Landscape|null} program @param {View} view
+   * @param {Scale|null} scale @param {string[]} names
    */
   function setData(program, view, scale, names) {
     if (!program || !scale) { data = null; mesh = null; draw(); return; }
-    data = { program, view, scale, names };
+    // a landscape (landscape.js) gives its own grid, at its own resolution; a program is run here
+    const land = "grid" in program ? program : null;
+    const g = land ? land.grid(view, N, N) : { ...evalView(program, view, N, N), view };
+    if (!g) { data = null; mesh = null; draw(); return; }
+    data = { program, view: g.view, scale, names };
     box = frameOf();
-    const g = evalView(program, view, N, N);
-    const X = new Float64Array(N * N);
-    const Y = new Float64Array(N * N);
-    const Z = new Float64Array(N * N);
-    const T = new Float64Array(N * N);
-    for (let j = 0; j < N; j++) for (let i = 0; i < N; i++) {
-      const k = j * N + i;
+    const nx = g.xs.length;
+    const ny = g.ys.length;
+    const X = new Float64Array(nx * ny);
+    const Y = new Float64Array(nx * ny);
+    const Z = new Float64Array(nx * ny);
+    const T = new Float64Array(nx * ny);
+    for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) {
+      const k = j * nx + i;
       X[k] = wx(g.xs[i]);
       Y[k] = wy(g.ys[j]);
       const v = g.value[k];
       T[k] = v === v ? scale.normalize(v) : NaN;
       Z[k] = v === v ? wz(v) : NaN;
     }
-    mesh = { X, Y, Z, T };
+    mesh = { X, Y, Z, T, nx, ny };
     draw();
   }
 
@@ -145,8 +151,8 @@ export function createSurface3d(host, on = {}) {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, h);
     if (!mesh || !data) { drawOverlay(); return; }
-    const { X, Y, Z, T } = mesh;
-    const n = N * N;
+    const { X, Y, Z, T, nx: MX, ny: MY } = mesh;
+    const n = MX * MY;
     const P = new Float64Array(n * 3);
     for (let k = 0; k < n; k++) {
       const z = Z[k] === Z[k] ? Z[k] : 0;
@@ -156,11 +162,11 @@ export function createSurface3d(host, on = {}) {
     floor(P);
     // quads, far to near
     const quads = [];
-    for (let j = 0; j < N - 1; j++) for (let i = 0; i < N - 1; i++) {
-      const a = j * N + i;
+    for (let j = 0; j < MY - 1; j++) for (let i = 0; i < MX - 1; i++) {
+      const a = j * MX + i;
       const b = a + 1;
-      const c = a + N + 1;
-      const d = a + N;
+      const c = a + MX + 1;
+      const d = a + MX;
       if (T[a] !== T[a] || T[b] !== T[b] || T[c] !== T[c] || T[d] !== T[d]) continue;
       quads.push({ i, j, a, b, c, d, depth: (P[3 * a + 2] + P[3 * b + 2] + P[3 * c + 2] + P[3 * d + 2]) / 4 });
     }
@@ -286,7 +292,7 @@ export function createSurface3d(host, on = {}) {
       const step = 0.2 * box.half;
       for (const [sign, color, dashed] of /** @type {Array<[number, string, boolean]>} */ ([[-1, COLORS.descent, true], [1, COLORS.gradient, false]])) {
         const q = [p[0] + (sign * step * g[0]) / norm, p[1] + (sign * step * g[1]) / norm];
-        const v = evalValue(data.program, q);
+        const v = "grid" in data.program ? data.program.value(q) : evalValue(data.program, q);
         const qz = v === v ? wz(v) : Z;
         let [qx, qy] = project(wx(q[0]), wy(q[1]), qz);
         // keep the arrow readable however it is foreshortened: 26..56 px on screen

@@ -9,7 +9,10 @@
 //
 // Query keys:  g=<gallery name> or f=<formula>,  v=xmin,xmax,ymin,ymax,  p=x,y,
 //              r=<run> (repeatable), each run  optimizer_lr_x_y[_key=value...]
+// A slice of a model's loss: m=, d=, s=, span=, t= or id= instead of g= / f= (slicelink.js).
 // Numbers are written in full precision (String(v)), so a link reproduces the view exactly.
+
+import { sliceParts } from "./slicelink.js";
 
 /**
  * A model with anywidget's interface (get, set, on("change:name"), off, save_changes) whose state
@@ -97,8 +100,10 @@ export async function serverGallery() {
 export function stateToQuery(state) {
   /** @type {string[]} */
   const q = [];
+  const slice = sliceParts(state.slice);
+  if (slice) q.push(slice);
   const c = state.compiled;
-  if (c && c.name && state.formula === c.formula) q.push(`g=${encodeURIComponent(c.name)}`);
+  if (slice) { /* a slice: no formula */ } else if (c && c.name && state.formula === c.formula) q.push(`g=${encodeURIComponent(c.name)}`);
   else if (typeof state.formula === "string" && state.formula) q.push(`f=${encodeURIComponent(state.formula)}`);
   const v = state.view;
   if (v && Array.isArray(v.x) && Array.isArray(v.y)) q.push(`v=${[v.x[0], v.x[1], v.y[0], v.y[1]].map(String).join(",")}`);

@@ -4,6 +4,7 @@
 
 import { render } from "../explorer/explorer.js";
 import { MemoryModel, stateToQuery, queryToState, serverSurface, serverGallery } from "./model.js";
+import { sliceRequest } from "./slicelink.js";
 
 const URL_DELAY_MS = 300;
 const DEFAULT_SURFACE = "bowl";
@@ -46,6 +47,8 @@ async function main() {
   const app = document.getElementById("app");
   if (!app) return;
   const { name, formula, view: v, point: p, runs } = queryToState(location.search);
+  const slice = sliceRequest(location.search);
+  if (slice) { await showSlice(app, slice, v, p); return; }
 
   const model = new UrlModel({ formula: "", compiled: null, view: null, point: null, runs: [] });
   render({ model, el: app });
@@ -65,6 +68,26 @@ async function main() {
   if (p) model.set("point", p);
   model.set("compiled", res);
   model.set("formula", res.formula && (name || !formula) ? res.formula : /** @type {string} */ (formula));
+}
+
+/**
+ * A slice of a model's loss (?m=mlp&d=random&s=0&span=1, or ?id=... for one the server was
+ * started with): asked of GET /api/slice; the page computes built-in models itself, the server
+ * anything else (landscape.js).
+ * @param {HTMLElement} app @param {string} query @param {any} v @param {any} p
+ */
+async function showSlice(app, query, v, p) {
+  const model = new UrlModel({ formula: "", compiled: null, slice: null, view: v, point: p, runs: [] });
+  render({ model, el: app });
+  /** @type {any} */
+  let meta;
+  try {
+    const res = await fetch(`/api/slice?${query}`);
+    meta = await res.json();
+  } catch (err) {
+    meta = { error: `Could not reach the gradscape server (${err instanceof Error ? err.message : String(err)}).` };
+  }
+  model.set("slice", meta);
 }
 
 main();
