@@ -115,6 +115,7 @@ export function sliceLandscape(meta, source, changed) {
       destroyed = true;
       if (running) running.abort();
       running = null;
+      if (typeof source.destroy === "function") source.destroy();
     },
   });
 
