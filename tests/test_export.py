@@ -41,6 +41,7 @@ def test_export_has_one_module_script_allowed_by_its_hash_and_nothing_else(bowl)
     assert directives["script-src"] == f"'sha256-{sha256(code)}'"
     assert directives["style-src"] == "'unsafe-inline'"
     assert directives["img-src"] == "data: blob:"
+    assert directives["worker-src"] == "blob:"  # the slice engine's worker, from its source
     assert "unsafe-eval" not in policy
     # every script is the module or inert JSON; nothing is loaded from outside
     scripts = re.findall(r"<script\b([^>]*)>", bowl)

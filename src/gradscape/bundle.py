@@ -10,6 +10,11 @@ loudly:
     export function f / export async function f / export class C / export const X / export let X
     export { a, b as c };
     export default EXPR;
+    const NAME = null; // bundle: source of "./worker.js"
+
+The last form is for workers: the bundler replaces that line with the worker's own bundle as a
+string (``const NAME = "...";``), so a page built from one file can start the worker from a Blob
+URL; served as separate files, the module sees null and loads the worker's file instead.
 
 Modules are named by their path under static/ ("core/format.js"); an import is resolved against
 the importing module's folder and must stay inside static/. Each module becomes a function scope
@@ -19,6 +24,7 @@ runs once. The entry's exports are re-exported.
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from functools import cache
@@ -34,6 +40,10 @@ _DECL = re.compile(
 )
 _LIST = re.compile(r"^export\s*\{([^}]*)\};?[ \t]*$", re.M)
 _DEFAULT = re.compile(r"^export\s+default\s+", re.M)
+_SOURCE_OF = re.compile(
+    r'^const ([A-Za-z_$][\w$]*) = null; // bundle: source of "(\.\.?/(?:[\w.-]+/)*[\w.-]+\.js)"[ \t]*$',
+    re.M,
+)
 _ANY_IMPORT_EXPORT = re.compile(r"^\s*(import\b(?!\()|export\b)", re.M)
 
 
@@ -80,7 +90,12 @@ def _transform(name: str, source: str) -> tuple[str, list[str]]:
         binds = ", ".join(a if a == b else f"{a}: {b}" for a, b in _names(m[1]))
         return f"const {{ {binds} }} = {_var(dep)};"
 
-    body = _IMPORT.sub(take_import, source)
+    def take_source(m: re.Match[str]) -> str:
+        text = json.dumps(bundle(_resolve(name, m[2]))).replace("<", "\\u003c")
+        return f"const {m[1]} = {text};"
+
+    body = _SOURCE_OF.sub(take_source, source)
+    body = _IMPORT.sub(take_import, body)
     exports = [(n, n) for _, n in _DECL.findall(body)]
     body = _DECL.sub(lambda m: f"{m[1]} {m[2]}", body)
     for m in _LIST.finditer(body):

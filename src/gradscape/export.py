@@ -22,7 +22,9 @@ The file needs no server and no network and opens from ``file://``:
   surfaces, by gallery name or by formula text (spaces ignored), and says so for anything else;
 - a ``<meta http-equiv="Content-Security-Policy">`` allows exactly that script, by its SHA-256
   hash: ``default-src 'none'; script-src 'sha256-…'; style-src 'unsafe-inline';
-  img-src data: blob:`` (no ``'unsafe-inline'`` or ``'unsafe-eval'`` for scripts, no network).
+  img-src data: blob:; worker-src blob:`` (no ``'unsafe-inline'`` or ``'unsafe-eval'`` for
+  scripts, no network; ``worker-src blob:`` lets the page's slice engine start its worker from
+  the bundled source, `bundle`'s ``source of`` form).
 
 A single surface exports to about 220 KB (tests/test_export.py holds it under
 300 KB). Bad input raises a one-line ValueError that says what to do; the CLI prints it and exits
@@ -57,7 +59,7 @@ def csp(scripts: Iterable[str]) -> str:
     hashes = " ".join(f"'sha256-{_sha256(s)}'" for s in scripts)
     return (
         f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; "
-        "img-src data: blob:; base-uri 'none'; form-action 'none'"
+        "img-src data: blob:; worker-src blob:; base-uri 'none'; form-action 'none'"
     )
 
 
