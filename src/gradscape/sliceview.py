@@ -137,31 +137,14 @@ def _whole(text: Any, what: str, lo: int, hi: int) -> int:
 # What the view shows
 
 
-def axis_labels(slice_: Slice) -> list[str]:
-    """What the two directions are, for the axes: "W1[3,7]", "gradient", "random 1", ..."""
-    kind = slice_.kind
-    if kind.startswith("weights:"):
-        names = kind.split(":", 1)[1]
-        from .models.slices import split_names
-
-        parts = split_names(names)
-        if len(parts) == 2:
-            return parts
-    if kind == "gradient":
-        return ["gradient", "random, orthogonal to it"]
-    if kind == "random":
-        return ["random 1", "random 2"]
-    if kind == "hessian" and slice_.eigenvalues is not None:
-        return [f"Hessian eigenvector {k + 1}, λ = {v:.4g}" for k, v in enumerate(slice_.eigenvalues[:2])]
-    return ["direction 1", "direction 2"]
-
-
 def slice_meta(slice_: Slice, span: float = 1.0, spec: SliceSpec | None = None) -> dict[str, Any]:
     """The view's description of a slice: names, labels, window, what it is."""
     model = slice_.model
     desc = slice_.describe()
     sizes = getattr(model, "sizes", None)
     name = spec.model if spec is not None else type(model).__name__
+    from .models.browser import axis_labels
+
     out: dict[str, Any] = {
         "variables": ["a", "b"],
         "labels": axis_labels(slice_),
@@ -294,7 +277,6 @@ def tile_message(res: TileResult) -> dict[str, Any]:
 __all__ = [
     "MAX_NODES",
     "SliceSpec",
-    "axis_labels",
     "check_field",
     "field_messages",
     "point_readout",

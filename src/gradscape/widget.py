@@ -152,6 +152,14 @@ class Explorer(anywidget.AnyWidget):
         super().__init__(**kwargs)
         meta = slice_meta(slice_, float(span))
         meta.update(id="widget", remote=True, python=_slice_code(meta))
+        if client is None:  # a built-in network small enough: the page computes it itself
+            from .models.browser import slice_payload
+
+            try:
+                meta["browser"] = slice_payload(slice_, float(span), 51)
+                meta["remote"] = False
+            except ValueError:
+                pass  # PyTorch, JAX, or too big: the kernel computes it
         with self.hold_sync():
             self.slice = meta
             self._view = dict(meta["view"]) if view is None else {}

@@ -43,7 +43,9 @@ class Entry:
     remote: bool = False
     client: Any = None  # a Dask client, for a slice computed on a cluster
     span: float = 1.0
+    spec: SliceSpec | None = None
     browser: dict[str, Any] | None = field(default=None, repr=False)
+    computable: bool = True
 
 
 class SliceRegistry:
@@ -66,7 +68,7 @@ class SliceRegistry:
         remote: bool = True,
         client: Any = None,
     ) -> Entry:
-        entry = Entry(slice_, slice_meta(slice_, span, spec), remote, client, span)
+        entry = Entry(slice_, slice_meta(slice_, span, spec), remote, client, span, spec)
         self.pinned[key] = entry
         return entry
 
@@ -95,7 +97,7 @@ class SliceRegistry:
                 elif task.exception() is not None:
                     fut.set_exception(task.exception())  # type: ignore[arg-type]
                 else:
-                    entry = Entry(task.result(), {}, remote=False, span=spec.span)
+                    entry = Entry(task.result(), {}, remote=False, span=spec.span, spec=spec)
                     entry.meta = slice_meta(entry.slice, spec.span, spec)
                     self.built[key] = entry
                     while len(self.built) > self.keep:
@@ -106,7 +108,8 @@ class SliceRegistry:
             task.add_done_callback(done)
         entry = await asyncio.shield(self.building[key])
         if entry.span != spec.span:  # the same slice, another window: its own meta
-            return Entry(entry.slice, slice_meta(entry.slice, spec.span, spec), False, None, spec.span)
+            meta = slice_meta(entry.slice, spec.span, spec)
+            return Entry(entry.slice, meta, entry.remote, entry.client, spec.span, spec)
         return entry
 
 
@@ -146,12 +149,20 @@ async def slice_route(request: Request) -> Response:
 
 def _browser(entry: Entry) -> dict[str, Any] | None:
     """The page's own copy of a built-in slice (static/core/slice.js computes it), or None."""
-    if entry.browser is None:
+    from ..models.browser import slice_payload
+
+    if entry.browser is None and entry.computable:
+        spec = entry.spec
         try:
-            from ..models.browser import slice_payload  # type: ignore[import-not-found,unused-ignore]
-        except ImportError:
-            return None
-        entry.browser = slice_payload(entry.slice, entry.span, 51)
+            entry.browser = slice_payload(
+                entry.slice,
+                entry.span,
+                51,
+                seed=spec.seed if spec is not None else None,
+                name=spec.model if spec is not None else None,
+            )
+        except ValueError:  # too big for the page (mlp-large on all digits), or not an MLP
+            entry.computable = False
     return entry.browser
 
 

@@ -18,7 +18,7 @@
 // plot2d-input (pointer, wheel, keys), viewtools (zoom, pan, caption), readout, visits (the
 // lesson's worked example), surface3d, share, runs (the panel) and runs-player (runs over time).
 
-import { formulaLandscape, sliceLandscape, serverSliceSource } from "./landscape.js";
+import { formulaLandscape, sliceLandscape, serverSliceSource, pageSliceSource } from "./landscape.js";
 import { describeSlice } from "./readout-slice.js";
 import { createPlot2d } from "./plot2d.js";
 import { createSurface3d } from "./surface3d.js";
@@ -539,7 +539,8 @@ export function render({ model, el }) {
     compiled = null;
     sliceMeta = meta;
     sliceHere = null;
-    const source = typeof model.sliceSource === "function" ? model.sliceSource(meta) : serverSliceSource(meta.id);
+    const source = meta.browser ? pageSliceSource(meta.browser)
+      : typeof model.sliceSource === "function" ? model.sliceSource(meta) : serverSliceSource(meta.id);
     land = sliceLandscape(meta, source, landChanged);
     root.classList.add("gs-slice-view");
     box.element.hidden = true;
