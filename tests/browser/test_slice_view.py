@@ -250,3 +250,47 @@ def test_the_formula_explorer_readout_has_data_value(page, server_url):
     p = numbers(r["point"])
     v, _ = Surface("(1 - x)^2 + 100 (y - x^2)^2", ("x", "y")).value_and_gradient(p)
     assert abs(float(r["value"]) - v) <= 1e-12 * max(1.0, abs(v))
+
+
+def test_an_exported_slice_opens_offline_and_its_readout_equals_python(browser, console, tmp_path, link_slice):
+    from gradscape.export import export_slice_html, write_export
+
+    spec = SliceSpec.parse({"m": "logistic", "d": "random", "s": "3", "span": "1.5", "t": "20"})
+    path = tmp_path / "slice.html"
+    write_export(path, export_slice_html(spec))
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    refused: list[str] = []
+
+    def route(r):
+        if r.request.url.startswith(("file://", "blob:")):
+            r.continue_()
+        else:
+            refused.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    console.attach(page)
+    page.goto(path.as_uri())
+    page.wait_for_selector("[data-testid=plot][data-field=complete]", timeout=60_000)
+    for fx, fy in [(0.2, 0.3), (0.66, 0.71)]:
+        assert_exact(link_slice, hover(page, fx, fy))
+    # the hash keeps the slice, the window and the point: the link reproduces it from disk
+    page.locator("[data-testid=plot]").focus()
+    page.keyboard.press("-")
+    page.wait_for_timeout(400)
+    link = page.evaluate("() => location.href")
+    assert "m=logistic" in link and "p=" in link and "v=" in link
+    again = context.new_page()
+    console.attach(again)
+    again.goto(link)
+    again.wait_for_selector("[data-testid=plot][data-field=complete]", timeout=60_000)
+    again.wait_for_function(
+        "() => document.querySelector('[data-testid=readout]').dataset.value !== undefined"
+    )
+    assert readout(again)["point"] == readout(page)["point"]
+    assert again.locator("[data-testid=plot]").get_attribute("data-view") == page.locator(
+        "[data-testid=plot]"
+    ).get_attribute("data-view")
+    context.close()
+    assert refused == [], f"the export asked the network for {refused}"
