@@ -186,7 +186,8 @@ def export_slice_data(spec: Any, view: tuple[tuple[float, float], tuple[float, f
 
     s = slice_ if slice_ is not None else spec.build()
     meta = slice_meta(s, spec.span, spec)
-    meta["browser"] = slice_payload(s, spec.span, 51, seed=spec.seed, name=spec.model)
+    name = None if spec.model == "lesson" else spec.model
+    meta["browser"] = slice_payload(s, spec.span, 51, seed=spec.seed, name=name)
     meta["remote"] = False
     meta["id"] = spec.key()
     if view is not None:

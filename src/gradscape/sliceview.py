@@ -30,8 +30,9 @@ from .jsondata import jsonable
 from .models.base import WeightModel
 from .models.slices import Slice, TileResult, axes
 
-TRAIN_DEFAULTS = {"mlp": 200, "logistic": 200, "mlp-large": 30}
-TRAIN_LR = {"mlp": 0.01, "logistic": 0.01, "mlp-large": 0.001}
+TRAIN_DEFAULTS = {"mlp": 200, "logistic": 200, "mlp-large": 30, "lesson": 0}
+TRAIN_LR = {"mlp": 0.01, "logistic": 0.01, "mlp-large": 0.001, "lesson": 0.01}
+LESSON = "lesson"  # the lesson's own network, with the weights its section 6 shows
 MAX_NODES = 101  # nodes a side the page may ask for
 MAX_SPAN = 1e6
 MAX_TRAIN = 5000  # training steps a link may ask the server for
@@ -56,8 +57,9 @@ class SliceSpec:
         from .models.mlp import BUILTIN
 
         model = str(q.get("m", "mlp")).strip().lower()
-        if model not in BUILTIN:
-            raise ValueError(f"Unknown model {model!r} (m=); use one of: {', '.join(BUILTIN)}")
+        if model not in BUILTIN and model != LESSON:
+            names = ", ".join([*BUILTIN, LESSON])
+            raise ValueError(f"Unknown model {model!r} (m=); use one of: {names}")
         directions = str(q.get("d", "random")).strip() or "random"
         seed = _whole(q.get("s", "0"), "s (the seed)", 0, 2**31 - 1)
         span = _number(q.get("span", "1"), "span")
@@ -85,7 +87,14 @@ class SliceSpec:
         from .models.slices import make_slice
         from .models.train import train
 
-        model = builtin(self.model)
+        if self.model == LESSON:
+            from .models.mlp import lesson_mlp
+            from .models.model import lesson_model
+
+            model = lesson_mlp()
+            model.w = lesson_model().w.copy()  # the same layout: W1 (64, 16), b1, W2, b2
+        else:
+            model = builtin(self.model)
         if self.steps:
             train(model, self.steps, "adam", TRAIN_LR[self.model])
         return make_slice(model, self.directions, seed=self.seed)
@@ -93,13 +102,24 @@ class SliceSpec:
     def python(self) -> str:
         """Python that rebuilds this slice with gradscape's API."""
         steps = self.steps
-        lines = [
-            "from gradscape.models.mlp import builtin",
-            "from gradscape.models.slices import make_slice",
-            "from gradscape.models.train import train",
-            "",
-            f"model = builtin({self.model!r})",
-        ]
+        if self.model == LESSON:
+            lines = [
+                "from gradscape.models.mlp import lesson_mlp",
+                "from gradscape.models.model import lesson_model",
+                "from gradscape.models.slices import make_slice",
+                "from gradscape.models.train import train",
+                "",
+                "model = lesson_mlp()",
+                "model.w = lesson_model().w.copy()  # the lesson's network, trained as it shows it",
+            ]
+        else:
+            lines = [
+                "from gradscape.models.mlp import builtin",
+                "from gradscape.models.slices import make_slice",
+                "from gradscape.models.train import train",
+                "",
+                f"model = builtin({self.model!r})",
+            ]
         if steps:
             lines.append(f"train(model, {steps}, 'adam', {TRAIN_LR[self.model]!r})")
         lines += [

@@ -294,3 +294,23 @@ def test_an_exported_slice_opens_offline_and_its_readout_equals_python(browser, 
     ).get_attribute("data-view")
     context.close()
     assert refused == [], f"the export asked the network for {refused}"
+
+
+def test_the_lessons_section_6_opens_its_own_network_in_the_slice_view(page, server_url):
+    from gradscape.models.model import lesson_model
+
+    page.goto(server_url + "/lesson", timeout=240_000)
+    link = page.locator("[data-testid=lesson-slice-link]")
+    link.scroll_into_view_if_needed()
+    link.click()
+    page.wait_for_selector("[data-testid=plot][data-field=complete]", timeout=90_000)
+    assert page.locator(".gs-axis-name-x").inner_text() == "a: gradient"
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=readout]').dataset.value !== undefined"
+    )
+    r = readout(page)
+    assert numbers(r["point"]).tolist() == [0.0, 0.0]  # the centre: the lesson's own weights
+    model = lesson_model()
+    want = model.loss(model.w)
+    assert abs(float(r["value"]) - want) <= 1e-10 * want
+    assert "1,210 weights" in page.locator("[data-testid=slice-title]").inner_text()

@@ -159,7 +159,7 @@ def _browser(entry: Entry) -> dict[str, Any] | None:
                 entry.span,
                 51,
                 seed=spec.seed if spec is not None else None,
-                name=spec.model if spec is not None else None,
+                name=spec.model if spec is not None and spec.model != "lesson" else None,
             )
         except ValueError:  # too big for the page (mlp-large on all digits), or not an MLP
             entry.computable = False
