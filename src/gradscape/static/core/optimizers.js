@@ -186,70 +186,128 @@ const stepsText = (n) => (n === 1 ? "1 step" : `${n} steps`);
  * @returns {Trajectory}
  */
 export function descend(program, start, optimizer = "gd", given = {}, steps = EXPLORER_STEPS, tol = TOL) {
-  const settings = settingsFor(optimizer, given);
   const d = start.length;
-  /** @param {number[]} x @returns {{value: number, gradient: number[]}} */
+  /** @param {ArrayLike<number>} x @returns {{value: number, gradient: number[]}} */
   const evaluate = (x) => {
-    if (!x.every(Number.isFinite)) return { value: NaN, gradient: new Array(d).fill(NaN) };
-    const r = evalPoint(program, x);
+    const p = Array.from(x);
+    if (!p.every(Number.isFinite)) return { value: NaN, gradient: new Array(d).fill(NaN) };
+    const r = evalPoint(program, p);
     return { value: r.value, gradient: r.gradient.slice(0, d) };
   };
   const x0 = start.map(Number);
+  const run = startRun(evaluate, x0, optimizer, given, steps, tol);
   /** @type {Trajectory} */
-  const traj = { optimizer, settings, points: [x0], values: [], gradients: [], stopped: "max_steps", reason: "", steps: 0 };
-  if (!x0.every(Number.isFinite)) {
-    return { ...traj, stopped: "invalid", reason: `The start ${pointText(x0)} is not finite; give ordinary numbers.` };
+  const traj = {
+    optimizer, settings: run.settings, points: [x0], values: [], gradients: [],
+    stopped: "max_steps", reason: "", steps: 0,
+  };
+  if (allFinite(x0)) {
+    traj.values.push(run.value);
+    traj.gradients.push(Array.from(run.gradient));
   }
+  while (run.next()) {
+    traj.points.push(Array.from(run.x));
+    traj.values.push(run.value);
+    traj.gradients.push(Array.from(run.gradient));
+  }
+  return { ...traj, stopped: run.stopped === "running" ? "max_steps" : run.stopped, reason: run.reason, steps: run.t };
+}
+
+/**
+ * @typedef {{value: number, gradient: ArrayLike<number>}} Evaluation
+ * @typedef {{settings: Record<string, number>, x: ArrayLike<number>, value: number,
+ *            gradient: ArrayLike<number>, t: number, norm: number,
+ *            stopped: Stopped|"invalid"|"running", reason: string, next: () => boolean}} Run
+ */
+
+/**
+ * A run one step at a time, on any function of any number of variables (a formula's two, a
+ * network's 85,002 weights): the same update rules, stop rules and sentences as `descend` and
+ * descent.py. `evaluate(x)` gives the value and the whole gradient at x (NaN where undefined).
+ * After each `next()` the run's x, value and gradient are the new point's; `next()` returns
+ * false once the run has stopped (`stopped` and `reason` then say why), and at once for a start
+ * that is invalid or already converged.
+ * @param {(x: Float64Array) => Evaluation} evaluate
+ * @param {ArrayLike<number>} start
+ * @param {string} optimizer
+ * @param {Record<string, unknown>} [given] lr and other hyperparameters
+ * @param {number} [steps] the most steps @param {number} [tol]
+ * @returns {Run}
+ */
+export function startRun(evaluate, start, optimizer = "gd", given = {}, steps = EXPLORER_STEPS, tol = TOL) {
+  const settings = settingsFor(optimizer, given);
+  const d = start.length;
+  const x0 = Float64Array.from(start, Number);
+  /** @type {Run} */
+  const run = {
+    settings, x: x0, value: NaN, gradient: new Float64Array(d).fill(NaN), t: 0, norm: NaN,
+    stopped: "running", reason: "", next: () => false,
+  };
+  const invalid = (/** @type {string} */ reason) => Object.assign(run, { stopped: "invalid", reason });
+  if (!allFinite(x0)) return invalid(`The start ${pointText(Array.from(x0))} is not finite; give ordinary numbers.`);
   const e0 = evaluate(x0);
-  traj.values.push(e0.value);
-  traj.gradients.push(e0.gradient);
-  if (!Number.isFinite(e0.value)) {
-    return { ...traj, stopped: "invalid", reason: `The function is undefined at ${pointText(x0)}; start somewhere it is defined.` };
-  }
-  if (!e0.gradient.every(Number.isFinite)) {
-    return { ...traj, stopped: "invalid", reason: `The gradient is undefined at ${pointText(x0)}; start somewhere it is defined.` };
-  }
-  const state = { v: new Array(d).fill(0), s: new Array(d).fill(0), m: new Array(d).fill(0) };
-  const gradAt = (/** @type {number[]} */ p) => evaluate(p).gradient;
-  let x = x0;
-  let g = e0.gradient;
-  let norm = Math.sqrt(dot(g, g));
-  if (norm < tol) {
-    traj.stopped = "converged";
-    traj.reason = `converged: |grad| = ${below(norm, tol)} at the start (0 steps)`;
-    return traj;
-  }
+  run.value = e0.value;
+  run.gradient = e0.gradient;
+  if (!Number.isFinite(e0.value)) return invalid(`The function is undefined at ${pointText(Array.from(x0))}; start somewhere it is defined.`);
+  if (!allFinite(e0.gradient)) return invalid(`The gradient is undefined at ${pointText(Array.from(x0))}; start somewhere it is defined.`);
+  const state = { v: new Float64Array(d), s: new Float64Array(d), m: new Float64Array(d) };
+  const gradAt = (/** @type {ArrayLike<number>} */ p) => evaluate(Float64Array.from(p)).gradient;
+  const far0 = maxAbs(x0);
   let high = e0.value; // the highest value so far, and for how many steps in a row (descent.py)
   let rising = 0;
-  for (let t = 1; t <= steps; t++) {
-    x = step(optimizer, x, g, state, t, settings, gradAt);
+  run.norm = Math.sqrt(dot(e0.gradient, e0.gradient));
+  if (run.norm < tol) {
+    return Object.assign(run, { stopped: "converged", reason: `converged: |grad| = ${below(run.norm, tol)} at the start (0 steps)` });
+  }
+  if (steps <= 0) {
+    return Object.assign(run, { stopped: "max_steps", reason: maxStepsText(steps, run.norm, tol) });
+  }
+  run.next = () => {
+    if (run.stopped !== "running") return false;
+    const t = run.t + 1;
+    const x = Float64Array.from(step(optimizer, /** @type {number[]} */ (/** @type {unknown} */ (run.x)), /** @type {number[]} */ (/** @type {unknown} */ (run.gradient)), /** @type {any} */ (state), t, settings, /** @type {any} */ (gradAt)));
     const e = evaluate(x);
-    g = e.gradient;
-    traj.points.push(x);
-    traj.values.push(e.value);
-    traj.gradients.push(g);
-    traj.steps = t;
-    const why = divergence(x, e.value, g, e0.value, x0);
+    Object.assign(run, { x, value: e.value, gradient: e.gradient, t });
+    const why = divergence(x, e.value, e.gradient, e0.value, far0);
     if (why) {
-      traj.stopped = "diverged";
-      traj.reason = `diverged at step ${t}: ${why}`;
-      return traj;
+      Object.assign(run, { stopped: "diverged", reason: `diverged at step ${t}: ${why}` });
+      return true;
     }
     if (e.value > high) { high = e.value; rising += 1; } else rising = 0;
     if (rising >= RISING) {
-      traj.stopped = "diverged";
-      traj.reason = `diverged at step ${t}: the value ran away: it rose to a new high at each of the last ${RISING} steps, reaching ${num(e.value, 3)} (it was ${num(e0.value, 3)} at the start)`;
-      return traj;
+      Object.assign(run, {
+        stopped: "diverged",
+        reason: `diverged at step ${t}: the value ran away: it rose to a new high at each of the last ${RISING} steps, reaching ${num(e.value, 3)} (it was ${num(e0.value, 3)} at the start)`,
+      });
+      return true;
     }
-    norm = Math.sqrt(dot(g, g));
-    if (norm < tol) {
-      traj.stopped = "converged";
-      traj.reason = `converged: |grad| = ${below(norm, tol)} after ${stepsText(t)}`;
-      return traj;
+    run.norm = Math.sqrt(dot(e.gradient, e.gradient));
+    if (run.norm < tol) {
+      Object.assign(run, { stopped: "converged", reason: `converged: |grad| = ${below(run.norm, tol)} after ${stepsText(t)}` });
+    } else if (t >= steps) {
+      Object.assign(run, { stopped: "max_steps", reason: maxStepsText(steps, run.norm, tol) });
     }
-  }
-  traj.reason = `max_steps: stopped after ${stepsText(steps)} with |grad| = ${num(norm)}, not yet below tol = ${num(tol)}`;
-  return traj;
+    return true;
+  };
+  return run;
+}
+
+/** @param {number} steps @param {number} norm @param {number} tol */
+function maxStepsText(steps, norm, tol) {
+  return `max_steps: stopped after ${stepsText(steps)} with |grad| = ${num(norm)}, not yet below tol = ${num(tol)}`;
+}
+
+/** @param {ArrayLike<number>} a */
+function allFinite(a) {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
+}
+
+/** @param {ArrayLike<number>} a */
+function maxAbs(a) {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
+  return m;
 }
 
 /**
@@ -265,7 +323,7 @@ function below(norm, tol) {
   return `${normText} < tol = ${tolText}`;
 }
 
-/** @param {number[]} a @param {number[]} b */
+/** @param {ArrayLike<number>} a @param {ArrayLike<number>} b */
 function dot(a, b) {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i] * b[i];
@@ -274,18 +332,17 @@ function dot(a, b) {
 
 /**
  * Why the run diverged at this point (a phrase), or "" if it did not: descent._divergence.
- * @param {number[]} x @param {number} value @param {number[]} g
- * @param {number} value0 the value at the start @param {number[]} x0 the start
+ * @param {Float64Array} x @param {number} value @param {ArrayLike<number>} g
+ * @param {number} value0 the value at the start @param {number} far0 max |coordinate| at the start
  */
-function divergence(x, value, g, value0, x0) {
-  if (!x.every(Number.isFinite)) return "the step produced a non-finite point (the gradient it used was undefined or huge)";
-  if (!Number.isFinite(value)) return `the function is undefined at ${pointText(x)}`;
-  if (!g.every(Number.isFinite)) return `the gradient is undefined at ${pointText(x)}`;
+function divergence(x, value, g, value0, far0) {
+  if (!allFinite(x)) return "the step produced a non-finite point (the gradient it used was undefined or huge)";
+  if (!Number.isFinite(value)) return `the function is undefined at ${pointText(Array.from(x))}`;
+  if (!allFinite(g)) return `the gradient is undefined at ${pointText(Array.from(x))}`;
   if (Math.abs(value) > RUNAWAY * Math.max(1, Math.abs(value0))) {
     return `the value ran away: |value| = ${num(Math.abs(value), 3)} > 1e6 x max(1, |value at start| = ${num(Math.abs(value0), 3)})`;
   }
-  const far = Math.max(...x.map(Math.abs));
-  const far0 = Math.max(...x0.map(Math.abs));
+  const far = maxAbs(x);
   if (far > RUNAWAY * Math.max(1, far0)) {
     return `the point ran away: max |coordinate| = ${num(far, 3)} > 1e6 x max(1, max |coordinate at start| = ${num(far0, 3)})`;
   }
