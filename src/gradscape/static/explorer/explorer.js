@@ -20,6 +20,7 @@
 
 import { formulaLandscape, sliceLandscape, serverSliceSource, pageSliceSource } from "./landscape.js";
 import { describeSlice } from "./readout-slice.js";
+import { createModelPanels, BATCH_COLORS } from "./model-panels.js";
 import { createPlot2d } from "./plot2d.js";
 import { createSurface3d } from "./surface3d.js";
 import { createReadout, describe } from "./readout.js";
@@ -131,6 +132,7 @@ export function render({ model, el }) {
   });
 
   const runsCard = div("gs-card", sideB);
+  const panelsHost = div("gs-panels-host", sideB); // a slice's panels (model-panels.js)
   const panel = createRunsPanel(runsCard, {
     settings: (optimizer, lr) => { settings = { optimizer, lr }; },
     play: () => player.setPlaying(!player.playing),
@@ -165,6 +167,14 @@ export function render({ model, el }) {
   let sliceMeta = null;
   /** @type {import("./readout-slice.js").Here|null} a slice's numbers at the point (null: pending) */
   let sliceHere = null;
+  /** @type {ReturnType<typeof createModelPanels>|null} train, SGD noise, the whole gradient */
+  let panels = null;
+  /** @type {Set<(p: number[]) => void>} the panels follow the point */
+  const pointWatchers = new Set();
+  /** @type {import("./plot2d.js").RunDrawing[]} the panels' descent paths, projected */
+  let slicePaths = [];
+  /** @type {any} the panels' minibatch arrows at a point, or null */
+  let sliceArrows = null;
   /** @type {View} */
   let view = DEFAULT_VIEW;
   let equal = true;
@@ -214,7 +224,7 @@ export function render({ model, el }) {
     if (surfaceTimer) clearTimeout(surfaceTimer);
     if (interacting) surfaceTimer = setTimeout(render3d, 90);
     else render3d();
-    player.draw();
+    if (sliceMeta) plot.drawRuns(slicePaths); else player.draw();
     if (point) redrawHover();
     performance.measure("gradscape:render", RENDER_MARK);
     performance.clearMarks(RENDER_MARK);
@@ -258,6 +268,7 @@ export function render({ model, el }) {
     if (source !== "model") model.set("point", [point[0], point[1]]);
     if (source !== "model") write({});
     visits.moved(point);
+    for (const cb of pointWatchers) cb([point[0], point[1]]);
     if (source !== "visit") announceLater();
   }
 
@@ -266,6 +277,7 @@ export function render({ model, el }) {
     const r = land ? land.at(point) : null;
     here = r ? { value: r.value, gradient: [r.gradient[0], r.gradient[1]] } : { value: NaN, gradient: [NaN, NaN] };
     plot.drawHover(point, here.value, here.gradient);
+    if (sliceArrows) plot.drawSteps(sliceArrows);
     if (sliceMeta && land) {
       sliceHere = r;
       readout.updateSlice(point, r, land.error || "");
@@ -452,12 +464,8 @@ export function render({ model, el }) {
   const onRuns = () => runsFromModel();
   const onSlice = () => {
     const m = model.get("slice");
-    if (m && typeof m.error === "string") { // the host could not open the slice: say why
-      box.element.hidden = true;
-      sliceHead.hidden = false;
-      sliceHead.textContent = "This slice could not be opened";
-      readout.element.textContent = m.error;
-      readout.element.dataset.error = m.error;
+    if (m && (typeof m.error === "string" || typeof m.pending === "string")) {
+      sliceWaiting(m);
       return;
     }
     if (m && m !== sliceMeta && m.variables) {
@@ -489,6 +497,10 @@ export function render({ model, el }) {
   if (initialSlice && initialSlice.variables) {
     applySlice(initialSlice, initialView, initialPoint);
     if (point) hoverAt(point, "model");
+  } else if (initialSlice && (initialSlice.pending || initialSlice.error)) {
+    if (initialView) view = initialView;
+    renderAll();
+    sliceWaiting(initialSlice);
   } else if (initial && initial.program) {
     applyCompiled(initial, { resetView: true, keepRuns: false, view: initialView });
     if (Array.isArray(initialPoint) && initialPoint.length >= 2 && initialPoint.every((v) => Number.isFinite(Number(v)))) {
@@ -535,13 +547,9 @@ export function render({ model, el }) {
    * @param {any} meta sliceview.slice_meta @param {View|null} v @param {any} p
    */
   function applySlice(meta, v, p) {
-    if (land) land.destroy();
-    compiled = null;
-    sliceMeta = meta;
-    sliceHere = null;
     const source = meta.browser ? pageSliceSource(meta.browser)
       : typeof model.sliceSource === "function" ? model.sliceSource(meta) : serverSliceSource(meta.id);
-    land = sliceLandscape(meta, source, landChanged);
+    useSlice(meta, source);
     root.classList.add("gs-slice-view");
     box.element.hidden = true;
     sliceHead.hidden = false;
@@ -555,11 +563,71 @@ export function render({ model, el }) {
     view = v || validView(meta.view) || DEFAULT_VIEW;
     const q = Array.isArray(p) && p.length >= 2 && p.every((c) => Number.isFinite(Number(c))) ? [Number(p[0]), Number(p[1])] : null;
     point = q || (Array.isArray(meta.start) ? [meta.start[0], meta.start[1]] : [(view.x[0] + view.x[1]) / 2, (view.y[0] + view.y[1]) / 2]);
+    mountPanels(meta, source);
     renderAll();
     share.refresh();
   }
 
+  /** The slice's landscape (the panels stay; "slice here" swaps only this). @param {any} meta @param {any} source */
+  function useSlice(meta, source) {
+    if (land) land.destroy();
+    compiled = null;
+    sliceMeta = meta;
+    sliceHere = null;
+    slicePaths = [];
+    sliceArrows = null;
+    land = sliceLandscape(meta, source, landChanged);
+  }
+
+  /**
+   * The panels beside a slice the page computes (model-panels.js): train and watch, the noise of
+   * SGD, the whole gradient. A slice Python computes has no weights in the page: no panels.
+   * @param {any} meta @param {any} source
+   */
+  function mountPanels(meta, source) {
+    if (panels) { panels.destroy(); panels = null; }
+    pointWatchers.clear();
+    if (!source.engine) return;
+    panels = createModelPanels(panelsHost, {
+      slice: source.engine,
+      meta,
+      point: () => (point ? [point[0], point[1]] : null),
+      onPoint: (/** @type {(p: number[]) => void} */ cb) => { pointWatchers.add(cb); return () => pointWatchers.delete(cb); },
+      drawPaths: (/** @type {any[]} */ paths) => {
+        slicePaths = paths.map((q) => ({ points: q.points, shown: q.shown ?? q.points.length, color: q.color, done: true }));
+        plot.drawRuns(slicePaths);
+      },
+      drawArrows: (/** @type {any} */ d) => { sliceArrows = d ? { ...d, colors: BATCH_COLORS } : null; redrawHover(); },
+      recentre: (/** @type {any} */ payload) => {
+        const next = { ...sliceMeta, browser: payload, recentred: true, lossAtW0: null };
+        const src = pageSliceSource(payload);
+        useSlice(next, src);
+        readout.setSlice(next);
+        point = [0, 0];
+        renderAll();
+        hoverAt(point, "model");
+        return src.engine;
+      },
+      announce: (/** @type {string} */ text) => { live.textContent = text; },
+    });
+  }
+
+  /** The host is building the slice ({pending}) or could not ({error}): say so, no formula box. @param {any} m */
+  function sliceWaiting(m) {
+    box.element.hidden = true;
+    runsCard.hidden = true;
+    sliceHead.hidden = false;
+    sliceHead.textContent = m.error ? "This slice could not be opened" : m.title || "A slice of the loss";
+    visits.setSurface({ variables: ["a", "b"], program: { variables: [], ops: [] } });
+    readout.element.textContent = m.error || m.pending;
+    if (m.error) readout.element.dataset.error = m.error;
+  }
+
   function leaveSlice() {
+    if (panels) { panels.destroy(); panels = null; }
+    pointWatchers.clear();
+    slicePaths = [];
+    sliceArrows = null;
     sliceMeta = null;
     sliceHere = null;
     root.classList.remove("gs-slice-view");
@@ -588,6 +656,7 @@ export function render({ model, el }) {
 
   return function cleanup() {
     destroyed = true;
+    if (panels) panels.destroy();
     if (land) land.destroy();
     for (const [ev, cb] of listeners) model.off(ev, cb);
     resize.disconnect();

@@ -203,9 +203,13 @@ export function sliceLandscape(meta, source, changed) {
       }).finally(() => { if (running === ctl) { running = null; wanted = null; } });
       return;
     }
+    /** @type {any} the coarse first picture, kept under the rows not computed yet */
+    let coarse = null;
     const show = (/** @type {any} */ f, /** @type {boolean} */ complete) => {
       if (ctl.signal.aborted || destroyed || !f) return;
-      shown = { xs: f.xs, ys: f.ys, value: f.value, gx: f.ga, gy: f.gb, view: win, complete };
+      if (f.stage === "coarse") coarse = f;
+      const g = !complete && coarse && f !== coarse ? underlay(f, coarse) : f;
+      shown = { xs: g.xs, ys: g.ys, value: g.value, gx: g.ga, gy: g.gb, view: win, complete };
       changed("field");
     };
     Promise.resolve(source.field(win, n, { onProgress: (/** @type {any} */ f) => show(f, false), signal: ctl.signal }))
@@ -218,6 +222,35 @@ export function sliceLandscape(meta, source, changed) {
   }
 
   return land;
+}
+
+/**
+ * The picture while rows are computed: the fine grid's nodes where known, elsewhere the nearest
+ * node of the coarse grid (for the picture only; the readout is always computed at its point).
+ * @param {any} fine @param {any} coarse
+ */
+function underlay(fine, coarse) {
+  const n = fine.xs.length;
+  const m = coarse.xs.length;
+  const value = Float64Array.from(fine.value);
+  const ga = Float64Array.from(fine.ga);
+  const gb = Float64Array.from(fine.gb);
+  const near = (/** @type {number} */ t, /** @type {ArrayLike<number>} */ axis) => {
+    const k = Math.round(((t - axis[0]) / (axis[axis.length - 1] - axis[0])) * (axis.length - 1));
+    return Math.max(0, Math.min(axis.length - 1, k));
+  };
+  for (let j = 0; j < fine.ys.length; j++) {
+    const cj = near(fine.ys[j], coarse.ys);
+    for (let i = 0; i < n; i++) {
+      const k = j * n + i;
+      if (value[k] === value[k]) continue;
+      const c = cj * m + near(fine.xs[i], coarse.xs);
+      value[k] = coarse.value[c];
+      ga[k] = coarse.ga[c];
+      gb[k] = coarse.gb[c];
+    }
+  }
+  return { xs: fine.xs, ys: fine.ys, value, ga, gb };
 }
 
 /** @param {any} v */

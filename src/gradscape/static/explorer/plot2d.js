@@ -253,6 +253,38 @@ export function createPlot2d(host, on) {
     }
   }
 
+  /**
+   * Descent steps at a point on the hover layer (after drawHover): the full-batch one bold, each
+   * minibatch's thin in its colour, lengths in proportion to their gradients (the SGD noise panel).
+   * @param {{at: number[], full: number[], batches: Array<{gradient: number[]}>, colors?: string[]}} d
+   */
+  function drawSteps(d) {
+    if (!d || !Array.isArray(d.at)) return;
+    const x = sx(d.at[0]);
+    const y = sy(d.at[1]);
+    const kx = w / (shown.x[1] - shown.x[0]);
+    const ky = h / (shown.y[1] - shown.y[0]);
+    const all = [d.full, ...d.batches.map((b) => b.gradient)];
+    let top = 0;
+    for (const g of all) top = Math.max(top, Math.hypot(g[0] * kx, g[1] * ky));
+    if (!(top > 0) || !Number.isFinite(top)) return;
+    const len = Math.min(w, h) * 0.2;
+    const colors = d.colors || [];
+    d.batches.forEach((b, k) => {
+      const g = b.gradient;
+      const f = len / top;
+      hctx.save();
+      hctx.globalAlpha = 0.9;
+      arrow(hctx, x, y, x - g[0] * kx * f, y + g[1] * ky * f, colors[k % Math.max(1, colors.length)] || COLORS.descent, false);
+      hctx.restore();
+    });
+    const f = len / top;
+    hctx.save();
+    hctx.lineWidth = 3;
+    arrow(hctx, x, y, x - d.full[0] * kx * f, y + d.full[1] * ky * f, COLORS.descent, false);
+    hctx.restore();
+  }
+
   // --- runs layer ----------------------------------------------------------------------------
 
   /** @param {RunDrawing[]} runs */
@@ -320,6 +352,7 @@ export function createPlot2d(host, on) {
     element: plot,
     render,
     drawHover,
+    drawSteps,
     drawRuns,
     /** @returns {View} */
     get shown() { return shown; },

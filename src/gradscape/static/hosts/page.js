@@ -39,6 +39,7 @@ class UrlModel extends MemoryModel {
 
 /** @param {Record<string, any>} state */
 function writeUrl(state) {
+  if (state.slice && (state.slice.pending || state.slice.error)) return; // keep the link that named it
   const url = `${location.pathname}?${stateToQuery(state)}${location.hash}`;
   if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(null, "", url);
 }
@@ -77,7 +78,8 @@ async function main() {
  * @param {HTMLElement} app @param {string} query @param {any} v @param {any} p
  */
 async function showSlice(app, query, v, p) {
-  const model = new UrlModel({ formula: "", compiled: null, slice: null, view: v, point: p, runs: [] });
+  const pending = { pending: "Building the slice: the model, its training and the two directions (a few seconds)…" };
+  const model = new UrlModel({ formula: "", compiled: null, slice: pending, view: v, point: p, runs: [] });
   render({ model, el: app });
   /** @type {any} */
   let meta;
