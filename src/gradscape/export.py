@@ -174,8 +174,11 @@ def export_html(
 """  # noqa: E501
 
 
-def export_slice_data(spec: Any, view: tuple[tuple[float, float], tuple[float, float]] | None = None,
-                      slice_: Any = None) -> dict[str, Any]:  # fmt: skip
+def export_slice_data(
+    spec: Any,
+    view: tuple[tuple[float, float], tuple[float, float]] | None = None,
+    slice_: Any = None,
+) -> dict[str, Any]:
     """What an exported slice inlines: {"slice": meta with the page's own copy ("browser")}.
 
     `spec` is a `sliceview.SliceSpec` (a built-in model); `slice_` the Slice it builds, if

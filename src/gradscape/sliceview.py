@@ -20,7 +20,7 @@ with one line saying what to give.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +35,7 @@ TRAIN_LR = {"mlp": 0.01, "logistic": 0.01, "mlp-large": 0.001, "lesson": 0.01}
 LESSON = "lesson"  # the lesson's own network, with the weights its section 6 shows
 MAX_NODES = 101  # nodes a side the page may ask for
 MAX_SPAN = 1e6
-MAX_TRAIN = 5000  # training steps a link may ask the server for
+MAX_TRAIN = 1000  # training steps a link may ask the server for
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,9 @@ class SliceSpec:
     def query(self) -> str:
         """The link's query for this slice (without '?')."""
         parts = [f"m={self.model}", f"d={_quote(self.directions)}", f"s={self.seed}"]
-        parts.append(f"span={self.span!r}" if self.span != int(self.span) else f"span={int(self.span)}")
+        parts.append(
+            f"span={self.span!r}" if self.span != int(self.span) else f"span={int(self.span)}"
+        )
         if self.train is not None:
             parts.append(f"t={self.train}")
         return "&".join(parts)
@@ -124,7 +126,8 @@ class SliceSpec:
             lines.append(f"train(model, {steps}, 'adam', {TRAIN_LR[self.model]!r})")
         lines += [
             f"slice_ = make_slice(model, {self.directions!r}, seed={self.seed})",
-            f"grid = slice_.grid(({-self.span!r}, {self.span!r}), ({-self.span!r}, {self.span!r}), 51)",
+            f"span = ({-self.span!r}, {self.span!r})",
+            "grid = slice_.grid(span, span, 51)  # the loss and exact 2D gradient on a 51x51 grid",
             "value, gradient = slice_.value_and_gradient((0.0, 0.0))  # the loss and 2D gradient",
         ]
         return "\n".join(lines) + "\n"
@@ -211,7 +214,7 @@ def _title(name: str, model: WeightModel, kind: str) -> str:
 
 def point_readout(slice_: Slice, point: Any) -> dict[str, Any]:
     """The readout at (a, b), computed for that point: the loss, the exact 2D gradient, the full
-    gradient's length, the share of it in the plane and the accuracy (None if the model has none)."""
+    gradient's length, the share of it in the plane, the accuracy (None if the model has none)."""
     ab = _point(point)
     w = slice_.point(ab)
     value, g = slice_.model.value_and_gradient(w)
@@ -267,7 +270,7 @@ def field_messages(
     n: int,
     client: Any = None,
     tile_size: int | tuple[int, int] | None = None,
-) -> Iterator[dict[str, Any]]:
+) -> Generator[dict[str, Any], None, None]:
     """The field on the window as messages: a header {"xs", "ys", "tiles"}, then each tile as
     it finishes {"rows": [r0, r1], "cols": [c0, c1], "value", "ga", "gb"} (row-major lists,
     None for NaN). With a Dask `client` the tiles are computed on its cluster."""

@@ -46,8 +46,8 @@ what the page asks with custom messages (anywidget's ``model.send`` / ``msg:cust
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
 import threading
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import anywidget

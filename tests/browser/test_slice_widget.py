@@ -55,7 +55,8 @@ class KernelModel {
   save_changes() {}
   send(content) { window.kernelSend(content); }
   deliver(messages) {
-    for (const m of messages) for (const cb of [...(this.handlers.get("msg:custom") || [])]) cb(m, []);
+    const cbs = [...(this.handlers.get("msg:custom") || [])];
+    for (const m of messages) for (const cb of cbs) cb(m, []);
   }
 }
 window.KernelModel = KernelModel;
@@ -121,7 +122,9 @@ def kernel():
 def test_a_pytorch_slice_in_a_real_kernel_fills_in_by_tiles_with_exact_hover(page, kernel, console):
     (shown,) = [o for o in kernel.run(SETUP) if o["msg_type"] == "execute_result"]
     kernel.comm_id = shown["content"]["data"][WIDGET_VIEW]["model_id"]
-    (out,) = kernel.run("print(json.dumps({'slice': e.slice, '_view': e._view, '_point': e._point}))")
+    (out,) = kernel.run(
+        "print(json.dumps({'slice': e.slice, '_view': e._view, '_point': e._point}))"
+    )
     state = json.loads(out["content"]["text"])
     assert state["slice"]["remote"] is True and "browser" not in state["slice"]
 
@@ -160,9 +163,10 @@ def test_a_pytorch_slice_in_a_real_kernel_fills_in_by_tiles_with_exact_hover(pag
     box = page.locator("[data-testid=plot]").bounding_box()
     for fx, fy in [(0.3, 0.6), (0.77, 0.21)]:
         page.mouse.move(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
-        assert page.evaluate(
-            "() => document.querySelector('[data-testid=readout]').dataset.pending"
-        ) == "true"
+        assert (
+            page.evaluate("() => document.querySelector('[data-testid=readout]').dataset.pending")
+            == "true"
+        )
         assert "computing…" in page.locator("[data-testid=readout]").inner_text()
         pump(done)
         r = page.locator("[data-testid=readout]")
@@ -173,5 +177,7 @@ def test_a_pytorch_slice_in_a_real_kernel_fills_in_by_tiles_with_exact_hover(pag
         )
         v, g = json.loads(out["content"]["text"])
         assert abs(float(value) - v) <= 1e-10 * max(1.0, abs(v))
-        np.testing.assert_allclose([float(c) for c in gradient.split(",")], g, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(
+            [float(c) for c in gradient.split(",")], g, rtol=1e-10, atol=1e-12
+        )
     assert console.errors == []

@@ -32,6 +32,7 @@ from ..sliceview import SliceSpec, check_field, field_messages, point_readout, s
 KEEP = 6  # slices built for links, kept (least recently used dropped first)
 BODY_BYTES = 2048
 STREAMS = 2  # fields computed at once (each a thread); more wait their turn
+BUILDS = 1  # slices built (a model trained) at once for links; more wait their turn
 
 
 @dataclass
@@ -57,6 +58,7 @@ class SliceRegistry:
         self.built: OrderedDict[str, Entry] = OrderedDict()
         self.building: dict[str, asyncio.Future[Entry]] = {}
         self.streams: asyncio.Semaphore | None = None
+        self.builds: asyncio.Semaphore | None = None
 
     def register(
         self,
@@ -104,7 +106,15 @@ class SliceRegistry:
                         self.built.popitem(last=False)
                     fut.set_result(entry)
 
-            task = loop.create_task(asyncio.to_thread(spec.build))
+            if self.builds is None:
+                self.builds = asyncio.Semaphore(BUILDS)
+
+            async def build() -> Slice:
+                assert self.builds is not None
+                async with self.builds:  # training is CPU-heavy: one build at a time
+                    return await asyncio.to_thread(spec.build)
+
+            task = loop.create_task(build())
             task.add_done_callback(done)
         entry = await asyncio.shield(self.building[key])
         if entry.span != spec.span:  # the same slice, another window: its own meta
