@@ -225,8 +225,8 @@ export function sliceLandscape(meta, source, changed) {
 }
 
 /**
- * The picture while rows are computed: the fine grid's nodes where known, elsewhere the nearest
- * node of the coarse grid (for the picture only; the readout is always computed at its point).
+ * The picture while rows are computed: the fine grid's nodes where known, elsewhere the coarse
+ * grid interpolated bilinearly (for the picture only; the readout is always computed at its point).
  * @param {any} fine @param {any} coarse
  */
 function underlay(fine, coarse) {
@@ -235,19 +235,25 @@ function underlay(fine, coarse) {
   const value = Float64Array.from(fine.value);
   const ga = Float64Array.from(fine.ga);
   const gb = Float64Array.from(fine.gb);
-  const near = (/** @type {number} */ t, /** @type {ArrayLike<number>} */ axis) => {
-    const k = Math.round(((t - axis[0]) / (axis[axis.length - 1] - axis[0])) * (axis.length - 1));
-    return Math.max(0, Math.min(axis.length - 1, k));
+  /** @param {number} t @param {ArrayLike<number>} axis @returns {[number, number]} cell and fraction */
+  const cell = (t, axis) => {
+    const u = ((t - axis[0]) / (axis[axis.length - 1] - axis[0])) * (axis.length - 1);
+    const k = Math.max(0, Math.min(axis.length - 2, Math.floor(u)));
+    return [k, Math.max(0, Math.min(1, u - k))];
   };
+  /** @param {Float64Array} src @param {number} c @param {number} fx @param {number} fy */
+  const lerp = (src, c, fx, fy) => (src[c] * (1 - fx) + src[c + 1] * fx) * (1 - fy)
+    + (src[c + m] * (1 - fx) + src[c + m + 1] * fx) * fy;
   for (let j = 0; j < fine.ys.length; j++) {
-    const cj = near(fine.ys[j], coarse.ys);
+    const [cj, fy] = cell(fine.ys[j], coarse.ys);
     for (let i = 0; i < n; i++) {
       const k = j * n + i;
       if (value[k] === value[k]) continue;
-      const c = cj * m + near(fine.xs[i], coarse.xs);
-      value[k] = coarse.value[c];
-      ga[k] = coarse.ga[c];
-      gb[k] = coarse.gb[c];
+      const [ci, fx] = cell(fine.xs[i], coarse.xs);
+      const c = cj * m + ci;
+      value[k] = lerp(coarse.value, c, fx, fy);
+      ga[k] = lerp(coarse.ga, c, fx, fy);
+      gb[k] = lerp(coarse.gb, c, fx, fy);
     }
   }
   return { xs: fine.xs, ys: fine.ys, value, ga, gb };
