@@ -118,7 +118,7 @@ def test_a_link_opens_a_built_in_slice_whose_hover_readout_equals_python(
     page, server_url, link_slice
 ):
     page.goto(server_url + LINK)
-    page.wait_for_selector("[data-testid=plot][data-field=complete]", timeout=90_000)
+    page.wait_for_selector("[data-testid=plot][data-field=complete]", timeout=180_000)
     assert "logistic" in page.locator("[data-testid=slice-title]").inner_text()
     assert page.locator("[data-testid=formula]").is_hidden()
     assert page.locator(".gs-axis-name-x").inner_text() == "a: random 1"
@@ -132,12 +132,12 @@ def test_a_link_opens_a_built_in_slice_whose_hover_readout_equals_python(
 
 def test_the_share_link_reproduces_the_slice_view_and_point(page, server_url, link_slice):
     page.goto(server_url + LINK)
-    page.wait_for_selector("[data-testid=plot][data-field=complete]", timeout=90_000)
+    page.wait_for_selector("[data-testid=plot][data-field=complete]", timeout=180_000)
     page.locator("[data-testid=plot]").focus()
     for _ in range(3):
         page.keyboard.press("+")  # zoom in about the point
     got = hover(page, 0.6, 0.35)
-    page.wait_for_timeout(400)  # the address bar follows after a pause
+    page.wait_for_timeout(1500)  # the address bar follows after a pause
     link = page.evaluate("() => location.href")
     q = parse_qs(urlparse(link).query)
     assert q["m"] == ["logistic"] and q["d"] == ["random"] and q["s"] == ["3"]
@@ -146,7 +146,7 @@ def test_the_share_link_reproduces_the_slice_view_and_point(page, server_url, li
 
     fresh = page.context.new_page()
     fresh.goto(link)
-    fresh.wait_for_selector("[data-testid=plot][data-field=complete]", timeout=90_000)
+    fresh.wait_for_selector("[data-testid=plot][data-field=complete]", timeout=180_000)
     fresh.wait_for_function(
         "() => document.querySelector('[data-testid=readout]').dataset.value !== undefined"
     )
@@ -203,7 +203,7 @@ def test_a_pending_point_says_computing_and_never_shows_an_interpolated_number(p
 
 def test_the_python_button_gives_code_that_rebuilds_the_slice(page, server_url, link_slice):
     page.goto(server_url + LINK)
-    page.wait_for_selector("[data-testid=plot][data-field=complete]", timeout=90_000)
+    page.wait_for_selector("[data-testid=plot][data-field=complete]", timeout=180_000)
     page.click("[data-testid=python-code]")
     code = page.locator("[data-testid=python-code-text]").inner_text()
     scope: dict[str, object] = {}
@@ -215,7 +215,7 @@ def test_the_python_button_gives_code_that_rebuilds_the_slice(page, server_url, 
 
 def test_save_image_downloads_a_png_of_the_slice(page, server_url):
     page.goto(server_url + LINK)
-    page.wait_for_selector("[data-testid=plot][data-field=complete]", timeout=90_000)
+    page.wait_for_selector("[data-testid=plot][data-field=complete]", timeout=180_000)
     with page.expect_download() as dl:
         page.click("[data-testid=save-image]")
     assert dl.value.suggested_filename == "gradscape-slice-logistic-random.png"
@@ -226,7 +226,7 @@ def test_save_image_downloads_a_png_of_the_slice(page, server_url):
 
 def test_keyboard_moves_the_point_and_the_live_region_speaks(page, server_url):
     page.goto(server_url + LINK)
-    page.wait_for_selector("[data-testid=plot][data-field=complete]", timeout=90_000)
+    page.wait_for_selector("[data-testid=plot][data-field=complete]", timeout=180_000)
     page.locator("[data-testid=plot]").focus()
     before = readout(page)["point"]
     page.keyboard.press("ArrowRight")
@@ -285,7 +285,7 @@ def test_an_exported_slice_opens_offline_and_its_readout_equals_python(
     # the hash keeps the slice, the window and the point: the link reproduces it from disk
     page.locator("[data-testid=plot]").focus()
     page.keyboard.press("-")
-    page.wait_for_timeout(400)
+    page.wait_for_timeout(1500)  # the #hash follows after a pause
     link = page.evaluate("() => location.href")
     assert "m=logistic" in link and "p=" in link and "v=" in link
     again = context.new_page()
@@ -306,11 +306,11 @@ def test_an_exported_slice_opens_offline_and_its_readout_equals_python(
 def test_the_lessons_section_6_opens_its_own_network_in_the_slice_view(page, server_url):
     from gradscape.models.model import lesson_model
 
-    page.goto(server_url + "/lesson", timeout=240_000)
+    page.goto(server_url + "/lesson", timeout=480_000)
     link = page.locator("[data-testid=lesson-slice-link]")
     link.scroll_into_view_if_needed()
     link.click()
-    page.wait_for_selector("[data-testid=plot][data-field=complete]", timeout=90_000)
+    page.wait_for_selector("[data-testid=plot][data-field=complete]", timeout=180_000)
     assert page.locator(".gs-axis-name-x").inner_text() == "a: gradient"
     page.wait_for_function(
         "() => document.querySelector('[data-testid=readout]').dataset.value !== undefined"
