@@ -207,7 +207,7 @@ def export_slice_html(
     """A built-in model's slice in the explorer as one self-contained HTML document: the page
     computes it (static/core/slice.js, in a worker from a Blob), offline, from file://."""
     data = export_slice_data(spec, view, slice_)
-    code = _module_code("hosts/export.js")
+    code = _module_code("hosts/export-slice.js")
     title = html.escape(data["slice"]["title"])
     return f"""<!doctype html>
 <html lang="en">

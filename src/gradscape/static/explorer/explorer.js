@@ -9,7 +9,8 @@
 // Optional host extras: link() -> the URL that reproduces the state (shows "Copy link");
 // formulaHelp, a sentence shown under the formula box (e.g. what an exported file can compile);
 // sliceSource(meta) -> how a slice that Python computes is asked for (landscape.js; default: the
-// server's /api/slice routes); sliceCode(meta) -> the Python button's code for a slice.
+// server's /api/slice routes); sliceCode(meta) -> the Python button's code for a slice;
+// sliceKit (explorer/slicekit.js) -> the engine and panels for slices the page computes.
 // Key `slice`: a slice of a model's loss shown instead of a formula (sliceview.slice_meta, with
 // `browser` when the page computes it itself).
 //
@@ -18,9 +19,8 @@
 // plot2d-input (pointer, wheel, keys), viewtools (zoom, pan, caption), readout, visits (the
 // lesson's worked example), surface3d, share, runs (the panel) and runs-player (runs over time).
 
-import { formulaLandscape, sliceLandscape, serverSliceSource, pageSliceSource } from "./landscape.js";
+import { formulaLandscape, sliceLandscape, serverSliceSource } from "./landscape.js";
 import { describeSlice } from "./readout-slice.js";
-import { createModelPanels, BATCH_COLORS } from "./model-panels.js";
 import { createPlot2d } from "./plot2d.js";
 import { createSurface3d } from "./surface3d.js";
 import { createReadout, describe } from "./readout.js";
@@ -50,7 +50,7 @@ import { createViewTools } from "./viewtools.js";
  *   requestSurface?: (formula: string) => Promise<Compiled|CompileError>,
  *   gallery?: () => Promise<import("./formulabox.js").GalleryEntry[]>,
  *   link?: () => string, formulaHelp?: string,
- *   sliceSource?: (meta: any) => any, sliceCode?: (meta: any) => string,
+ *   sliceSource?: (meta: any) => any, sliceCode?: (meta: any) => string, sliceKit?: any,
  * }} Model
  */
 
@@ -167,7 +167,7 @@ export function render({ model, el }) {
   let sliceMeta = null;
   /** @type {import("./readout-slice.js").Here|null} a slice's numbers at the point (null: pending) */
   let sliceHere = null;
-  /** @type {ReturnType<typeof createModelPanels>|null} train, SGD noise, the whole gradient */
+  /** @type {any} train, SGD noise, the whole gradient (model-panels.js, from the host's sliceKit) */
   let panels = null;
   /** @type {Set<(p: number[]) => void>} the panels follow the point */
   const pointWatchers = new Set();
@@ -547,7 +547,9 @@ export function render({ model, el }) {
    * @param {any} meta sliceview.slice_meta @param {View|null} v @param {any} p
    */
   function applySlice(meta, v, p) {
-    const source = meta.browser ? pageSliceSource(meta.browser)
+    const kit = model.sliceKit;
+    if (meta.browser && !kit) { sliceWaiting({ error: "This page cannot compute slices itself (no slice engine in this host)." }); return; }
+    const source = meta.browser ? kit.pageSliceSource(meta.browser)
       : typeof model.sliceSource === "function" ? model.sliceSource(meta) : serverSliceSource(meta.id);
     useSlice(meta, source);
     root.classList.add("gs-slice-view");
@@ -587,8 +589,9 @@ export function render({ model, el }) {
   function mountPanels(meta, source) {
     if (panels) { panels.destroy(); panels = null; }
     pointWatchers.clear();
-    if (!source.engine) return;
-    panels = createModelPanels(panelsHost, {
+    const kit = model.sliceKit;
+    if (!source.engine || !kit) return;
+    panels = kit.createModelPanels(panelsHost, {
       slice: source.engine,
       meta,
       point: () => (point ? [point[0], point[1]] : null),
@@ -597,10 +600,10 @@ export function render({ model, el }) {
         slicePaths = paths.map((q) => ({ points: q.points, shown: q.shown ?? q.points.length, color: q.color, done: true }));
         plot.drawRuns(slicePaths);
       },
-      drawArrows: (/** @type {any} */ d) => { sliceArrows = d ? { ...d, colors: BATCH_COLORS } : null; redrawHover(); },
+      drawArrows: (/** @type {any} */ d) => { sliceArrows = d ? { ...d, colors: kit.BATCH_COLORS } : null; redrawHover(); },
       recentre: (/** @type {any} */ payload) => {
         const next = { ...sliceMeta, browser: payload, recentred: true, lossAtW0: null };
-        const src = pageSliceSource(payload);
+        const src = kit.pageSliceSource(payload);
         useSlice(next, src);
         readout.setSlice(next);
         point = [0, 0];

@@ -24,7 +24,6 @@
 // tiles {rows, cols, value, ga, gb} as they finish.
 
 import { evalPoint, evalValue, evalView } from "../core/evaluator.js";
-import { createSliceLandscape } from "../core/slice.js";
 
 /**
  * @typedef {import("../core/view.js").View} View
@@ -322,21 +321,5 @@ export function serverSliceSource(id) {
         }
       }
     },
-  };
-}
-
-/**
- * The page's own computation of a built-in model's slice (core/slice.js, in workers).
- * @param {any} payload gradscape.models.browser.slice_payload
- */
-export function pageSliceSource(payload) {
-  const engine = createSliceLandscape(payload);
-  return {
-    engine,
-    /** @param {number} a @param {number} b */
-    at: (a, b) => engine.at(a, b),
-    /** @param {View} view @param {number} n @param {any} opts */
-    field: (view, n, opts) => engine.field({ x: [view.x[0], view.x[1]], y: [view.y[0], view.y[1]] }, n, opts),
-    destroy: () => engine.close(),
   };
 }

@@ -2,8 +2,6 @@
 // surfaces were compiled in Python and inlined as JSON in the element #gradscape-data:
 //
 //   {"surfaces": [compiled, ...], "initial": 0, "gallery": [{name, title, formula, blurb}]}
-//   or {"slice": meta}: a built-in model's slice (sliceview.slice_meta with `browser`), computed
-//   in the page
 //
 // The model answers requestSurface(text) from those surfaces, by gallery name or by formula text
 // (spaces ignored), and keeps the state in the address's #hash (host.js's query format), so
@@ -93,9 +91,7 @@ function main() {
   const app = document.getElementById("app");
   const data = document.getElementById("gradscape-data");
   if (!app || !data) return;
-  const parsed = JSON.parse(data.textContent || "{}");
-  if (parsed.slice) { showSlice(app, parsed.slice); return; }
-  const { surfaces, initial = 0, gallery = [] } = parsed;
+  const { surfaces, initial = 0, gallery = [] } = JSON.parse(data.textContent || "{}");
   const model = new FileModel({ formula: "", compiled: null, view: null, point: null, runs: [] }, surfaces, gallery);
   const wanted = queryToState(location.hash);
   const asked = wanted.name || wanted.formula;
@@ -112,18 +108,6 @@ function main() {
   } else {
     state.view = compiled.view || null;
   }
-  render({ model, el: app });
-}
-
-/**
- * An exported slice of a built-in model (export.export_slice_html): the page computes it itself;
- * the #hash keeps the window and the point (v=, p=) beside the slice's own m=, d=, s=, span=.
- * @param {HTMLElement} app @param {any} meta
- */
-function showSlice(app, meta) {
-  const wanted = queryToState(location.hash);
-  const model = new FileModel({ formula: "", compiled: null, slice: meta, view: wanted.view || meta.view, point: wanted.point, runs: [] }, [], []);
-  model.formulaHelp = "";
   render({ model, el: app });
 }
 

@@ -5,6 +5,7 @@
 import { render } from "../explorer/explorer.js";
 import { MemoryModel, stateToQuery, queryToState, serverSurface, serverGallery } from "./model.js";
 import { sliceRequest } from "./slicelink.js";
+import { sliceKit } from "../explorer/slicekit.js";
 
 const URL_DELAY_MS = 300;
 const DEFAULT_SURFACE = "bowl";
@@ -80,6 +81,7 @@ async function main() {
 async function showSlice(app, query, v, p) {
   const pending = { pending: "Building the slice: the model, its training and the two directions (a few seconds)…" };
   const model = new UrlModel({ formula: "", compiled: null, slice: pending, view: v, point: p, runs: [] });
+  model.sliceKit = sliceKit;
   render({ model, el: app });
   /** @type {any} */
   let meta;

@@ -14,6 +14,7 @@
 
 import { render as renderExplorer } from "../explorer/explorer.js";
 import { kernelSliceSource } from "./widget-slice.js";
+import { sliceKit } from "../explorer/slicekit.js";
 
 /** How long to wait for Python before saying the kernel did not answer. */
 export const ANSWER_MS = 20_000;
@@ -52,6 +53,7 @@ export function adapt(model) {
     requestSurface: (text) => surfaceFromPython(model, text),
     /** a slice (gradscape.Explorer(slice_)) is computed by the kernel @param {any} _meta */
     sliceSource: (_meta) => kernelSliceSource(/** @type {any} */ (model)),
+    sliceKit,
     gallery: async () => {
       const list = model.get("_gallery");
       return Array.isArray(list) ? list : [];
