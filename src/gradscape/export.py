@@ -5,6 +5,7 @@
     write_export("bowl.html", html)
 
     gradscape export FORMULA -o bowl.html [--also FORMULA]... [--view XMIN,XMAX,YMIN,YMAX] [--embed]
+    gradscape export --slice "m=mlp&d=random&s=0&span=1" -o slice.html   (a built-in model's slice)
     gradscape export --lesson -o lesson.html                (the command: cli/export.py)
 
 Contract
@@ -181,6 +182,68 @@ _HEADER = """<header class="gs-page-head">
 <p>Hover the surface to see the gradient; click to roll a ball downhill.</p>
 </header>
 """
+
+
+def export_slice_data(
+    spec: Any,
+    view: tuple[tuple[float, float], tuple[float, float]] | None = None,
+    slice_: Any = None,
+) -> dict[str, Any]:
+    """What an exported slice inlines: {"slice": meta with the page's own copy ("browser")}.
+
+    `spec` is a `sliceview.SliceSpec` (a built-in model); `slice_` the Slice it builds, if
+    already built. Raises a one-line ValueError for a slice the page cannot compute.
+    """
+    from .models.browser import slice_payload
+    from .sliceview import slice_meta
+
+    s = slice_ if slice_ is not None else spec.build()
+    meta = slice_meta(s, spec.span, spec)
+    name = None if spec.model == "lesson" else spec.model
+    meta["browser"] = slice_payload(s, spec.span, 51, seed=spec.seed, name=name)
+    meta["remote"] = False
+    meta["id"] = spec.key()
+    if view is not None:
+        meta["view"] = {"x": [float(view[0][0]), float(view[0][1])],
+                        "y": [float(view[1][0]), float(view[1][1])]}  # fmt: skip
+    return {"slice": meta}
+
+
+def export_slice_html(
+    spec: Any,
+    view: tuple[tuple[float, float], tuple[float, float]] | None = None,
+    slice_: Any = None,
+) -> str:
+    """A built-in model's slice in the explorer as one self-contained HTML document: the page
+    computes it (static/core/slice.js, in a worker from a Blob), offline, from file://."""
+    data = export_slice_data(spec, view, slice_)
+    code = _module_code("hosts/export-slice.js")
+    title = html.escape(data["slice"]["title"])
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{csp([code])}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} — gradscape</title>
+<meta name="description" content="A network's loss on a plane through its weights: hover for the loss, the gradient on the plane and the share of the whole gradient it shows.">
+<meta name="generator" content="gradscape export">
+<link rel="icon" href="data:,">
+<style>
+{_css()}</style>
+</head>
+<body>
+<header class="gs-page-head">
+<h1>gradscape</h1>
+<p>A network's loss on a plane through its weights: hover anywhere for the loss, the gradient on the plane and how much of the whole gradient the plane shows.</p>
+</header>
+<main id="app"></main>
+<noscript><p class="gs-noscript">The explorer needs JavaScript.</p></noscript>
+{json_script(DATA_ID, data)}
+<script type="module">{code}</script>
+</body>
+</html>
+"""  # noqa: E501
 
 
 def export_lesson_html() -> str:

@@ -10,6 +10,9 @@
     e.picture()                                 # PNG bytes of what it shows (gradscape.plot)
     e.observe(lambda change: print(e.point), names="_point")   # react to hover and click
 
+    e = gradscape.Explorer(slice_)              # a models.slices.Slice: the model's loss on a plane
+    e = gradscape.Explorer(slice_, client=c)    # ... its tiles computed on a Dask cluster
+
 Contract
 --------
 The front end is the same explorer module as the web page (``bundle("hosts/widget.js")``: a thin
@@ -42,14 +45,28 @@ Reacting from Python: the explorer writes ``_point`` (``[x, y]``) a moment after
 
 Constructing an Explorer with a bad formula raises FormulaError or
 ValueError (one line, what to do).
+
+A slice
+-------
+``Explorer(slice_, span=1.0, client=None)`` shows a `Slice` (any model: built-in, PyTorch, JAX)
+instead of a formula: the ``slice`` trait holds `sliceview.slice_meta`, and the kernel computes
+what the page asks with custom messages (anywidget's ``model.send`` / ``msg:custom``):
+
+- ``{"type": "field", "seq", "view", "n"}`` -> ``{"type": "field", "seq", "msg"}`` for the header
+  and then each tile as it finishes (`sliceview.field_messages`, in a thread, so hover questions
+  are answered meanwhile; a newer field request stops the older), then ``{"type": "field-end",
+  "seq"}``;
+- ``{"type": "at", "seq", "point"}`` -> ``{"type": "at", "seq", "answer"}``: the exact readout at
+  that point (`sliceview.point_readout`), or ``{"error"}``.
 """
 
 from __future__ import annotations
 
 import base64
 import io
+import threading
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anywidget
 import traitlets
@@ -60,6 +77,9 @@ from .descent import OPTIMIZERS, Trajectory, descend
 from .jsondata import jsonable
 from .payload import error_payload, surface_payload
 from .surface import Surface
+
+if TYPE_CHECKING:
+    from .models.slices import Slice
 
 EXPLORER_STEPS = 2000  # the explorer's cap on a run's steps (optimizers.js MAX_STEPS)
 
@@ -92,16 +112,23 @@ class Explorer(anywidget.AnyWidget):
     _params = traitlets.Dict().tag(sync=True)  # the sliders and axes (static/core/params.js)
     _field = traitlets.Bool(False).tag(sync=True)  # the gradient field shown
     _gallery: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
+    slice = traitlets.Dict().tag(sync=True)
 
     def __init__(
         self,
-        formula: str = "w1^2 + 3w2^2",
+        formula: str | Slice = "w1^2 + 3w2^2",
         *,
         view: View | Mapping[str, Sequence[float]] | None = None,
         point: Sequence[float] | None = None,
         runs: Iterable[Trajectory | Mapping[str, Any]] = (),
+        span: float = 1.0,
+        client: Any = None,
         **kwargs: Any,
     ) -> None:
+        if not isinstance(formula, str):
+            self._init_slice(formula, span, client, view, point, kwargs)
+            return
+        self.slice_: Slice | None = None
         compiled = surface_payload(formula)  # a bad formula raises here, not in an observer
         self._surface: tuple[Any, Surface] | None = None
         self._from_front_end = False
@@ -115,6 +142,108 @@ class Explorer(anywidget.AnyWidget):
             if point is not None:
                 self.point = point
             self.runs = runs
+
+    # --- a slice ------------------------------------------------------------------------------
+
+    def _init_slice(
+        self,
+        slice_: Any,
+        span: float,
+        client: Any,
+        view: Any,
+        point: Any,
+        kwargs: dict[str, Any],
+    ) -> None:
+        from .models.slices import Slice
+        from .sliceview import slice_meta
+
+        if not isinstance(slice_, Slice):
+            raise ValueError(
+                "Explorer takes a formula (text) or a gradscape.models.slices.Slice; got "
+                f"{type(slice_).__name__}"
+            )
+        if not (isinstance(span, int | float) and 0 < span < float("inf")):
+            raise ValueError(f"span must be a positive number; got {span!r}")
+        self._surface = None
+        self._from_front_end = False
+        self.slice_ = slice_
+        self._client = client
+        self._field_stop = threading.Event()
+        super().__init__(**kwargs)
+        meta = slice_meta(slice_, float(span))
+        meta.update(id="widget", remote=True, python=_slice_code(meta))
+        if client is None:  # a built-in network small enough: the page computes it itself
+            from .models.browser import slice_payload
+
+            try:
+                meta["browser"] = slice_payload(slice_, float(span), 51)
+                meta["remote"] = False
+            except ValueError:
+                pass  # PyTorch, JAX, or too big: the kernel computes it
+        with self.hold_sync():
+            self.slice = meta
+            self._view = dict(meta["view"]) if view is None else {}
+            if view is not None:
+                self.view = view
+            self._point = [0.0, 0.0] if point is None else _pair(point, "point")
+        self.on_msg(self._on_slice_msg)
+
+    def _on_slice_msg(self, _widget: Any, content: Any, _buffers: Any = None) -> None:
+        """The page's questions about the slice (see the module doc); never raises."""
+        if not isinstance(content, Mapping) or self.slice_ is None:
+            return
+        kind, seq = content.get("type"), content.get("seq")
+        if kind == "at":
+            from .sliceview import point_readout
+
+            try:
+                answer = point_readout(self.slice_, content.get("point"))
+            except ValueError as err:
+                answer = {"error": str(err).splitlines()[0]}
+            except Exception as err:  # the model failed here: say so in the readout
+                answer = {"error": f"The model failed at this point: {err}".splitlines()[0]}
+            self.send({"type": "at", "seq": seq, "answer": answer})
+        elif kind == "field":
+            from .sliceview import check_field
+
+            try:
+                x, y, n = check_field(content.get("view"), content.get("n"))
+            except ValueError as err:
+                self.send({"type": "field", "seq": seq, "msg": {"error": str(err)}})
+                self.send({"type": "field-end", "seq": seq})
+                return
+            self._field_stop.set()  # the older field, if still running, stops between tiles
+            stop = self._field_stop = threading.Event()
+            worker = threading.Thread(
+                target=self._field, args=(seq, x, y, n, stop), daemon=True,
+                name="gradscape-widget-field",
+            )  # fmt: skip
+            worker.start()
+
+    def _field(
+        self,
+        seq: Any,
+        x: tuple[float, float],
+        y: tuple[float, float],
+        n: int,
+        stop: threading.Event,
+    ) -> None:
+        from .sliceview import field_messages
+
+        assert self.slice_ is not None
+        messages = field_messages(self.slice_, x, y, n, client=self._client)
+        try:
+            for msg in messages:
+                if stop.is_set():
+                    return
+                self.send({"type": "field", "seq": seq, "msg": msg})
+        except Exception as err:  # shown in the page; the kernel carries on
+            first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            self.send({"type": "field", "seq": seq, "msg": {"error": first}})
+        finally:
+            messages.close()
+            if not stop.is_set():
+                self.send({"type": "field-end", "seq": seq})
 
     # --- compiling ------------------------------------------------------------------------------
 
@@ -293,6 +422,17 @@ class Explorer(anywidget.AnyWidget):
             steps=steps,
             **extra,
         )
+
+
+def _slice_code(meta: Mapping[str, Any]) -> str:
+    """The Python button's code for a slice shown in a notebook: `e` is the Explorer."""
+    span = meta["span"]
+    return (
+        "s = e.slice_                      # the Slice shown: gradscape.models.slices.Slice\n"
+        "value, gradient = s.value_and_gradient((0.0, 0.0))   # the loss and 2D gradient at w0\n"
+        f"grid = s.grid(({-span!r}, {span!r}), ({-span!r}, {span!r}), 51)   # the field, exact\n"
+        "w = s.point((0.0, 0.0))            # all the weights at (a, b)\n"
+    )
 
 
 def _pair(value: Sequence[float], what: str) -> list[float]:

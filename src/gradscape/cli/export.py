@@ -36,10 +36,18 @@ def add_commands(sub: Any) -> None:
         "side by side, no scrollbars",
     )
     p.add_argument("--lesson", action="store_true", help="export the whole lesson instead")
+    p.add_argument(
+        "--slice",
+        metavar="QUERY",
+        help="export a built-in model's slice instead, named as in its link: "
+        "'m=mlp&d=random&s=0&span=1' (m model, d directions, s seed, span, t training steps)",
+    )
     p.set_defaults(run=run)
 
 
 def run(ns: argparse.Namespace) -> int:
+    if getattr(ns, "slice", None) is not None:
+        return run_slice(ns)
     if ns.lesson and (ns.formula or ns.also or ns.view):
         raise ValueError(
             "--lesson exports the lesson, which has its own surfaces: drop FORMULA, --also and "
@@ -73,6 +81,36 @@ def run(ns: argparse.Namespace) -> int:
         document = export.export_html(ns.formula.strip(), ns.also, view, embed=ns.embed)
     size = export.write_export(out, document)
     print(f"wrote {out} ({size / 1000:.0f} KB): open it in a browser, or embed it with an <iframe>")
+    return 0
+
+
+def run_slice(ns: argparse.Namespace) -> int:
+    """`gradscape export --slice QUERY`: a built-in model's slice as one offline file."""
+    from urllib.parse import parse_qsl
+
+    from ..sliceview import SliceSpec
+
+    if ns.lesson or ns.formula or ns.also:
+        raise ValueError("--slice exports a slice: drop FORMULA, --also and --lesson")
+    pairs = dict(parse_qsl(ns.slice.strip().lstrip("?#"), keep_blank_values=True))
+    unknown = sorted(set(pairs) - {"m", "d", "s", "span", "t"})
+    if not pairs or unknown:
+        raise ValueError(
+            "--slice takes a slice's link query such as 'm=mlp&d=random&s=0&span=1' "
+            f"(keys m, d, s, span, t){f'; unknown key {unknown[0]!r}' if unknown else ''}"
+        )
+    spec = SliceSpec.parse(pairs)
+    out = Path(ns.output) if ns.output else Path(f"gradscape-slice-{spec.model}.html")
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise ValueError(f"cannot write {out.name!r}: name a file ending in .html")
+    if not out.parent.is_dir():
+        raise ValueError(f"the directory {str(out.parent)!r} does not exist; create it first")
+    from .. import export
+
+    view = parse_view(ns.view) if ns.view else None
+    document = export.export_slice_html(spec, view)
+    size = export.write_export(out, document)
+    print(f"wrote {out} ({size / 1000:.0f} KB): the page computes the slice itself, offline")
     return 0
 
 

@@ -4,6 +4,7 @@
     gradscape slice [--model mlp] [--directions random|gradient|hessian|weights:W1[3,7],b2[1]]
                     [--grid 51] [--span 1.0] -o out.png|.npz|.json
                     [--cluster tcp://HOST:8786|local[:N]] [--tiles DIR]   (distributed)
+                    [--open [--port 8000] [--no-browser]]   (serve it in the explorer)
 
 `add_commands(sub)` registers both on the CLI's subparsers. Bad input raises `ValueError` with
 one line (the CLI prints it and exits 2); Ctrl-C propagates as KeyboardInterrupt (exit 130).
@@ -51,7 +52,14 @@ def add_commands(sub: Any) -> None:
     s.add_argument("--grid", type=int, default=51, help="nodes a side (51)")
     s.add_argument("--span", type=float, default=1.0, help="a and b run over [-span, span] (1.0)")
     s.add_argument("--seed", type=int, default=0, help="seed for random directions (0)")
-    s.add_argument("-o", "--output", required=True, metavar="FILE", help=".png .npz or .json")
+    s.add_argument("-o", "--output", default=None, metavar="FILE", help=".png .npz or .json")
+    s.add_argument(
+        "--open",
+        action="store_true",
+        help="serve the slice in the explorer and open it (with --cluster: tiles computed there)",
+    )
+    s.add_argument("--port", type=int, default=8000, help="with --open: the port (8000)")
+    s.add_argument("--no-browser", action="store_true", help="with --open: do not open a browser")
     add_cluster_arguments(s)
     s.set_defaults(run=run_slice)
 
@@ -142,6 +150,12 @@ def run_model(ns: argparse.Namespace) -> int:
 
 
 def run_slice(ns: argparse.Namespace) -> int:
+    if ns.output is None and not ns.open:
+        raise ValueError("Give -o FILE (.png .npz or .json), or --open to see it in the explorer")
+    if ns.open and ns.samples is not None:
+        raise ValueError("--open shows the built-in models on all their digits; drop --samples")
+    if ns.open and ns.output is None:
+        return open_slice(ns)
     path = Path(ns.output)
     if path.suffix.lower() not in OUTPUTS:
         raise ValueError(f"-o must end in {', '.join(OUTPUTS)}; got {ns.output!r}")
@@ -187,6 +201,47 @@ def run_slice(ns: argparse.Namespace) -> int:
         f"wrote {path}: {s.kind} slice of {model.n_weights:,} weights, {ns.grid}x{ns.grid}, "
         f"loss {lo:.4g} to {hi:.4g}, {100 * meta['in_plane']:.1f}% of the gradient in the plane"
     )
+    if ns.open:
+        return open_slice(ns, s)
+    return 0
+
+
+def open_slice(ns: argparse.Namespace, s: Slice | None = None) -> int:
+    """Serve the slice in the explorer (until Ctrl-C): built-in models are computed in the page,
+    a --cluster slice on the cluster, tile by tile as the page asks."""
+    from ..server.run import serve
+    from ..server.slices import SliceRegistry
+    from ..sliceview import SliceSpec
+
+    if not (math.isfinite(ns.span) and ns.span > 0):
+        raise ValueError(f"--span must be a positive number; got {ns.span}")
+    if not 0 <= ns.port <= 65535:
+        raise ValueError(f"--port takes 0 to 65535; got {ns.port}")
+    spec = SliceSpec.parse(
+        {
+            "m": ns.model,
+            "d": ns.directions,
+            "s": str(ns.seed),
+            "span": repr(ns.span),
+            **({} if ns.train is None else {"t": str(ns.train)}),
+        }
+    )
+    if s is None:
+        model, _ = _built(ns)
+        s = make_slice(model, ns.directions, seed=ns.seed, progress=progress_bar("Hessian"))
+    slices = SliceRegistry()
+    cluster = getattr(ns, "cluster", None)
+    if cluster is None:
+        slices.register(spec.key(), s, ns.span, spec, remote=False)
+        serve(port=ns.port, open_browser=not ns.no_browser, slices=slices,
+              open_path=f"?{spec.query()}")  # fmt: skip
+        return 0
+    from ..models.distributed import connect
+
+    with connect(cluster) as client:
+        slices.register(spec.key(), s, ns.span, spec, remote=True, client=client)
+        serve(port=ns.port, open_browser=not ns.no_browser, slices=slices,
+              open_path=f"?{spec.query()}")  # fmt: skip
     return 0
 
 

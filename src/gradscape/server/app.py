@@ -30,6 +30,7 @@ from .middleware import AccessLog, HostCheck, SecurityHeaders
 from .openapi import openapi
 from .pool import RETRY_AFTER, Busy, CompilePool
 from .static import MemoryStatic
+from .slices import SliceRegistry, at_route, field_route, slice_route
 
 MAX_BODY = 4096  # bytes in a compile request
 # A client that sends this header with the value "200" gets a refused formula answered 200 with
@@ -273,6 +274,7 @@ def create_app(
     allowed_hosts: list[str] | None = None,
     cors_origin: str | None = None,
     access_log: bool = False,
+    slices: SliceRegistry | None = None,
 ) -> ASGIApp:
     """The whole server as one ASGI app.
 
@@ -290,6 +292,9 @@ def create_app(
         Route("/openapi.json", openapi_route),
         Route("/api/compile", compile_route, methods=["POST"]),
         Route("/api/gallery", gallery_route),
+        Route("/api/slice", slice_route),
+        Route("/api/slice/field", field_route, methods=["POST"]),
+        Route("/api/slice/at", at_route, methods=["POST"]),
         Mount("/static", MemoryStatic(str(STATIC)), name="static"),
     ]
 
@@ -307,6 +312,7 @@ def create_app(
     app.state.pool = pool
     app.state.cache = ByteLRU(cache_bytes)
     app.state.lesson = lesson
+    app.state.slices = slices if slices is not None else SliceRegistry()
     app.state.index = (STATIC / "hosts" / "index.html").read_text(encoding="utf-8")
     outer: ASGIApp = app
     if cors_origin:

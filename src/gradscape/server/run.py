@@ -221,8 +221,11 @@ def serve(
     cors_origin: str | None = None,
     header_timeout: float = HEADER_SECONDS,
     access_log: bool = True,
+    slices: Any = None,
+    open_path: str = "",
 ) -> None:
-    """Serve the explorer until Ctrl-C or SIGTERM."""
+    """Serve the explorer until Ctrl-C or SIGTERM; `slices` (a server.slices.SliceRegistry) adds
+    slices to show, `open_path` (e.g. "?id=...") is appended to the address opened and printed."""
     import uvicorn
 
     from .app import create_app
@@ -232,6 +235,7 @@ def serve(
 
     taken = free_port(host, port)
     url, notes = startup_notes(host, port, taken)
+    url += open_path
     print(f"gradscape explorer at {url}  (Ctrl-C to stop)", flush=True)
     for note in notes:
         print(note, file=sys.stderr, flush=True)
@@ -257,6 +261,7 @@ def serve(
         allowed_hosts=[*LOOPBACK_NAMES, host] if is_loopback(host) else None,
         cors_origin=cors_origin,
         access_log=access_log,
+        slices=slices,
     )
     if open_browser:
         threading.Timer(0.8, webbrowser.open, (url,)).start()

@@ -135,6 +135,7 @@ export function createSliceLandscape(payload, options = {}) {
     const blocks = [];
     for (let r0 = 0; r0 < n; r0 += step) blocks.push([r0, Math.min(n, r0 + step)]);
     const pending = blocks.map(([r0, r1]) => executor.run(xs, ys, r0, r1, signal));
+    for (const p of pending) p.catch(() => {}); // aborted while the coarse picture is awaited: handled
     if (coarse) {
       const c = await coarse;
       throwIfAborted(signal);

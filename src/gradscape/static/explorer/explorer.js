@@ -8,14 +8,20 @@
 // Keys read and written: compiled, formula, view, point, settings, runs, params, field, present,
 // embed (see docs/ARCHITECTURE.md).
 // Optional host extras: link() -> the URL that reproduces the state (shows "Copy link");
-// formulaHelp, a sentence shown under the formula box (e.g. what an exported file can compile).
+// formulaHelp, a sentence shown under the formula box (e.g. what an exported file can compile);
+// sliceSource(meta) -> how a slice that Python computes is asked for (landscape.js; default: the
+// server's /api/slice routes); sliceCode(meta) -> the Python button's code for a slice;
+// sliceKit (explorer/slicekit.js) -> the engine and panels for slices the page computes.
+// Key `slice`: a slice of a model's loss shown instead of a formula (sliceview.slice_meta, with
+// `browser` when the page computes it itself).
 //
 // render() holds the state (surface, view, point, hover values) and the model I/O, and wires the
 // parts, each in its own module: formulabox (formula and gallery), plot2d (drawing) with
 // plot2d-input (pointer, wheel, keys), viewtools (zoom, pan, caption), readout, visits (the
 // lesson's worked example), surface3d, share, runs (the panel) and runs-player (runs over time).
 
-import { evalPoint } from "../core/evaluator.js";
+import { formulaLandscape, sliceLandscape, serverSliceSource } from "./landscape.js";
+import { describeSlice } from "./readout-slice.js";
 import { createPlot2d } from "./plot2d.js";
 import { createSurface3d } from "./surface3d.js";
 import { createReadout, describe } from "./readout.js";
@@ -54,6 +60,7 @@ import { fieldLattice, drawField, createFieldToggle } from "./field.js";
  *   requestSurface?: (formula: string, options?: {onWait?: (message: string) => void, stale?: () => boolean}) => Promise<Compiled|CompileError>,
  *   gallery?: () => Promise<import("./formulabox.js").GalleryEntry[]>,
  *   link?: () => string, formulaHelp?: string,
+ *   sliceSource?: (meta: any) => any, sliceCode?: (meta: any) => string, sliceKit?: any,
  * }} Model
  */
 
@@ -91,6 +98,9 @@ export function render({ model, el }) {
     change: (st, liveSlide) => setParams(st, liveSlide),
     axis: (slot, name) => chooseAxis(slot, name),
   }, uid);
+  const sliceHead = div("gs-slice-head", top); // a slice's title, in place of the formula box
+  sliceHead.dataset.testid = "slice-title";
+  sliceHead.hidden = true;
 
   const curve = createCurve1d(left); // a one-variable formula: L against its variable
   const figure = document.createElement("figure");
@@ -119,10 +129,10 @@ export function render({ model, el }) {
   const toolbar = tools.element;
   const fieldToggle = createFieldToggle(toolbar, (on) => { field = on; write({ field: on }); scheduleRender(); share.refresh(); });
   const share = createShareBar(toolbar, div("gs-code-slot", main), {
-    image: () => ({ canvas: figureImage(), name: fileName(compiled) }),
-    svg: () => ({ svg: figureSvg(/** @type {HTMLElement} */ (plot.element.parentElement), lightSnapshot(plot), figureParts()), name: fileName(compiled).replace(/\.png$/, ".svg") }),
+    image: () => ({ canvas: figureImage(), name: fileName(sliceMeta ? { name: `slice-${sliceMeta.model}-${sliceMeta.kind}` } : compiled) }),
+    svg: () => ({ svg: figureSvg(/** @type {HTMLElement} */ (plot.element.parentElement), lightSnapshot(plot), figureParts()), name: fileName(sliceMeta ? { name: `slice-${sliceMeta.model}-${sliceMeta.kind}` } : compiled).replace(/\.png$/, ".svg") }),
     link: typeof model.link === "function" ? () => /** @type {() => string} */ (model.link).call(model) : null,
-    code: () => (compiled ? pythonCode({ compiled, view, runs: player.runs.map((r) => r.spec), params: sliderValues() }) : "# The surface is still loading."),
+    code: () => (sliceMeta ? sliceCode() : compiled ? pythonCode({ compiled, view, runs: player.runs.map((r) => r.spec), params: sliderValues() }) : "# The surface is still loading."),
   }, uid);
   // the share buttons sit beside the view tools, before the caption
   toolbar.insertBefore(/** @type {HTMLElement} */ (toolbar.querySelector(".gs-share")), toolbar.querySelector(".gs-caption"));
@@ -141,10 +151,11 @@ export function render({ model, el }) {
     const r = plot.element.getBoundingClientRect();
     if (r.top < 0 || r.bottom > window.innerHeight) plot.element.scrollIntoView({ block: "nearest" });
     if (announceTimer) { clearTimeout(announceTimer); announceTimer = 0; }
-    live.textContent = `${describe(names(), p, here.value, here.gradient)} ${speech}`;
+    live.textContent = `${sayHere(p)} ${speech}`;
   });
 
   const runsCard = div("gs-card", sideB);
+  const panelsHost = div("gs-panels-host", sideB); // a slice's panels (model-panels.js)
   const panel = createRunsPanel(runsCard, {
     settings: (optimizer, lr, hyper) => { settings = { optimizer, lr, ...hyper }; write({ settings: { ...settings } }); share.refresh(); },
     compare: () => { if (compiled && point) player.compare(compareSpecs(compiled, roundPoint([point[0], point[1]], plot.shown)), compiled.program); },
@@ -180,6 +191,20 @@ export function render({ model, el }) {
   let pstate = paramState([], null);
   let field = model.get("field") === true;
   fieldToggle.set(field);
+  /** @type {import("./landscape.js").Landscape|null} what is drawn and hovered (landscape.js) */
+  let land = null;
+  /** @type {any} the slice shown (sliceview.slice_meta), or null for a formula */
+  let sliceMeta = null;
+  /** @type {import("./readout-slice.js").Here|null} a slice's numbers at the point (null: pending) */
+  let sliceHere = null;
+  /** @type {any} train, SGD noise, the whole gradient (model-panels.js, from the host's sliceKit) */
+  let panels = null;
+  /** @type {Set<(p: number[]) => void>} the panels follow the point */
+  const pointWatchers = new Set();
+  /** @type {import("./plot2d.js").RunDrawing[]} the panels' descent paths, projected */
+  let slicePaths = [];
+  /** @type {any} the panels' minibatch arrows at a point, or null */
+  let sliceArrows = null;
   /** @type {View} */
   let view = DEFAULT_VIEW;
   let equal = true;
@@ -201,7 +226,10 @@ export function render({ model, el }) {
   let saveTimer = 0;
   let destroyed = false;
 
-  const names = () => (compiled ? compiled.variables.slice(0, 2) : ["x", "y"]);
+  const names = () => (land ? land.names : compiled ? compiled.variables.slice(0, 2) : ["x", "y"]);
+  const axisNames = () => (land && land.kind === "slice"
+    ? { x: `a: ${land.labels[0]}`, y: `b: ${land.labels[1]}`, plain: true }
+    : { x: names()[0], y: names()[1] });
 
   // --- model I/O -------------------------------------------------------------------------------
   /** @param {Record<string, any>} values @param {boolean} [now] */
@@ -218,11 +246,12 @@ export function render({ model, el }) {
     if (destroyed) return;
     if (!shown2d.measurable()) { shown2d.missed(); return; } // detached or hidden: draw when back
     performance.mark(RENDER_MARK);
-    const program = compiled ? compiled.program : null;
+    const program = land;
     const minima = compiled && Array.isArray(compiled.minima) ? compiled.minima : [];
-    const { shown, scale } = plot.render(program, view, equal, { x: names()[0], y: names()[1] }, minima);
-    if (field && program) plot.paintBase((ctx, sx, sy, w, h) => {
-      const lattice = fieldLattice(program, shown, w, h);
+    const { shown, scale } = plot.render(program, view, equal, axisNames(), minima);
+    const fieldProgram = land && land.program ? land.program : null; // the gradient field: formulas
+    if (field && fieldProgram) plot.paintBase((ctx, sx, sy, w, h) => {
+      const lattice = fieldLattice(fieldProgram, shown, w, h);
       drawField(ctx, lattice, sx, sy);
       plot.element.dataset.field = JSON.stringify(lattice.map((a) => [a.x, a.y, a.dx, a.dy])); // for tests
     });
@@ -234,7 +263,7 @@ export function render({ model, el }) {
     if (surfaceTimer) clearTimeout(surfaceTimer);
     if (interacting) surfaceTimer = setTimeout(render3d, 90);
     else render3d();
-    player.draw();
+    if (sliceMeta) plot.drawRuns(slicePaths); else player.draw();
     if (point) redrawHover();
     performance.measure("gradscape:render", RENDER_MARK);
     performance.clearMarks(RENDER_MARK);
@@ -279,22 +308,24 @@ export function render({ model, el }) {
     if (source !== "model") model.set("point", [point[0], point[1]]);
     if (source !== "model") write({});
     visits.moved(point);
+    for (const cb of pointWatchers) cb([point[0], point[1]]);
     if (source !== "visit") announceLater();
   }
 
   function redrawHover() {
     if (!point) return;
-    if (compiled) {
-      const r = evalPoint(compiled.program, point);
-      here = { value: r.value, gradient: [r.gradient[0] ?? 0, r.gradient[1] ?? 0] };
-      if (r.value !== r.value) here.gradient = [NaN, NaN];
-    } else {
-      here = { value: NaN, gradient: [NaN, NaN] };
-    }
+    const r = land ? land.at(point) : null;
+    here = r ? { value: r.value, gradient: [r.gradient[0], r.gradient[1]] } : { value: NaN, gradient: [NaN, NaN] };
     plot.drawHover(point, here.value, here.gradient);
-    curve.setPoint(point, here.value, here.gradient);
-    panel.setPoint(point);
-    readout.update(point, here.value, here.gradient);
+    if (sliceArrows) plot.drawSteps(sliceArrows);
+    if (sliceMeta && land) {
+      sliceHere = r;
+      readout.updateSlice(point, r, land.error || "");
+    } else {
+      curve.setPoint(point, here.value, here.gradient);
+      panel.setPoint(point);
+      readout.update(point, here.value, here.gradient);
+    }
     surface.setHover(point, here.value, here.gradient);
   }
 
@@ -302,7 +333,7 @@ export function render({ model, el }) {
     if (announceTimer) clearTimeout(announceTimer);
     announceTimer = setTimeout(() => {
       announceTimer = 0;
-      if (point && compiled) live.textContent = describe(names(), point, here.value, here.gradient);
+      if (point && land) live.textContent = sayHere(point);
     }, ANNOUNCE_MS);
   }
 
@@ -329,7 +360,13 @@ export function render({ model, el }) {
   }
 
   function resetView() {
-    setView(compiled && validView(compiled.view) ? /** @type {View} */ (validView(compiled.view)) : DEFAULT_VIEW);
+    const home = sliceMeta ? sliceMeta.view : compiled ? compiled.view : null;
+    setView(validView(home) || DEFAULT_VIEW);
+  }
+
+  /** The point's numbers in words (the live region). @param {number[]} p */
+  function sayHere(p) {
+    return sliceMeta ? describeSlice(p, sliceHere) : describe(names(), p, here.value, here.gradient);
   }
 
   // --- runs ------------------------------------------------------------------------------------
@@ -356,11 +393,14 @@ export function render({ model, el }) {
    */
   function applyCompiled(c, opts) {
     const prevName = compiled ? compiled.name : undefined;
+    if (sliceMeta) leaveSlice();
     raw = c;
     pstate = paramState(c.program.variables, model.get("params"));
     compiled = boundSurface(c, pstate);
     params.set(c.program.variables, pstate);
     model.set("params", pstate); // the link keeps only this surface's sliders
+    if (land) land.destroy();
+    land = formulaLandscape(compiled);
     box.setDisplay(compiled);
     box.setHint(typeof c.hint === "string" ? c.hint : "");
     curve.setSurface(compiled);
@@ -404,8 +444,8 @@ export function render({ model, el }) {
       ? `Arrows at (${point.map((c) => fmt(c)).join(", ")}): the gradient ∇L points uphill (red); steepest descent −∇L (dashed blue).`
       : "";
     return {
-      heading: /** @type {HTMLElement|null} */ (box.element.querySelector(".gs-display")),
-      subtitle: compiled && compiled.title ? compiled.title : null,
+      heading: sliceMeta ? null : /** @type {HTMLElement|null} */ (box.element.querySelector(".gs-display")),
+      subtitle: sliceMeta ? sliceMeta.title : compiled && compiled.title ? compiled.title : null,
       legend,
       note,
     };
@@ -467,6 +507,8 @@ export function render({ model, el }) {
     if (!raw) return;
     pstate = st;
     compiled = boundSurface(raw, pstate);
+    if (land) land.destroy();
+    land = formulaLandscape(compiled);
     readout.setSurface(compiled);
     player.recompute(compiled.program);
     if (sliding) interacting = true;
@@ -487,6 +529,8 @@ export function render({ model, el }) {
     const next = swapAxis(pstate, slot, name, point, plot.shown);
     pstate = next.state;
     compiled = boundSurface(raw, pstate);
+    if (land) land.destroy();
+    land = formulaLandscape(compiled);
     params.set(raw.program.variables, pstate);
     readout.setSurface(compiled);
     box.setDisplay(compiled);
@@ -541,9 +585,21 @@ export function render({ model, el }) {
     const on = model.get("field") === true;
     if (on !== field) { field = on; fieldToggle.set(on); scheduleRender(); }
   };
+  const onSlice = () => {
+    const m = model.get("slice");
+    if (m && (typeof m.error === "string" || typeof m.pending === "string")) {
+      sliceWaiting(m);
+      return;
+    }
+    if (m && m !== sliceMeta && m.variables) {
+      applySlice(m, validView(model.get("view")), model.get("point"));
+      if (point) hoverAt(point, "model");
+    }
+  };
   const listeners = /** @type {Array<[string, () => void]>} */ ([
     ["change:compiled", onCompiled], ["change:formula", onFormula], ["change:view", onView],
     ["change:point", onPoint], ["change:runs", onRuns], ["change:params", onParams], ["change:field", onField],
+    ["change:slice", onSlice],
   ]);
   for (const [ev, cb] of listeners) model.on(ev, cb);
 
@@ -562,7 +618,16 @@ export function render({ model, el }) {
   loadGallery();
   const initial = model.get("compiled");
   const initialView = validView(model.get("view"));
-  if (initial && initial.program) {
+  const initialPoint = model.get("point");
+  const initialSlice = model.get("slice");
+  if (initialSlice && initialSlice.variables) {
+    applySlice(initialSlice, initialView, initialPoint);
+    if (point) hoverAt(point, "model");
+  } else if (initialSlice && (initialSlice.pending || initialSlice.error)) {
+    if (initialView) view = initialView;
+    renderAll();
+    sliceWaiting(initialSlice);
+  } else if (initial && initial.program) {
     const adopt = hostExtras();
     applyCompiled(initial, { resetView: true, keepRuns: false, view: initialView });
     adopt();
@@ -601,8 +666,126 @@ export function render({ model, el }) {
     if (compiled) box.setSelected(compiled.name || null);
   }
 
+  // --- a slice of a model's loss (landscape.js) ----------------------------------------------
+  /**
+   * Show a slice instead of a formula: same plot, 3D and readout; no formula box, no runs.
+   * @param {any} meta sliceview.slice_meta @param {View|null} v @param {any} p
+   */
+  function applySlice(meta, v, p) {
+    const kit = model.sliceKit;
+    if (meta.browser && !kit) { sliceWaiting({ error: "This page cannot compute slices itself (no slice engine in this host)." }); return; }
+    const source = meta.browser ? kit.pageSliceSource(meta.browser)
+      : typeof model.sliceSource === "function" ? model.sliceSource(meta) : serverSliceSource(meta.id);
+    useSlice(meta, source);
+    root.classList.add("gs-slice-view");
+    box.element.hidden = true;
+    sliceHead.hidden = false;
+    sliceHead.textContent = meta.title || "A slice of the loss";
+    runsCard.hidden = true;
+    tools.setSurface(false, `The loss of ${meta.title || "the model"} on a plane through its weights; a and b move along the two directions.`);
+    readout.setSlice(meta);
+    visits.setSurface({ variables: ["a", "b"], program: { variables: [], ops: [] } }); // the bowl's only
+    plot.element.setAttribute("aria-label", "Loss on a slice of the weights. Arrow keys move the point (Shift: farther), + and − zoom.");
+    player.reset();
+    view = v || validView(meta.view) || DEFAULT_VIEW;
+    const q = Array.isArray(p) && p.length >= 2 && p.every((c) => Number.isFinite(Number(c))) ? [Number(p[0]), Number(p[1])] : null;
+    point = q || (Array.isArray(meta.start) ? [meta.start[0], meta.start[1]] : [(view.x[0] + view.x[1]) / 2, (view.y[0] + view.y[1]) / 2]);
+    mountPanels(meta, source);
+    renderAll();
+    share.refresh();
+  }
+
+  /** The slice's landscape (the panels stay; "slice here" swaps only this). @param {any} meta @param {any} source */
+  function useSlice(meta, source) {
+    if (land) land.destroy();
+    compiled = null;
+    sliceMeta = meta;
+    sliceHere = null;
+    slicePaths = [];
+    sliceArrows = null;
+    land = sliceLandscape(meta, source, landChanged);
+  }
+
+  /**
+   * The panels beside a slice the page computes (model-panels.js): train and watch, the noise of
+   * SGD, the whole gradient. A slice Python computes has no weights in the page: no panels.
+   * @param {any} meta @param {any} source
+   */
+  function mountPanels(meta, source) {
+    if (panels) { panels.destroy(); panels = null; }
+    pointWatchers.clear();
+    const kit = model.sliceKit;
+    if (!source.engine || !kit) return;
+    panels = kit.createModelPanels(panelsHost, {
+      slice: source.engine,
+      meta,
+      point: () => (point ? [point[0], point[1]] : null),
+      onPoint: (/** @type {(p: number[]) => void} */ cb) => { pointWatchers.add(cb); return () => pointWatchers.delete(cb); },
+      drawPaths: (/** @type {any[]} */ paths) => {
+        slicePaths = paths.map((q) => ({ points: q.points, shown: q.shown ?? q.points.length, color: q.color, done: true }));
+        plot.drawRuns(slicePaths);
+      },
+      drawArrows: (/** @type {any} */ d) => { sliceArrows = d ? { ...d, colors: kit.BATCH_COLORS } : null; redrawHover(); },
+      recentre: (/** @type {any} */ payload) => {
+        const next = { ...sliceMeta, browser: payload, recentred: true, lossAtW0: null };
+        const src = kit.pageSliceSource(payload);
+        useSlice(next, src);
+        readout.setSlice(next);
+        point = [0, 0];
+        renderAll();
+        hoverAt(point, "model");
+        return src.engine;
+      },
+      announce: (/** @type {string} */ text) => { live.textContent = text; },
+    });
+  }
+
+  /** The host is building the slice ({pending}) or could not ({error}): say so, no formula box. @param {any} m */
+  function sliceWaiting(m) {
+    box.element.hidden = true;
+    runsCard.hidden = true;
+    sliceHead.hidden = false;
+    sliceHead.textContent = m.error ? "This slice could not be opened" : m.title || "A slice of the loss";
+    visits.setSurface({ variables: ["a", "b"], program: { variables: [], ops: [] } });
+    readout.element.textContent = m.error || m.pending;
+    if (m.error) readout.element.dataset.error = m.error;
+  }
+
+  function leaveSlice() {
+    if (panels) { panels.destroy(); panels = null; }
+    pointWatchers.clear();
+    slicePaths = [];
+    sliceArrows = null;
+    sliceMeta = null;
+    sliceHere = null;
+    root.classList.remove("gs-slice-view");
+    box.element.hidden = false;
+    sliceHead.hidden = true;
+    runsCard.hidden = false;
+  }
+
+  /** The landscape computed more: a field (or a tile of it), a point's numbers, or a failure. @param {string} what */
+  function landChanged(what) {
+    if (destroyed) return;
+    if (what === "field") scheduleRender();
+    else redrawHover();
+    if (what === "error" && land && land.error) live.textContent = land.error;
+  }
+
+  function sliceCode() {
+    if (typeof model.sliceCode === "function") return model.sliceCode(sliceMeta);
+    if (sliceMeta && sliceMeta.python) {
+      const v = `# the window shown: a in [${view.x[0]}, ${view.x[1]}], b in [${view.y[0]}, ${view.y[1]}]`;
+      const p = point ? `\nslice_.value_and_gradient((${point[0]}, ${point[1]}))  # the point hovered` : "";
+      return `${sliceMeta.python}${v}${p}\n`;
+    }
+    return "# This slice was built in Python; its code is where you built it.";
+  }
+
   return function cleanup() {
     destroyed = true;
+    if (panels) panels.destroy();
+    if (land) land.destroy();
     for (const [ev, cb] of listeners) model.off(ev, cb);
     resize.disconnect();
     shown2d.destroy();

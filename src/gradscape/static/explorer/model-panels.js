@@ -589,7 +589,7 @@ function humanReason(reason) {
 
 // --- The noise of SGD -----------------------------------------------------------------------
 
-const BATCH_COLORS = ["#0072B2", "#CC79A7", "#009E73", "#E69F00", "#56B4E9", "#3d3d3d", "#D55E00", "#7a5195"];
+export const BATCH_COLORS = ["#0072B2", "#CC79A7", "#009E73", "#E69F00", "#56B4E9", "#3d3d3d", "#D55E00", "#7a5195"];
 
 /**
  * @typedef {{at: number[], full: number[], value: number, batchSize: number, seed: number,

@@ -7,7 +7,7 @@ import { chooseLevels } from "../core/contours.js";
 import { makeNormalizer, hatchPattern } from "../core/colormap.js";
 import { paintField, arrow } from "../core/paint.js";
 import { canvasColors } from "../core/theme.js";
-import { niceTicks } from "../core/view.js";
+import { niceTicks, sameView } from "../core/view.js";
 import { createPlane } from "../core/plane.js";
 import { attachPlotInput } from "./plot2d-input.js";
 import { formatTick, varHtml } from "../core/format.js";
@@ -79,8 +79,11 @@ export function createPlot2d(host, on) {
 
   /**
    * Recompute the grid and redraw heatmap, contours and axes for `view` (fitted to the box).
-   * @param {Program|null} program @param {View} view @param {boolean} equal
-   * @param {{x: string, y: string}} names
+   * @param {Program|import("./landscape.js").Landscape|null} program a formula's program, or a
+   *   landscape (landscape.js) whose grid may be pending (null: a plain background) or an
+   *   earlier window's (drawn where it lies until the new one comes)
+   * @param {View} view @param {boolean} equal
+   * @param {{x: string, y: string, plain?: boolean}} names  plain: axis labels as text, not variables
    * @param {number[][]} [minima] known minima, marked with a small cross
    * @returns {{shown: View, scale: Scale|null, ms: number}}
    */
@@ -92,30 +95,54 @@ export function createPlot2d(host, on) {
     bctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     bctx.clearRect(0, 0, w, h);
     if (hatchDpr !== dpr) { hatch = hatchPattern(bctx, dpr); hatchDpr = dpr; }
-    if (program) {
+    // grid: about one point per 3 CSS px (capped near 70k points), drawn smoothed
+    const cell = Math.max(2, Math.sqrt((w * h) / 70000), 3 * Math.min(1, Math.sqrt((w * h) / 250000)));
+    let nx = Math.max(8, Math.round(w / cell) + 1);
+    let ny = Math.max(8, Math.round(h / cell) + 1);
+    const land = program && "grid" in program ? program : null;
+    const field = land ? land.grid(shown, nx, ny) : null;
+    if (land) {
+      plot.dataset.field = field ? (field.complete && sameView(field.view, shown) ? "complete" : "partial") : "pending";
+    }
+    if (program && (!land || field)) {
       // data-view appears with the first real drawing (tests wait for it)
       plot.dataset.view = [shown.x[0], shown.x[1], shown.y[0], shown.y[1]].map(String).join(",");
-      // grid: about one point per 3 CSS px (capped near 70k points), drawn smoothed
-      const cell = Math.max(2, Math.sqrt((w * h) / 70000), 3 * Math.min(1, Math.sqrt((w * h) / 250000)));
-      const nx = Math.max(8, Math.round(w / cell) + 1);
-      const ny = Math.max(8, Math.round(h / cell) + 1);
-      const grid = evalView(program, shown, nx, ny);
+      /** @type {any} */
+      let grid;
+      if (field) {
+        nx = field.xs.length;
+        ny = field.ys.length;
+        grid = field;
+      } else {
+        grid = evalView(/** @type {Program} */ (program), shown, nx, ny);
+      }
       const lv = chooseLevels(grid.value, h < 400 ? 8 : 10);
       const normalize = makeNormalizer(lv.levels, lv.lo, lv.hi);
       scale = { ...lv, normalize, gradScale: medianNorm(grid.gx, grid.gy) };
       last.field = { grid, nx, ny, lv };
       last.minima = minima;
-      // undefined regions: hatching under the (transparent there) heatmap
-      bctx.fillStyle = hatch;
+      // undefined regions: hatching under the (transparent there) heatmap; nodes of a slice not
+      // computed yet: plain, not "undefined"
+      const pending = !!field && !field.complete;
+      bctx.fillStyle = pending ? colors.empty : hatch;
       bctx.save();
       bctx.setTransform(1, 0, 0, 1, 0, 0);
       bctx.fillRect(0, 0, base.width, base.height);
       bctx.restore();
+      bctx.save();
+      if (field && !sameView(field.view, shown)) {
+        // an earlier window's field, drawn where it lies in this one until the new one comes
+        const fx0 = sx(field.view.x[0]);
+        const fy1 = sy(field.view.y[1]);
+        bctx.translate(fx0, fy1);
+        bctx.scale((sx(field.view.x[1]) - fx0) / w, (sy(field.view.y[0]) - fy1) / h);
+      }
       const bounds = { x0: 2, y0: 2, x1: w - 2, y1: h - 2 };
       paintField(bctx, offscreen, grid, nx, ny, w, h, lv, normalize, {
         font: `${colors.fontSize}px ${FONT}`, line: colors.contour, text: colors.contourText,
         spacing: Math.max(180, Math.min(w, h) * 0.45), labelBounds: bounds, clip: bounds,
       });
+      bctx.restore();
       for (const m of minima) if (Array.isArray(m) && m.length >= 2) minimumMark(bctx, sx(m[0]), sy(m[1]), colors.halo);
     } else {
       scale = null;
@@ -126,9 +153,8 @@ export function createPlot2d(host, on) {
     drawTicks(names);
     return { shown, scale, ms: performance.now() - t0 };
   }
-
   /** Tick marks on the canvas (inward, textbook style), their labels as HTML around the frame. */
-  function drawTicks(/** @type {{x: string, y: string}} */ names) {
+  function drawTicks(/** @type {{x: string, y: string, plain?: boolean}} */ names) {
     const tx = niceTicks(shown.x[0], shown.x[1], w, w < 420 ? 64 : 80);
     const ty = niceTicks(shown.y[0], shown.y[1], h, 56);
     last.ticks = { x: tx.ticks.map(sx), y: ty.ticks.map(sy) };
@@ -149,8 +175,15 @@ export function createPlot2d(host, on) {
     bctx.strokeRect(0.5, 0.5, w - 1, h - 1);
     ticksX.replaceChildren(...tx.ticks.map((t) => tickLabel(formatTick(t, tx.step), `left:${sx(t)}px`)));
     ticksY.replaceChildren(...ty.ticks.map((t) => tickLabel(formatTick(t, ty.step), `top:${sy(t)}px`)));
-    nameX.innerHTML = varHtml(names.x);
-    nameY.innerHTML = varHtml(names.y);
+    if (names.plain) {
+      nameX.textContent = names.x;
+      nameY.textContent = names.y;
+    } else {
+      nameX.innerHTML = varHtml(names.x);
+      nameY.innerHTML = varHtml(names.y);
+    }
+    nameX.classList.toggle("gs-axis-label", !!names.plain);
+    nameY.classList.toggle("gs-axis-label", !!names.plain);
   }
 
   /** @param {string} text @param {string} style */
@@ -241,6 +274,39 @@ export function createPlot2d(host, on) {
     }
   }
 
+  /**
+   * Descent steps at a point on the hover layer (after drawHover): the full-batch one bold, each
+   * minibatch's thin in its colour, lengths in proportion to their gradients (the SGD noise panel).
+   * @param {{at: number[], full: number[], batches: Array<{gradient: number[]}>, colors?: string[]}} d
+   */
+  function drawSteps(d) {
+    if (!d || !Array.isArray(d.at)) return;
+    const x = sx(d.at[0]);
+    const y = sy(d.at[1]);
+    const kx = w / (shown.x[1] - shown.x[0]);
+    const ky = h / (shown.y[1] - shown.y[0]);
+    const all = [d.full, ...d.batches.map((b) => b.gradient)];
+    let top = 0;
+    for (const g of all) top = Math.max(top, Math.hypot(g[0] * kx, g[1] * ky));
+    if (!(top > 0) || !Number.isFinite(top)) return;
+    const len = Math.min(w, h) * 0.2;
+    const palette = canvasColors(plot);
+    const colors = d.colors || [];
+    d.batches.forEach((b, k) => {
+      const g = b.gradient;
+      const f = len / top;
+      hctx.save();
+      hctx.globalAlpha = 0.9;
+      arrow(hctx, x, y, x - g[0] * kx * f, y + g[1] * ky * f, colors[k % Math.max(1, colors.length)] || palette.descent, false);
+      hctx.restore();
+    });
+    const f = len / top;
+    hctx.save();
+    hctx.lineWidth = 3;
+    arrow(hctx, x, y, x - d.full[0] * kx * f, y + d.full[1] * ky * f, palette.descent, false);
+    hctx.restore();
+  }
+
   // --- runs layer ----------------------------------------------------------------------------
 
   /** @param {RunDrawing[]} runs */
@@ -311,6 +377,7 @@ export function createPlot2d(host, on) {
     element: plot,
     render,
     drawHover,
+    drawSteps,
     drawRuns,
     /**
      * Paint more onto the base layer after render() (the gradient field), in CSS px.

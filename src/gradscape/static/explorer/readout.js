@@ -3,6 +3,7 @@
 
 import { fmt, varHtml, toward, fullPrecision, tidyMath } from "../core/format.js";
 import { centralDifferences } from "../core/evaluator.js";
+import { createSliceRows } from "./readout-slice.js";
 
 /**
  * @typedef {{variable: string, html?: string, text?: string}} Partial
@@ -38,6 +39,8 @@ export function createReadout(host) {
   let check = null;
   /** @type {[number[], number, number[]]|null} */
   let last = null;
+  /** @type {ReturnType<typeof createSliceRows>|null} a slice's rows (readout-slice.js) */
+  let sliceRows = null;
 
   /**
    * Rebuild for a new surface: rows whose formulas do not change while hovering.
@@ -45,6 +48,7 @@ export function createReadout(host) {
    */
   function setSurface(d) {
     el.replaceChildren();
+    sliceRows = null;
     const names = d.variables.slice(0, 2);
     const line = (/** @type {string} */ cls) => {
       const r = document.createElement("div");
@@ -127,6 +131,8 @@ export function createReadout(host) {
   function update(p, value, g) {
     el.dataset.point = fullPrecision(p);
     el.dataset.gradient = fullPrecision(g);
+    el.dataset.value = String(value);
+    delete el.dataset.pending;
     last = [p, value, g];
     if (!rows) return;
     if (check && checking) {
@@ -148,7 +154,36 @@ export function createReadout(host) {
     rows.norm.textContent = undefinedHere ? "undefined" : fmt(Math.hypot(g[0], g[1]));
   }
 
-  return { element: el, setSurface, update };
+  /** Rebuild for a slice of a model's loss (readout-slice.js). @param {any} meta */
+  function setSlice(meta) {
+    el.replaceChildren();
+    rows = null;
+    check = null;
+    sliceRows = createSliceRows(el, meta);
+  }
+
+  /**
+   * Show one point of a slice; `here` null while Python computes it (data-pending, and no
+   * data-value or data-gradient until the exact numbers are in).
+   * @param {number[]} p @param {import("./readout-slice.js").Here|null} here @param {string} [error]
+   */
+  function updateSlice(p, here, error = "") {
+    el.dataset.point = fullPrecision(p);
+    if (here) {
+      el.dataset.value = String(here.value);
+      el.dataset.gradient = fullPrecision(here.gradient);
+      el.dataset.gradNorm = String(here.gradNorm);
+      el.dataset.inPlane = String(here.inPlane);
+      el.dataset.accuracy = here.accuracy === null || here.accuracy === undefined ? "" : String(here.accuracy);
+      delete el.dataset.pending;
+    } else {
+      for (const k of ["value", "gradient", "gradNorm", "inPlane", "accuracy"]) delete el.dataset[k];
+      el.dataset.pending = "true";
+    }
+    if (sliceRows) sliceRows.update(p, here, error);
+  }
+
+  return { element: el, setSurface, update, setSlice, updateSlice };
 }
 
 /** @param {string} s */

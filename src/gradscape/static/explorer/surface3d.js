@@ -54,9 +54,9 @@ export function createSurface3d(host, on = {}) {
   let dpr = 1;
   let az = -0.62; // radians about the vertical axis
   let el = 0.55; // elevation above the horizon
-  /** @type {{program: Program, view: View, scale: Scale, names: string[]}|null} */
+  /** @type {{program: any, view: View, scale: Scale, names: string[]}|null} */
   let data = null;
-  /** @type {{X: Float64Array, Y: Float64Array, Z: Float64Array, T: Float64Array}|null} */
+  /** @type {{X: Float64Array, Y: Float64Array, Z: Float64Array, T: Float64Array, nx: number, ny: number}|null} */
   let mesh = null;
   let fit = { k: 1, cx: 0, cy: 0 };
   /** @type {{p: number[], value: number, g: number[]}|null} */
@@ -135,26 +135,32 @@ export function createSurface3d(host, on = {}) {
 
   /**
    * New surface, window or colour scale: rebuild the mesh and redraw.
-   * @param {Program|null} program @param {View} view @param {Scale|null} scale @param {string[]} names
+   * @param {Program|import("./landscape.js").Landscape|null} program @param {View} view
+   * @param {Scale|null} scale @param {string[]} names
    */
   function setData(program, view, scale, names) {
     if (!program || !scale) { data = null; mesh = null; draw(); return; }
-    data = { program, view, scale, names };
+    // a landscape (landscape.js) gives its own grid, at its own resolution; a program is run here
+    const land = "grid" in program ? program : null;
+    const g = land ? land.grid(view, N, N) : { ...evalView(program, view, N, N), view };
+    if (!g) { data = null; mesh = null; draw(); return; }
+    data = { program, view: g.view, scale, names };
     box = frameOf();
-    const g = evalView(program, view, N, N);
-    const X = new Float64Array(N * N);
-    const Y = new Float64Array(N * N);
-    const Z = new Float64Array(N * N);
-    const T = new Float64Array(N * N);
-    for (let j = 0; j < N; j++) for (let i = 0; i < N; i++) {
-      const k = j * N + i;
+    const nx = g.xs.length;
+    const ny = g.ys.length;
+    const X = new Float64Array(nx * ny);
+    const Y = new Float64Array(nx * ny);
+    const Z = new Float64Array(nx * ny);
+    const T = new Float64Array(nx * ny);
+    for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) {
+      const k = j * nx + i;
       X[k] = wx(g.xs[i]);
       Y[k] = wy(g.ys[j]);
       const v = g.value[k];
       T[k] = v === v ? scale.normalize(v) : NaN;
       Z[k] = v === v ? wz(v) : NaN;
     }
-    mesh = { X, Y, Z, T };
+    mesh = { X, Y, Z, T, nx, ny };
     draw();
   }
 
@@ -166,8 +172,8 @@ export function createSurface3d(host, on = {}) {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, h);
     if (!mesh || !data) { drawOverlay(); return; }
-    const { X, Y, Z, T } = mesh;
-    const n = N * N;
+    const { X, Y, Z, T, nx: MX, ny: MY } = mesh;
+    const n = MX * MY;
     const P = new Float64Array(n * 3);
     for (let k = 0; k < n; k++) {
       const z = Z[k] === Z[k] ? Z[k] : 0;
@@ -177,11 +183,11 @@ export function createSurface3d(host, on = {}) {
     floor(P);
     // quads, far to near
     const quads = [];
-    for (let j = 0; j < N - 1; j++) for (let i = 0; i < N - 1; i++) {
-      const a = j * N + i;
+    for (let j = 0; j < MY - 1; j++) for (let i = 0; i < MX - 1; i++) {
+      const a = j * MX + i;
       const b = a + 1;
-      const c = a + N + 1;
-      const d = a + N;
+      const c = a + MX + 1;
+      const d = a + MX;
       if (T[a] !== T[a] || T[b] !== T[b] || T[c] !== T[c] || T[d] !== T[d]) continue;
       quads.push({ i, j, a, b, c, d, depth: (P[3 * a + 2] + P[3 * b + 2] + P[3 * c + 2] + P[3 * d + 2]) / 4 });
     }
@@ -320,7 +326,7 @@ export function createSurface3d(host, on = {}) {
       const step = 0.2 * box.half;
       for (const [sign, color, dashed] of /** @type {Array<[number, string, boolean]>} */ ([[-1, colors.descent, true], [1, colors.gradient, false]])) {
         const q = [p[0] + (sign * step * g[0]) / norm, p[1] + (sign * step * g[1]) / norm];
-        const v = evalValue(data.program, q);
+        const v = heightOf(data.program, q);
         const qz = v === v ? wz(v) : Z;
         let [qx, qy] = project(wx(q[0]), wy(q[1]), qz);
         // keep the arrow readable however it is foreshortened: 26..56 px on screen
@@ -357,7 +363,7 @@ export function createSurface3d(host, on = {}) {
         let known = heights.get(r.points);
         if (!known || known.program !== program) {
           const v = new Float64Array(r.points.length);
-          for (let k = 0; k < r.points.length; k++) v[k] = evalValue(program, r.points[k]);
+          for (let k = 0; k < r.points.length; k++) v[k] = heightOf(program, r.points[k]);
           known = { program, values: v };
           heights.set(r.points, known);
         }
@@ -439,7 +445,7 @@ export function createSurface3d(host, on = {}) {
       const Y = -x1 * sa + y1 * ca;
       const inside = Math.abs(X) <= box.ax && Math.abs(Y) <= box.ay;
       const p = [box.cx + X * box.half, box.cy + Y * box.half];
-      const v = inside ? evalValue(program, p) : NaN;
+      const v = inside ? heightOf(program, p) : NaN;
       return { p, above: v === v ? z - wz(v) : NaN };
     };
     const reach = 2 * Math.hypot(box.ax, box.ay, HEIGHT);
@@ -471,7 +477,7 @@ export function createSurface3d(host, on = {}) {
   /** the screen position (CSS px) of the surface point over (x, y), for tests @param {number} x @param {number} y */
   function screenOf(x, y) {
     if (!data) return null;
-    const v = evalValue(data.program, [x, y]);
+    const v = heightOf(data.program, [x, y]);
     if (v !== v) return null;
     const [px, py] = project(wx(x), wy(y), wz(v));
     return [px, py];
@@ -575,4 +581,12 @@ export function createSurface3d(host, on = {}) {
 function norm3(v) {
   const n = Math.hypot(v[0], v[1], v[2]) || 1;
   return [v[0] / n, v[1] / n, v[2] / n];
+}
+
+/**
+ * The height at p: a landscape's own value (landscape.js), or the program run here.
+ * @param {any} program @param {number[]} p
+ */
+function heightOf(program, p) {
+  return program && "grid" in program ? program.value(p) : evalValue(program, p);
 }

@@ -14,11 +14,14 @@
 //              s=name:value:min:max (a parameter's slider, repeatable), ax=a,b (the axes, with
 //              sliders), field=1 (the gradient field shown),
 //              present=1 (presentation mode), embed=1 (the compact embed, e.g. in an iframe)
+// A slice of a model's loss: m=, d=, s=, span=, t= or id= instead of g= / f= (slicelink.js).
 // Numbers are as short as the view can show (core/precision.js): the window to a ten-thousandth
 // of its side, the point to a thousandth. A run's start is rounded when the ball is dropped, so
 // the link holds the very start the run used and reopening it replays the same path.
 
 import { viewStep, roundTo, roundPoint, short } from "../core/precision.js";
+
+import { sliceParts } from "./slicelink.js";
 
 /**
  * A model with anywidget's interface (get, set, on("change:name"), off, save_changes) whose state
@@ -169,8 +172,10 @@ export async function serverGallery() {
 export function stateToQuery(state) {
   /** @type {string[]} */
   const q = [];
+  const slice = sliceParts(state.slice);
+  if (slice) q.push(slice);
   const c = state.compiled;
-  if (c && c.name && state.formula === c.formula) q.push(`g=${encodeURIComponent(c.name)}`);
+  if (slice) { /* a slice: no formula */ } else if (c && c.name && state.formula === c.formula) q.push(`g=${encodeURIComponent(c.name)}`);
   else if (typeof state.formula === "string" && state.formula) q.push(`f=${encodeURIComponent(state.formula)}`);
   const v = state.view;
   const hasView = v && Array.isArray(v.x) && Array.isArray(v.y);

@@ -4,6 +4,8 @@
 
 import { render } from "../explorer/explorer.js";
 import { MemoryModel, stateToQuery, queryToState, serverSurface, serverGallery } from "./model.js";
+import { sliceRequest } from "./slicelink.js";
+import { sliceKit } from "../explorer/slicekit.js";
 
 const URL_DELAY_MS = 300;
 const DEFAULT_SURFACE = "bowl";
@@ -38,6 +40,7 @@ class UrlModel extends MemoryModel {
 
 /** @param {Record<string, any>} state */
 function writeUrl(state) {
+  if (state.slice && (state.slice.pending || state.slice.error)) return; // keep the link that named it
   const url = `${location.pathname}?${stateToQuery(state)}${location.hash}`;
   if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(null, "", url);
 }
@@ -47,6 +50,8 @@ async function main() {
   if (!app) return;
   const { name, formula, view: v, point: p, settings, runs, present, embed, params, field } = queryToState(location.search);
   if (embed) document.documentElement.classList.add("gs-embed"); // no header (page.css)
+  const slice = sliceRequest(location.search);
+  if (slice) { await showSlice(app, slice, v, p, { present, embed }); return; }
 
   const model = new UrlModel({ formula: "", compiled: null, view: null, point: null, settings, runs: [], present, embed, params, field });
   render({ model, el: app });
@@ -67,6 +72,29 @@ async function main() {
   if (p) model.set("point", p);
   model.set("compiled", res);
   model.set("formula", res.formula && (name || !formula) ? res.formula : /** @type {string} */ (formula));
+}
+
+/**
+ * A slice of a model's loss (?m=mlp&d=random&s=0&span=1, or ?id=... for one the server was
+ * started with): asked of GET /api/slice; the page computes built-in models itself, the server
+ * anything else (landscape.js).
+ * @param {HTMLElement} app @param {string} query @param {any} v @param {any} p
+ * @param {{present: boolean, embed: boolean}} [modes] presentation mode, the compact embed
+ */
+async function showSlice(app, query, v, p, modes = { present: false, embed: false }) {
+  const pending = { pending: "Building the slice: the model, its training and the two directions (a few seconds)…" };
+  const model = new UrlModel({ formula: "", compiled: null, slice: pending, view: v, point: p, runs: [], ...modes });
+  model.sliceKit = sliceKit;
+  render({ model, el: app });
+  /** @type {any} */
+  let meta;
+  try {
+    const res = await fetch(`/api/slice?${query}`);
+    meta = await res.json();
+  } catch (err) {
+    meta = { error: `Could not reach the gradscape server (${err instanceof Error ? err.message : String(err)}).` };
+  }
+  model.set("slice", meta);
 }
 
 main();

@@ -9,9 +9,12 @@
 //     Python has answered that text (the `_answered` trait), with `compiled`, or with
 //     {error, column} from the `error` and `error_column` traits;
 //   - lists the gallery from the `_gallery` trait.
+//   - a slice (the `slice` trait) is computed by the kernel: widget-slice.js.
 // There is no URL in a notebook, so the explorer shows no "Copy link".
 
 import { render as renderExplorer } from "../explorer/explorer.js";
+import { kernelSliceSource } from "./widget-slice.js";
+import { sliceKit } from "../explorer/slicekit.js";
 
 /** How long to wait for Python before saying the kernel did not answer. */
 export const ANSWER_MS = 20_000;
@@ -48,6 +51,9 @@ export function adapt(model) {
     off: (ev, cb) => model.off(traitEvent(ev), cb),
     /** @param {string} text */
     requestSurface: (text) => surfaceFromPython(model, text),
+    /** a slice (gradscape.Explorer(slice_)) is computed by the kernel @param {any} _meta */
+    sliceSource: (_meta) => kernelSliceSource(/** @type {any} */ (model)),
+    sliceKit,
     gallery: async () => {
       const list = model.get("_gallery");
       return Array.isArray(list) ? list : [];

@@ -1,0 +1,55 @@
+// The host inside a one-file export of a slice (`gradscape export --slice QUERY`): a built-in
+// network's slice, computed in the page (explorer/slicekit.js), no server, no network. The slice
+// (sliceview.slice_meta with `browser`, the page's copy) is inlined as {"slice": meta} in
+// #gradscape-data; the #hash keeps the window and the point (v=, p=) beside the slice's m=, d=,
+// s=, span=, so "Copy link" works from file:// too.
+
+import { render } from "../explorer/explorer.js";
+import { sliceKit } from "../explorer/slicekit.js";
+import { MemoryModel, stateToQuery, queryToState } from "./model.js";
+
+const HASH_DELAY_MS = 300;
+
+class SliceFileModel extends MemoryModel {
+  /** @param {Record<string, any>} state */
+  constructor(state) {
+    super(state);
+    /** @type {ReturnType<typeof setTimeout>|0} */
+    this.timer = 0;
+    this.sliceKit = sliceKit;
+  }
+
+  save_changes() {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => { this.timer = 0; writeHash(this.state); }, HASH_DELAY_MS);
+  }
+
+  link() {
+    if (this.timer) { clearTimeout(this.timer); this.timer = 0; }
+    writeHash(this.state);
+    return `${location.href.split("#")[0]}#${stateToQuery(this.state)}`;
+  }
+}
+
+/** @param {Record<string, any>} state */
+function writeHash(state) {
+  const hash = `#${stateToQuery(state)}`;
+  if (hash === location.hash) return;
+  try {
+    history.replaceState(null, "", hash);
+  } catch {
+    // some embeddings refuse history changes; the link is still built from the state
+  }
+}
+
+function main() {
+  const app = document.getElementById("app");
+  const data = document.getElementById("gradscape-data");
+  if (!app || !data) return;
+  const { slice: meta } = JSON.parse(data.textContent || "{}");
+  const wanted = queryToState(location.hash);
+  const model = new SliceFileModel({ formula: "", compiled: null, slice: meta, view: wanted.view || meta.view, point: wanted.point, runs: [] });
+  render({ model, el: app });
+}
+
+main();
