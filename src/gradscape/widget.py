@@ -215,12 +215,12 @@ class Explorer(anywidget.AnyWidget):
             self._field_stop.set()  # the older field, if still running, stops between tiles
             stop = self._field_stop = threading.Event()
             worker = threading.Thread(
-                target=self._field, args=(seq, x, y, n, stop), daemon=True,
+                target=self._send_field, args=(seq, x, y, n, stop), daemon=True,
                 name="gradscape-widget-field",
             )  # fmt: skip
             worker.start()
 
-    def _field(
+    def _send_field(
         self,
         seq: Any,
         x: tuple[float, float],

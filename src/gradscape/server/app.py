@@ -29,8 +29,8 @@ from .cache import CACHE_BYTES, Answer, ByteLRU, canonical, to_answer
 from .middleware import AccessLog, HostCheck, SecurityHeaders
 from .openapi import openapi
 from .pool import RETRY_AFTER, Busy, CompilePool
-from .static import MemoryStatic
 from .slices import SliceRegistry, at_route, field_route, slice_route
+from .static import MemoryStatic
 
 MAX_BODY = 4096  # bytes in a compile request
 # A client that sends this header with the value "200" gets a refused formula answered 200 with
