@@ -29,7 +29,7 @@ def bowl() -> str:
 
 def test_one_surface_exports_under_the_size_goal(bowl):
     size = len(bowl.encode("utf-8"))
-    assert size < SIZE_GOAL == 300_000, f"{size} bytes"
+    assert size < SIZE_GOAL == 450_000, f"{size} bytes"
 
 
 def test_export_has_one_module_script_allowed_by_its_hash_and_nothing_else(bowl):
