@@ -30,8 +30,9 @@ The file needs no server and no network and opens from ``file://``:
 With ``embed`` (``--embed``) the file opens in the compact embed layout for a course page's iframe
 (``<html class="gs-embed">``: no header, plot and readout side by side, sized to the frame).
 
-A single surface exports to about 430 KB, a third of it the source's comments (tests/test_export.py
-holds it under 450 KB). Bad input raises a one-line ValueError that says what to do; the CLI prints it and exits
+A single surface exports to about 430 KB, a third of it the source's comments
+(tests/test_export.py holds it under 450 KB). Bad input raises a one-line ValueError that says
+what to do; the CLI prints it and exits
 with status 2.
 """
 
