@@ -120,21 +120,21 @@ def test_the_gradient_field_is_off_by_default_and_draws_arrows_when_ticked(page,
     open_explorer(page, server_url)
     toggle = page.get_by_test_id("field-toggle")
     assert not toggle.is_checked()
-    assert page.get_by_test_id("plot").get_attribute("data-field") is None
+    assert page.get_by_test_id("plot").get_attribute("data-arrows") is None
     shot = "() => document.querySelector('[data-testid=plot] canvas').toDataURL()"
     before = page.evaluate(shot)
     toggle.check()
-    page.wait_for_selector("[data-testid=plot][data-field]")
+    page.wait_for_selector("[data-testid=plot][data-arrows]")
     assert page.evaluate(shot) != before
 
 
 @pytest.mark.parametrize("query", ["g=rosenbrock", "g=bowl", "f=sin(x)%20*%20cos(y)"])
 def test_field_arrows_point_down_the_programs_gradient(page, server_url, query):
     open_explorer(page, f"{server_url}/?{query}&field=1")
-    page.wait_for_selector("[data-testid=plot][data-field]")
+    page.wait_for_selector("[data-testid=plot][data-arrows]")
     assert page.get_by_test_id("field-toggle").is_checked()
     lattice = page.evaluate(
-        "() => JSON.parse(document.querySelector('[data-testid=plot]').dataset.field)"
+        "() => JSON.parse(document.querySelector('[data-testid=plot]').dataset.arrows)"
     )
     formula = page.get_by_test_id("formula").input_value()
     surface = Surface(formula)
@@ -156,7 +156,7 @@ def test_the_field_is_in_the_link(page, server_url):
     link = page.url
     page.goto("about:blank")
     open_explorer(page, link)
-    page.wait_for_selector("[data-testid=plot][data-field]")
+    page.wait_for_selector("[data-testid=plot][data-arrows]")
     page.get_by_test_id("field-toggle").uncheck()
     page.wait_for_function("() => !location.search.includes('field=1')")
 

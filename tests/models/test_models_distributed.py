@@ -355,3 +355,40 @@ def test_tiles_in_a_file_not_a_directory_is_one_line(
     (tmp_path / "f").write_text("x")
     assert main([*ARGS, "--tiles", str(tmp_path / "f"), "-o", str(tmp_path / "x.npz")]) == 2
     assert "is a file" in capsys.readouterr().err
+
+
+# -- the explorer opens a cluster's slice (issue 12's browser half, through the server) -----------
+
+
+def test_the_explorer_gets_a_cluster_slice_tile_by_tile_equal_to_the_local_grid(
+    client: Any, slice_: Slice
+) -> None:
+    """`gradscape slice --cluster ... --open` registers the slice with its Dask client; the
+    page's POST /api/slice/field then streams tiles computed on the workers as they finish."""
+    from starlette.testclient import TestClient
+
+    from gradscape.server.app import create_app
+    from gradscape.server.pool import CompilePool
+    from gradscape.server.slices import SliceRegistry
+
+    reg = SliceRegistry()
+    reg.register("cluster", slice_, 1.0, None, remote=True, client=client)
+    http = TestClient(create_app(CompilePool(1), slices=reg))  # the pool never starts
+    before = computed_on_workers(client)
+    n = 12
+    with http.stream(
+        "POST",
+        "/api/slice/field",
+        json={"id": "cluster", "view": {"x": [-1, 1], "y": [-1, 1]}, "n": n},
+    ) as r:
+        assert r.status_code == 200
+        lines = [json.loads(line) for line in r.iter_lines() if line]
+    header, tiles_ = lines[0], lines[1:]
+    assert header["total"] == n * n and len(tiles_) >= 1
+    assert new_since(before, computed_on_workers(client)), "no tile was computed on the cluster"
+    value = np.full((n, n), np.nan)
+    for t in tiles_:
+        (r0, r1), (c0, c1) = t["rows"], t["cols"]
+        value[r0:r1, c0:c1] = np.array(t["value"], dtype=float).reshape(r1 - r0, c1 - c0)
+    local = slice_.grid((-1, 1), (-1, 1), n)
+    np.testing.assert_allclose(value, local.value, rtol=1e-12, atol=1e-14)

@@ -253,9 +253,9 @@ export function render({ model, el }) {
     if (field && fieldProgram) plot.paintBase((ctx, sx, sy, w, h) => {
       const lattice = fieldLattice(fieldProgram, shown, w, h);
       drawField(ctx, lattice, sx, sy);
-      plot.element.dataset.field = JSON.stringify(lattice.map((a) => [a.x, a.y, a.dx, a.dy])); // for tests
+      plot.element.dataset.arrows = JSON.stringify(lattice.map((a) => [a.x, a.y, a.dx, a.dy])); // for tests
     });
-    else delete plot.element.dataset.field;
+    else delete plot.element.dataset.arrows;
     performance.measure("gradscape:render2d", RENDER_MARK);
     curve.setRange(shown.x, shown.y);
     // the 3D mesh follows a moment later while the view is being zoomed or panned
