@@ -46,15 +46,13 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import gallery
 from .bundle import STATIC, bundle
 from .jsondata import json_script
-from .payload import error_payload, surface_payload
+from .payload import packed_surfaces as export_data
 
 DATA_ID = "gradscape-data"
 SIZE_GOAL = 450_000  # bytes, for one surface with the gallery
 
-_DROPPED = ("latex",)  # fields the explorer never reads
 _MODULE = re.compile(r"<script type=\"module\">(.*?)</script>", re.S)
 _OUTSIDE = re.compile(r'<(?:script|link)\b[^>]*\b(?:src|href)="(?!data:)[^"#]', re.I)
 
@@ -70,55 +68,6 @@ def csp(scripts: Iterable[str]) -> str:
 
 def _sha256(text: str) -> str:
     return base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
-
-
-def _slim(compiled: dict[str, Any]) -> dict[str, Any]:
-    """The payload without the fields the explorer does not read."""
-    out = {k: v for k, v in compiled.items() if k not in _DROPPED}
-    out["partials"] = [
-        {k: v for k, v in p.items() if k not in _DROPPED} for p in compiled["partials"]
-    ]
-    return out
-
-
-def _payload(text: str, what: str) -> dict[str, Any]:
-    """surface_payload, with a message naming which formula failed (for --also)."""
-    try:
-        return surface_payload(text)
-    except ValueError as err:
-        raise ValueError(f"{what} {text!r}: {error_payload(err)['error']}") from None
-
-
-def export_data(
-    formula: str,
-    also: Sequence[str] = (),
-    view: tuple[tuple[float, float], tuple[float, float]] | None = None,
-) -> dict[str, Any]:
-    """What the exported file inlines: the surfaces, which one to show, and the menu.
-
-    `formula` (or gallery name) is shown first, in `view` if given; `also` adds formulas the
-    formula box will accept; every gallery surface is included too.
-    """
-    main = _slim(_payload(formula, "the formula"))
-    if view is not None:
-        main["view"] = {"x": [float(view[0][0]), float(view[0][1])],
-                        "y": [float(view[1][0]), float(view[1][1])]}  # fmt: skip
-    surfaces = [main]
-    seen = {gallery.formula_key(main["formula"])}
-    own = [] if main["name"] else [main]
-    for text in also:
-        c = _slim(_payload(text, "--also"))
-        if gallery.formula_key(c["formula"]) not in seen:
-            seen.add(gallery.formula_key(c["formula"]))
-            surfaces.append(c)
-            if not c["name"]:
-                own.append(c)
-    for entry in gallery.GALLERY.values():
-        if gallery.formula_key(entry.formula) not in seen:
-            seen.add(gallery.formula_key(entry.formula))
-            surfaces.append(_slim(surface_payload(entry.name)))
-    menu = [{"name": c["formula"], "title": c["formula"], "formula": c["formula"]} for c in own]
-    return {"surfaces": surfaces, "initial": 0, "gallery": [*menu, *gallery.listing()]}
 
 
 def _module_code(entry: str) -> str:

@@ -181,11 +181,65 @@ def error_payload(err: Exception) -> dict[str, Any]:
     return {"error": message, "column": None}
 
 
+_DROPPED = ("latex",)  # fields the explorer never reads
+
+
+def _slim(compiled: dict[str, Any]) -> dict[str, Any]:
+    """The payload without the fields the explorer does not read."""
+    out = {k: v for k, v in compiled.items() if k not in _DROPPED}
+    out["partials"] = [
+        {k: v for k, v in p.items() if k not in _DROPPED} for p in compiled["partials"]
+    ]
+    return out
+
+
+def _payload(text: str, what: str) -> dict[str, Any]:
+    """surface_payload, with a message naming which formula failed (for --also)."""
+    try:
+        return surface_payload(text)
+    except ValueError as err:
+        raise ValueError(f"{what} {text!r}: {error_payload(err)['error']}") from None
+
+
+def packed_surfaces(
+    formula: str,
+    also: Sequence[str] = (),
+    view: tuple[tuple[float, float], tuple[float, float]] | None = None,
+) -> dict[str, Any]:
+    """What a file that calls no server inlines (an export, the one-file lesson): the surfaces,
+    which one to show, and the menu.
+
+    `formula` (or gallery name) is shown first, in `view` if given; `also` adds formulas the
+    formula box will accept; every gallery surface is included too.
+    """
+    main = _slim(_payload(formula, "the formula"))
+    if view is not None:
+        main["view"] = {"x": [float(view[0][0]), float(view[0][1])],
+                        "y": [float(view[1][0]), float(view[1][1])]}  # fmt: skip
+    surfaces = [main]
+    seen = {gallery.formula_key(main["formula"])}
+    own = [] if main["name"] else [main]
+    for text in also:
+        c = _slim(_payload(text, "--also"))
+        if gallery.formula_key(c["formula"]) not in seen:
+            seen.add(gallery.formula_key(c["formula"]))
+            surfaces.append(c)
+            if not c["name"]:
+                own.append(c)
+    for entry in gallery.GALLERY.values():
+        if gallery.formula_key(entry.formula) not in seen:
+            seen.add(gallery.formula_key(entry.formula))
+            surfaces.append(_slim(surface_payload(entry.name)))
+    menu = [{"name": c["formula"], "title": c["formula"], "formula": c["formula"]} for c in own]
+    return {"surfaces": surfaces, "initial": 0, "gallery": [*menu, *gallery.listing()]}
+
+
 __all__ = [
     "DEFAULT_VIEW",
     "error_payload",
     "explorer_surface",
     "explorer_variables",
+    "packed_surfaces",
     "partials_payload",
     "surface_payload",
 ]

@@ -115,12 +115,12 @@ def lesson_standalone_html(explorer_href: str = "#explore") -> str:
 @lru_cache(maxsize=4)
 def _standalone(explorer_href: str) -> str:
     from ..bundle import STATIC, bundle
-    from ..export import export_data
+    from ..payload import packed_surfaces
 
     page = _page("", explorer_href)
     script = bundle(ENTRY)
     # the gallery, compiled, for section 7's explorer: a file calls no server (lesson-explorer.js)
-    packed = export_data(BOWL)
+    packed = packed_surfaces(BOWL)
     carried = json_script(
         "lesson-surfaces", {"surfaces": packed["surfaces"], "gallery": packed["gallery"]}
     )
