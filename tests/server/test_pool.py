@@ -424,7 +424,7 @@ def test_under_pressure_a_light_formula_is_compiled_in_the_server_and_a_big_one_
 
     async def body(pool):
         blockers = [
-            asyncio.ensure_future(pool.compile(*job(f"sleep 0.0{i}"), f"b{i}")) for i in range(3)
+            asyncio.ensure_future(pool.compile(*job(f"sleep 0.{i + 5}"), f"b{i}")) for i in range(3)
         ]
         await asyncio.sleep(0.05)
         assert not pool._idle
