@@ -240,9 +240,13 @@ def test_the_limit_follows_the_optimizer(page, server_url, optimizer, limit, wor
 def test_the_limit_follows_the_point(page, server_url) -> None:
     open_explorer(page, f"{server_url}/?g=rosenbrock&p=-1.2,1")
     lam = max(np.linalg.eigvalsh(ROSENBROCK.hessian((-1.2, 1.0))))
-    assert limit_state(page)["mark"] == pytest.approx(2 / lam, rel=1e-9)
+    first = limit_state(page)["mark"]
+    assert first == pytest.approx(2 / lam, rel=1e-9)
     page.locator("[data-testid=plot]").focus()
     page.keyboard.press("ArrowRight")
+    page.wait_for_function(  # the sentence follows once the point rests
+        "(v) => Number(document.querySelector('.gs-lr-limit').dataset.limit) !== v", arg=first
+    )
     point = [float(v) for v in page.get_attribute("[data-testid=readout]", "data-point").split(",")]
     lam = max(np.linalg.eigvalsh(ROSENBROCK.hessian(point)))
     assert limit_state(page)["mark"] == pytest.approx(2 / lam, rel=1e-9)

@@ -64,8 +64,11 @@ export function cpow(a, b) {
 
 /**
  * The program turned into flat typed arrays once (cached per program object).
+ * `firstOrder` marks the ops the value and the gradient need: a program compiled with its
+ * Hessian carries second-order ops that the grid and the hover skip (`lastUse` counts only
+ * those readers, for the grid's recycling).
  * @typedef {{n: number, code: Int32Array, a: Int32Array, b: Int32Array, konst: Float64Array,
- *            regs: Float64Array, lastUse: Int32Array}} Prepared
+ *            regs: Float64Array, lastUse: Int32Array, firstOrder: Uint8Array}} Prepared
  */
 /** @type {WeakMap<Program, Prepared>} */
 const prepared = new WeakMap();
@@ -79,7 +82,7 @@ export function prepare(program) {
   const a = new Int32Array(n);
   const b = new Int32Array(n);
   const konst = new Float64Array(n);
-  const lastUse = new Int32Array(n).fill(-1);
+  const binary = new Uint8Array(n); // reads a second register
   program.ops.forEach((op, i) => {
     const c = CODE[/** @type {string} */ (op[0])];
     if (c === undefined) throw new Error(`Unknown op '${op[0]}' in program`);
@@ -88,29 +91,39 @@ export function prepare(program) {
     else if (c === X) a[i] = Number(op[1]);
     else {
       a[i] = Number(op[1]);
-      lastUse[a[i]] = i;
       if (c === POWI) b[i] = Number(op[2]);
-      else if (op.length > 2) {
-        b[i] = Number(op[2]);
-        lastUse[b[i]] = i;
-      }
+      else if (op.length > 2) { b[i] = Number(op[2]); binary[i] = 1; }
     }
   });
-  // outputs live to the end
-  const outs = [program.value, ...program.gradient, ...(program.hessian || []).flat()];
-  for (const r of outs) lastUse[r] = n;
-  p = { n, code, a, b, konst, regs: new Float64Array(n), lastUse };
+  // what the value and the gradient need, walking back from them (op i reads only registers < i)
+  const firstOrder = new Uint8Array(n);
+  for (const r of [program.value, ...program.gradient]) firstOrder[r] = 1;
+  for (let i = n - 1; i >= 0; i--) {
+    if (!firstOrder[i] || code[i] === C || code[i] === X) continue;
+    firstOrder[a[i]] = 1;
+    if (binary[i]) firstOrder[b[i]] = 1;
+  }
+  const lastUse = new Int32Array(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    if (!firstOrder[i] || code[i] === C || code[i] === X) continue;
+    lastUse[a[i]] = i;
+    if (binary[i]) lastUse[b[i]] = i;
+  }
+  for (const r of [program.value, ...program.gradient]) lastUse[r] = n; // outputs live to the end
+  p = { n, code, a, b, konst, regs: new Float64Array(n), lastUse, firstOrder };
   prepared.set(program, p);
   return p;
 }
 
 /**
- * Run the ops on scalars; the registers are reused between calls.
- * @param {Prepared} p @param {ArrayLike<number>} point
+ * Run the ops on scalars; the registers are reused between calls. With `only` (a mask of ops,
+ * e.g. `firstOrder`) the others are skipped: their registers keep stale values nobody reads.
+ * @param {Prepared} p @param {ArrayLike<number>} point @param {Uint8Array|null} [only]
  */
-function runScalar(p, point) {
+function runScalar(p, point, only = null) {
   const { n, code, a, b, konst, regs } = p;
   for (let i = 0; i < n; i++) {
+    if (only && !only[i]) continue;
     const ai = a[i];
     switch (code[i]) {
       case X: regs[i] = ai < point.length ? +point[ai] : 0; break;
@@ -146,14 +159,16 @@ function runScalar(p, point) {
 const finite = (v) => (v - v === 0 ? v : NaN); // NaN and ±Infinity give NaN
 
 /**
- * Value, gradient (and Hessian, if the program has one) at one point.
+ * Value, gradient (and Hessian, if the program has one and `hessian` is not false) at one point.
  * @param {Program} program
  * @param {ArrayLike<number>} point  coordinates in `program.variables` order (missing ones are 0)
+ * @param {boolean} [hessian] false: the value and gradient only (the hover's readout)
  * @returns {PointResult}
  */
-export function evalPoint(program, point) {
+export function evalPoint(program, point, hessian = true) {
   const p = prepare(program);
-  const regs = runScalar(p, point);
+  const second = hessian && Boolean(program.hessian);
+  const regs = runScalar(p, point, second ? null : p.firstOrder);
   const value = finite(regs[program.value]);
   const undef = value !== value;
   const g = program.gradient;
@@ -161,8 +176,8 @@ export function evalPoint(program, point) {
   for (let k = 0; k < g.length; k++) gradient[k] = undef ? NaN : finite(regs[g[k]]);
   /** @type {PointResult} */
   const out = { value, gradient };
-  if (program.hessian) {
-    out.hessian = program.hessian.map((row) => row.map((r) => (undef ? NaN : finite(regs[r]))));
+  if (second) {
+    out.hessian = /** @type {number[][]} */ (program.hessian).map((row) => row.map((r) => (undef ? NaN : finite(regs[r]))));
   }
   return out;
 }
@@ -173,7 +188,7 @@ export function evalPoint(program, point) {
  */
 export function evalValue(program, point) {
   const p = prepare(program);
-  return finite(runScalar(p, point)[program.value]);
+  return finite(runScalar(p, point, p.firstOrder)[program.value]);
 }
 
 /**
@@ -226,9 +241,10 @@ export function evalGrid(program, xs, ys) {
   const take = () => pool.pop() || new Float64Array(size);
   /** @type {Array<number|Float64Array>} */
   const regs = new Array(p.n);
-  const { code, a, b, konst, lastUse } = p;
+  const { code, a, b, konst, lastUse, firstOrder } = p;
 
   for (let i = 0; i < p.n; i++) {
+    if (!firstOrder[i]) continue; // second-order ops: no grid draws them
     const c = code[i];
     if (c === C) { regs[i] = konst[i]; continue; }
     if (c === X) {

@@ -50,7 +50,7 @@ export function formulaLandscape(compiled) {
     labels: names,
     program,
     at(p) {
-      const r = evalPoint(program, p);
+      const r = evalPoint(program, p, false); // the Hessian is not shown on hover
       const value = r.value;
       const gradient = value === value ? [r.gradient[0] ?? 0, r.gradient[1] ?? 0] : [NaN, NaN];
       return { value, gradient };

@@ -16,6 +16,7 @@ import { rateFor } from "./compare.js";
 
 
 export const LR_MIN = 1e-4;
+const LIMIT_REST_MS = 80; // the stability sentence follows the point once the pointer rests
 export const LR_MAX = 10;
 
 /**
@@ -139,6 +140,7 @@ export function createRunsPanel(host, on, uid) {
   }
 
   let lr = 0.1;
+  let limitTimer = 0;
   /** @type {string|null} why the typed rate cannot be used (null when it can) */
   let problem = null;
   /** @param {string|null} why */
@@ -295,8 +297,12 @@ export function createRunsPanel(host, on, uid) {
     },
     /** Where the next ball starts (the stability limit is the Hessian's there). @param {number[]} p */
     setPoint(p) {
+      const first = !point;
       point = [p[0], p[1]];
-      refreshLimit();
+      // the sentence names the point: rewrite it once the pointer rests, not in every hover frame
+      clearTimeout(limitTimer);
+      if (first) refreshLimit();
+      else limitTimer = setTimeout(refreshLimit, LIMIT_REST_MS);
     },
     chart,
     get settings() { return { optimizer: opt.value, lr, ...changedHyper(opt.value) }; },
@@ -305,6 +311,7 @@ export function createRunsPanel(host, on, uid) {
     /** Point at the problem: the message stays, the box takes the focus. */
     showProblem() { if (problem) lrBox.focus(); },
     destroy() {
+      clearTimeout(limitTimer);
       listening.abort();
       hyper.destroy();
       chart.destroy();
