@@ -164,6 +164,12 @@ class Tally:
         except (OSError, TimeoutError, asyncio.IncompleteReadError):
             client.close()
             status = None
+        except (asyncio.LimitOverrunError, ValueError, IndexError) as e:
+            # an answer that does not parse as HTTP/1.1 (it would desynchronise the connection):
+            # a failure, with what was read, and a fresh connection for the next request
+            self.samples[kind].add(f"unreadable answer to {method} {path}: {e}"[:200])
+            client.close()
+            status = None
         self.times[kind].append((time.perf_counter() - start) * 1e3)
         if status is not None:
             self.server[kind].append(client.server_ms)

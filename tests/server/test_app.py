@@ -121,6 +121,19 @@ def test_every_response_carries_the_csp(client):
     assert "script-src 'self'" in CSP and "unsafe-eval" not in CSP
 
 
+def test_a_static_file_asked_again_and_again_keeps_one_set_of_headers(client):
+    # static files are answered from memory with the same header list each time; the security
+    # middleware once appended to that list in place, so each answer carried more headers
+    # (838 header lines after a minute of a class), until clients could not read them
+    for _ in range(5):
+        r = client.get("/static/hosts/page.css")
+        assert r.status_code == 200
+    names = [k for k, _ in r.headers.multi_items()]
+    assert names.count("content-security-policy") == 1
+    assert names.count("server-timing") == 1
+    assert len(names) == len(set(names))
+
+
 def test_index_page_loads_the_explorer_module(client):
     html = client.get("/").text
     assert 'src="/static/hosts/page.js"' in html and 'type="module"' in html

@@ -33,7 +33,10 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = message.setdefault("headers", [])
+                # a new list: an app may send the same list for every answer (static.py does),
+                # and appending to it in place would grow that answer's headers request by request
+                headers = [*message.get("headers", [])]
+                message = {**message, "headers": headers}
                 headers.append((b"content-security-policy", _CSP))
                 headers.append((b"x-content-type-options", b"nosniff"))
                 headers.append((b"referrer-policy", b"no-referrer"))

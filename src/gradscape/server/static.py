@@ -90,7 +90,7 @@ class MemoryStatic:
             await send({"type": "http.response.start", "status": 304, "headers": headers})
             await send({"type": "http.response.body", "body": b""})
             return
-        await send({"type": "http.response.start", "status": 200, "headers": found.headers})
+        await send({"type": "http.response.start", "status": 200, "headers": list(found.headers)})
         await send({"type": "http.response.body", "body": b"" if method == "HEAD" else found.body})
 
 
