@@ -86,7 +86,7 @@ class SliceSpec:
     def build(self) -> Slice:
         """The model, trained `steps` Adam steps as the CLI does, and the slice through it."""
         from .models.mlp import builtin
-        from .models.slices import make_slice
+        from .models.slices import check_directions, make_slice
         from .models.train import train
 
         if self.model == LESSON:
@@ -97,6 +97,7 @@ class SliceSpec:
             model.w = lesson_model().w.copy()  # the same layout: W1 (64, 16), b1, W2, b2
         else:
             model = builtin(self.model)
+        check_directions(model, self.directions)  # a bad text is refused before any training
         if self.steps:
             train(model, self.steps, "adam", TRAIN_LR[self.model])
         return make_slice(model, self.directions, seed=self.seed)

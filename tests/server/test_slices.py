@@ -72,3 +72,16 @@ def test_bad_requests_get_a_one_line_message(client, method, url, body, status, 
     r = client.request(method, url, json=body) if body is not None else client.request(method, url)
     assert r.status_code == status
     assert says in r.json()["error"] and "\n" not in r.json()["error"]
+
+
+def test_a_link_with_unknown_directions_is_refused_before_any_training(client, monkeypatch):
+    import gradscape.models.train as training
+
+    def never(*args, **kwargs):
+        raise AssertionError("trained a model for a link it then refused")
+
+    monkeypatch.setattr(training, "train", never)
+    r = client.get("/api/slice?m=mlp&d=sideways&s=9&t=50")
+    assert r.status_code == 400 and "Unknown directions 'sideways'" in r.json()["error"]
+    r = client.get("/api/slice?m=mlp&d=weights:W1[0,0],W1[0,0]&s=9&t=50")
+    assert r.status_code == 400 and "Both directions are the weight" in r.json()["error"]

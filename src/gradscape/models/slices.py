@@ -246,12 +246,17 @@ def weight_slice(
     model: WeightModel, first: str | int, second: str | int, w0: Point | None = None
 ) -> Slice:
     """Two weights by name or index: a and b are their changes from w0, all others held."""
-    i, j = model.index(first), model.index(second)
-    if i == j:
-        raise ValueError(f"Both directions are the weight {model.names[i]}; give two different")
+    i, j = _two_weights(model, first, second)
     d1, d2 = np.zeros(model.n_weights), np.zeros(model.n_weights)
     d1[i] = d2[j] = 1.0
     return Slice(model, d1, d2, w0, kind=f"weights:{model.names[i]},{model.names[j]}")
+
+
+def _two_weights(model: WeightModel, first: str | int, second: str | int) -> tuple[int, int]:
+    i, j = model.index(first), model.index(second)
+    if i == j:
+        raise ValueError(f"Both directions are the weight {model.names[i]}; give two different")
+    return i, j
 
 
 def gradient_slice(model: WeightModel, w0: Point | None = None, seed: int = 0) -> Slice:
@@ -318,15 +323,26 @@ def make_slice(
     progress: Progress | None = None,
 ) -> Slice:
     """A slice from a description: random, gradient, hessian or weights:W1[3,7],b2[1]."""
+    kind, names = check_directions(model, directions)
+    if kind == "random":
+        return random_slice(model, w0, seed)
+    if kind == "gradient":
+        return gradient_slice(model, w0, seed)
+    if kind == "hessian":
+        return hessian_slice(model, w0, seed, progress)
+    return weight_slice(model, names[0], names[1], w0)
+
+
+def check_directions(model: WeightModel, directions: str) -> tuple[str, list[str]]:
+    """The kind of a directions text and its weight names, or ValueError saying what to write.
+
+    Cheap (nothing is computed), so a caller can refuse a bad text before training a model.
+    """
     spec = directions.strip()
     kind, _, rest = spec.partition(":")
     kind = kind.lower()
-    if kind == "random" and not rest:
-        return random_slice(model, w0, seed)
-    if kind == "gradient" and not rest:
-        return gradient_slice(model, w0, seed)
-    if kind == "hessian" and not rest:
-        return hessian_slice(model, w0, seed, progress)
+    if kind in ("random", "gradient", "hessian") and not rest:
+        return kind, []
     if kind == "weights":
         names = split_names(rest)
         if len(names) != 2:
@@ -334,7 +350,8 @@ def make_slice(
                 f"weights: takes two weight names or indices, e.g. weights:{model.names[0]},"
                 f"{model.names[-1]}; got {rest!r}"
             )
-        return weight_slice(model, names[0], names[1], w0)
+        _two_weights(model, names[0], names[1])
+        return kind, names
     raise ValueError(f"Unknown directions {spec!r}; use one of: {', '.join(DIRECTIONS)}")
 
 

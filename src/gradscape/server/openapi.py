@@ -7,6 +7,7 @@ from typing import Any
 
 from .. import __version__
 from ..parameters import MAX_PARAMETERS
+from ..sliceview import MAX_NODES, MAX_SPAN, MAX_TRAIN
 
 _ERROR = {
     "type": "object",
@@ -99,6 +100,102 @@ _REQUEST = {
 }
 
 
+_NUMBER_OR_NULL = {"type": ["number", "null"], "description": "null where it is not finite"}
+_WINDOW = {
+    "type": "object",
+    "required": ["x", "y"],
+    "properties": {"x": _PAIR, "y": _PAIR},
+}
+_SLICE = {
+    "type": "object",
+    "required": ["id", "remote", "variables", "labels", "kind", "title", "nWeights", "view"],
+    "properties": {
+        "id": {"type": "string", "description": "the slice's key for /api/slice/field and /at"},
+        "remote": {
+            "type": "boolean",
+            "description": "true: the server computes the field (/api/slice/field and /at)",
+        },
+        "browser": {
+            "type": "object",
+            "description": "the network, its examples and the plane, for the page to compute",
+        },
+        "variables": {"type": "array", "items": {"type": "string"}},
+        "labels": {"type": "array", "items": {"type": "string"}},
+        "kind": {"type": "string"},
+        "model": {"type": "string"},
+        "title": {"type": "string"},
+        "nWeights": {"type": "integer"},
+        "layers": {"type": "array", "items": {"type": "integer"}},
+        "samples": {"type": ["integer", "null"]},
+        "view": _WINDOW,
+        "start": {"type": "array", "items": {"type": "number"}},
+        "span": {"type": "number"},
+        "lossAtW0": _NUMBER_OR_NULL,
+        "inPlaneAtW0": _NUMBER_OR_NULL,
+        "eigenvalues": {"type": ["array", "null"], "items": _NUMBER_OR_NULL},
+        "stableLr": _NUMBER_OR_NULL,
+        "hasAccuracy": {"type": "boolean"},
+        "spec": {"type": "object", "description": "the link's m, d, s, span and t"},
+        "python": {"type": "string", "description": "Python that rebuilds this slice"},
+    },
+}
+_SLICE_PARAMETERS = [
+    {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema,
+    }
+    for name, description, schema in [
+        ("id", "a slice the server was started with (the others are ignored)", {"type": "string"}),
+        ("m", "a built-in model", {"enum": ["mlp", "logistic", "mlp-large", "lesson"]}),
+        (
+            "d",
+            "the directions: random, gradient, hessian or weights:NAME,NAME",
+            {"type": "string", "example": "random"},
+        ),
+        ("s", "the seed", {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}),
+        (
+            "span",
+            "the window's half-width",
+            {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_SPAN},
+        ),
+        (
+            "t",
+            "Adam steps the model is trained before it is sliced",
+            {"type": "integer", "minimum": 0, "maximum": MAX_TRAIN},
+        ),
+    ]
+]
+_FIELD_REQUEST = {
+    "type": "object",
+    "required": ["id", "view", "n"],
+    "properties": {
+        "id": {"type": "string"},
+        "view": _WINDOW,
+        "n": {"type": "integer", "minimum": 2, "maximum": MAX_NODES},
+    },
+}
+_AT_REQUEST = {
+    "type": "object",
+    "required": ["id", "point"],
+    "properties": {"id": {"type": "string"}, "point": _PAIR},
+}
+_READOUT = {
+    "type": "object",
+    "required": ["point", "value", "gradient", "gradNorm", "inPlane", "accuracy"],
+    "properties": {
+        "point": _PAIR,
+        "value": _NUMBER_OR_NULL,
+        "gradient": {"type": "array", "items": _NUMBER_OR_NULL, "minItems": 2, "maxItems": 2},
+        "gradNorm": _NUMBER_OR_NULL,
+        "inPlane": _NUMBER_OR_NULL,
+        "accuracy": _NUMBER_OR_NULL,
+    },
+}
+
+
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
@@ -117,7 +214,10 @@ def openapi() -> dict[str, Any]:
         "info": {
             "title": "gradscape explorer server",
             "version": __version__,
-            "description": "Compiles formulas to programs the explorer runs.",
+            "description": (
+                "Compiles formulas to programs the explorer runs, and serves slices of"
+                " models' loss landscapes."
+            ),
         },
         "paths": {
             "/api/compile": {
@@ -160,6 +260,59 @@ def openapi() -> dict[str, Any]:
                             },
                             "the gallery, the bowl first",
                         )
+                    },
+                }
+            },
+            "/api/slice": {
+                "get": {
+                    "summary": "A slice of a model's loss landscape, by its link or its id",
+                    "description": (
+                        "A built-in model's slice is built on demand (trained t steps, one build"
+                        " at a time) and carries `browser`, for the page to compute; a slice the"
+                        " server was started with (`gradscape slice --open`) is `remote`."
+                    ),
+                    "parameters": _SLICE_PARAMETERS,
+                    "responses": {
+                        "200": _json(_SLICE, "the slice"),
+                        "400": _json(_ERROR, "a parameter was refused"),
+                        "404": _json(_ERROR, "no slice has that id"),
+                    },
+                }
+            },
+            "/api/slice/field": {
+                "post": {
+                    "summary": "A remote slice's field, tile by tile as they are computed",
+                    "description": (
+                        "NDJSON: a header line {xs, ys, total}, then tiles {rows, cols, value,"
+                        " ga, gb}, or a line {error} if the computation failed midway."
+                    ),
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": _FIELD_REQUEST}},
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "the field, one JSON object a line",
+                            "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+                        },
+                        "400": _json(_ERROR, "the request was refused"),
+                        "404": _json(_ERROR, "no slice has that id"),
+                        "413": _json(_ERROR, "the request is too big"),
+                    },
+                }
+            },
+            "/api/slice/at": {
+                "post": {
+                    "summary": "The exact readout at one point of a slice",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": _AT_REQUEST}},
+                    },
+                    "responses": {
+                        "200": _json(_READOUT, "the loss, its 2D gradient, the full norm"),
+                        "400": _json(_ERROR, "the request was refused"),
+                        "404": _json(_ERROR, "no slice has that id"),
+                        "413": _json(_ERROR, "the request is too big"),
                     },
                 }
             },
