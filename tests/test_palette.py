@@ -100,8 +100,8 @@ def test_gradscape_plot_uses_the_explorers_colours_and_a_tall_figure_for_a_tall_
     assert [colors.to_hex(line.get_color()).upper() for line in labelled] == [
         palette.run_style(i)[0].upper() for i in range(3)
     ]
-    fills = [c for c in ax.collections if getattr(c, "cmap", None) is not None]
-    ramp = fills[0].cmap(np.linspace(0, 1, 256))[:, :3]
+    heatmap = ax.get_images()[0]
+    ramp = heatmap.cmap(np.linspace(0, 1, 256))[:, :3]
     np.testing.assert_allclose(ramp * 255, palette.LUT, atol=0.6)
     wide = plot_surface(s, view=((-4, 4), (-1, 1)))
     assert tuple(wide.get_size_inches() * wide.dpi) == (800, 600)

@@ -9,9 +9,10 @@ Contract
 `plot_surface(surface, runs=(), view=None, ax=None, *, minima=(), title=None, aspect="equal")`
 draws on `ax` (or on a new 800x600 px figure) and returns the Figure. It shows the first two
 variables over `view` = ((xmin, xmax), (ymin, ymax)) (default [-4, 4]^2):
-- the loss L as filled contours in the explorer's own ramp (palette.py, read from the browser's
-  table: pale cream for low loss to deep indigo for high) with a colour bar and dark labelled
-  contour lines at round values, log-spaced when L spans decades (Rosenbrock);
+- the loss L as a heatmap in the explorer's own ramp (palette.py, read from the browser's
+  table: pale cream for low loss to deep indigo for high) with a colour bar, and dark labelled
+  contour lines; the levels and the colour of each band follow the browser's rule (levels.py:
+  round values, log-spaced when L spans decades as Rosenbrock does);
 - the steepest-descent field −∇L as arrows of one length on a coarse grid (direction only);
 - `minima` as stars, and each Trajectory in `runs` as a path in the colour (and, past the
   colours, the dash) the explorer gives the same run, a dot per step, with a legend entry:
@@ -31,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 import numpy as np
 import sympy
@@ -46,6 +47,7 @@ from matplotlib.patches import FancyArrow
 from PIL import Image
 
 from .descent import Trajectory
+from .levels import choose_levels
 from .palette import LUT, run_style
 from .payload import DEFAULT_VIEW
 from .printing import tree_latex, tree_text
@@ -230,20 +232,31 @@ def _draw_surface(
     n = (max(40, round((x1 - x0) * per)), max(40, round((y1 - y0) * per)))
     grid = surface.grid(x=(x0, x1), y=(y0, y1), n=n)
     z = np.ma.masked_invalid(grid.value)
-    fill, lines, log = _levels(grid.value)
-    if fill.size == 2:  # L is constant: one colour, no scale
-        ax.contourf(grid.x, grid.y, z, levels=fill, colors=[CMAP(0.4)])
-    elif fill.size:
-        extend: Literal["both", "max"] = "both" if log else "max"
-        norm = colors.BoundaryNorm(fill, CMAP.N, extend=extend)
-        cf = ax.contourf(grid.x, grid.y, z, levels=fill, cmap=CMAP, norm=norm, extend=extend)
-        cf.set_rasterized(True)  # an image inside .svg/.pdf: 48 filled bands are heavy as paths
-        bar = ax.figure.colorbar(cf, ax=ax, ticks=lines, shrink=0.9, pad=0.02, aspect=30)
+    scale = choose_levels(grid.value, 10)  # the browser's levels and colour scale (levels.py)
+    lines = np.array(scale.levels)
+    if scale.hi > scale.lo:
+        norm = colors.FuncNorm((scale.normalize, scale.denormalize), vmin=scale.lo, vmax=scale.hi)
+        image = ax.imshow(
+            z,
+            cmap=CMAP,
+            norm=norm,
+            origin="lower",
+            extent=(x0, x1, y0, y1),
+            interpolation="bilinear",
+            interpolation_stage="rgba",  # colours blended between nodes, as the page smooths
+            aspect="auto",
+            zorder=0,
+        )
+        ticks = lines if lines.size else np.array([scale.lo, scale.hi])
+        bar = ax.figure.colorbar(image, ax=ax, ticks=ticks, shrink=0.9, pad=0.02, aspect=30)
         bar.ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: _short(v)))
         bar.ax.set_title("$L$", fontsize=9)
         bar.ax.tick_params(labelsize=7)
         bar.outline.set_visible(False)
         bar.minorticks_off()
+    elif np.isfinite(scale.lo):  # L is constant: one colour, no scale
+        ax.imshow(z, cmap=CMAP, vmin=scale.lo - 1, vmax=scale.lo + 1, origin="lower",
+                  extent=(x0, x1, y0, y1), aspect="auto", zorder=0)  # fmt: skip
     if lines.size:
         cs = ax.contour(grid.x, grid.y, z, levels=lines, colors=INK, linewidths=0.5,
                         alpha=0.45, negative_linestyles="solid")  # fmt: skip
@@ -280,33 +293,6 @@ def _draw_field(ax: Axes, surface: Surface, view: View, aspect: str) -> None:
     gx, gy = np.meshgrid(grid.x, grid.y)
     label = "steepest descent (−∇L), direction only" if u.count() else None
     ax.quiver(gx, gy, u, v, angles="xy", scale_units="xy", scale=1, label=label, **ARROWS)
-
-
-def _levels(value: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
-    """Fill levels (many), line levels (round numbers), and whether they are log-spaced.
-
-    Log-spaced when L spans decades: the 90th percentile of L - min(L, 0) over 50x the 10th
-    (quadratics give about 10; Rosenbrock 99, Beale 66, Goldstein-Price 600).
-    """
-    z = value[np.isfinite(value)]
-    if z.size == 0:
-        return np.array([]), np.array([]), False
-    lo, hi = float(z.min()), float(np.percentile(z, 99.5))  # a singularity must not set the scale
-    if not hi > lo:
-        return np.array([lo - 1, lo + 1]), np.array([]), False
-    base = min(lo, 0.0)
-    p10, p90 = np.percentile(z - base, [10, 90])
-    if not (p10 > 0 and p90 > 50 * p10):
-        lines = np.asarray(ticker.MaxNLocator(nbins=9).tick_values(lo, hi))
-        return np.linspace(lo, hi, 48), lines[(lines > lo) & (lines < hi)], False
-    floor = max(float(np.percentile(z - base, 0.5)), (hi - base) * 1e-6)
-    fill = base + np.geomspace(floor, hi - base, 48)
-    for subs in ((1.0, 2.0, 5.0), (1.0, 3.0), (1.0,)):
-        lines = base + np.asarray(ticker.LogLocator(subs=subs).tick_values(floor, hi - base))
-        lines = lines[(lines > fill[0]) & (lines < fill[-1])]
-        if lines.size <= 10:
-            break
-    return fill, lines, True
 
 
 def _draw_run(ax: Axes, run: Trajectory, view: View, i: int) -> tuple[np.ndarray, list[Line2D]]:

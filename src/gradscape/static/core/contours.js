@@ -1,5 +1,7 @@
 // Contour lines: which levels to draw, marching squares over a grid (cells touching NaN are
 // skipped), segments joined into polylines, and labels placed along the lines without collisions.
+// Python draws with the same levels: src/gradscape/levels.py mirrors `chooseLevels` (tests/test_levels.py
+// runs both on the same grids), so a change here is made there too.
 
 import { formatLevel } from "./format.js";
 
