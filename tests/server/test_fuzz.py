@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
@@ -63,8 +63,10 @@ def _check(answer, point):
         assert body["column"] is None or isinstance(body["column"], int)
         return
     program = body["program"]
-    x, y = point
-    value, grad, _ = run_program(program, [x, y])
+    # variables past the two axes are parameters (sliders), at 1 unless set: "ABC" has three
+    extra = [1.0] * (len(program["variables"]) - 2)
+    point = (*point, *extra)
+    value, grad, _ = run_program(program, list(point))
     assume(np.isfinite(value) and all(np.isfinite(g) for g in grad))
     for i in range(2):
         h = 1e-6 * max(1.0, abs(point[i]))
@@ -99,5 +101,6 @@ def test_grammar_formulas_compile_to_a_matching_gradient_or_a_formula_error(clie
 
 @FUZZ
 @given(text=st.text(max_size=80), point=st.tuples(st.floats(-2, 2), st.floats(-2, 2)))
+@example(text="ABC", point=(0.5, -0.25))  # three variables: the third is a parameter
 def test_random_text_gets_a_formula_error_or_a_matching_gradient(client, text, point):
     _check(client.post("/api/compile", json={"formula": text}), point)
