@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -36,10 +37,15 @@ class Levels:
     hi: float
     log: bool
 
+    @cached_property
     def knots(self) -> np.ndarray:
         """lo, the levels inside (lo, hi), hi: the band edges, evenly spaced on the ramp."""
         inner = [v for v in self.levels if self.lo < v < self.hi]
         return np.array([self.lo, *inner, self.hi], dtype=float)
+
+    @cached_property
+    def _ramp(self) -> np.ndarray:
+        return np.linspace(0.0, 1.0, self.knots.size)
 
     def normalize(self, values: np.ndarray) -> np.ndarray:
         """Each value's place on the ramp (0 at lo, 1 at hi), as the browser's normaliser; NaN
@@ -47,13 +53,11 @@ class Levels:
         v = np.asarray(values, dtype=float)
         if not self.hi > self.lo:
             return np.where(np.isnan(v), np.nan, 0.5)
-        knots = self.knots()
-        return np.interp(v, knots, np.linspace(0.0, 1.0, knots.size))
+        return np.interp(v, self.knots, self._ramp)
 
     def denormalize(self, t: np.ndarray) -> np.ndarray:
         """The inverse of `normalize` on [0, 1] (for a colour bar's axis)."""
-        knots = self.knots()
-        return np.interp(np.asarray(t, dtype=float), np.linspace(0.0, 1.0, knots.size), knots)
+        return np.interp(np.asarray(t, dtype=float), self._ramp, self.knots)
 
 
 def _precision(x: float, digits: int = 12) -> float:

@@ -6,8 +6,9 @@ from functools import lru_cache
 from typing import Any
 
 from .. import __version__
+from ..models.mlp import BUILTIN
 from ..parameters import MAX_PARAMETERS
-from ..sliceview import MAX_NODES, MAX_SPAN, MAX_TRAIN
+from ..sliceview import LESSON, MAX_NODES, MAX_SPAN, MAX_TRAIN
 
 _ERROR = {
     "type": "object",
@@ -149,7 +150,7 @@ _SLICE_PARAMETERS = [
     }
     for name, description, schema in [
         ("id", "a slice the server was started with (the others are ignored)", {"type": "string"}),
-        ("m", "a built-in model", {"enum": ["mlp", "logistic", "mlp-large", "lesson"]}),
+        ("m", "a built-in model", {"enum": [*BUILTIN, LESSON]}),
         (
             "d",
             "the directions: random, gradient, hessian or weights:NAME,NAME",
