@@ -8,12 +8,16 @@ For each surface (the lesson's bowl and Ackley), the same 300 mouse moves go to
   resolved `Plotly.relayout`.
 Moves are 70 ms apart, longer than Plotly's own hover throttle, so every move gets an answer.
 
+Then a formula of one variable, drawn as its curve (the 1D view, curve1d.js), hovered along the
+same path, against the bowl's 2D hover in the same browser.
+
 Then the full view recompute (grid, heatmap, contours, 3D) after wheel zooms, with the 2D plot at
 800x600 CSS pixels: `gradscape:render2d` and `gradscape:render`.
 
     python benchmarks/hover.py [--moves 300]
 
-Goals: hover p95 < 4 ms and >= 10x faster than Plotly; render2d p50 < 33 ms.
+Goals: hover p95 < 4 ms and >= 10x faster than Plotly; the curve's hover as fast as the bowl's
+(p95 < 4 ms); render2d p50 < 33 ms.
 """
 
 from __future__ import annotations
@@ -168,10 +172,11 @@ def main() -> None:
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        hovers: dict[str, list[float]] = {}
         for name in ("bowl", "ackley"):
             print(f"{name}: {args.moves} hover moves")
             ours_page = browser.new_page(viewport={"width": 1400, "height": 900})
-            ours = gradscape_hover(ours_page, f"{base}?g={name}", args.moves)
+            ours = hovers[name] = gradscape_hover(ours_page, f"{base}?g={name}", args.moves)
             base_page = browser.new_page(viewport={"width": 1000, "height": 700})
             theirs = plotly_hover(base_page, name, args.moves)
             print(row("gradscape:hover", ours))
@@ -183,6 +188,17 @@ def main() -> None:
             )
             ours_page.close()
             base_page.close()
+        print(f"x^4 - 3x^2 (one variable, its curve): {args.moves} hover moves")
+        curve_page = browser.new_page(viewport={"width": 1400, "height": 900})
+        curve = gradscape_hover(curve_page, f"{base}?f=x%5E4%20-%203x%5E2", args.moves)
+        curve_page.close()
+        print(row("gradscape:hover, 1D curve", curve))
+        print(row("gradscape:hover, bowl (above)", hovers["bowl"]))
+        bowl = hovers["bowl"]
+        print(
+            f"  ratio (curve / bowl): p50 {percentile(curve, 50) / percentile(bowl, 50):.2f}"
+            f", p95 {percentile(curve, 95) / percentile(bowl, 95):.2f}"
+        )
         page = browser.new_page(viewport={"width": 1700, "height": 1000})
         r2d, rall = render_after_zoom(page, f"{base}?g=ackley")
         size = page.evaluate(

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from gradscape import Surface, descend
-from gradscape.descent import OPTIMIZERS, eigenvalues, newton_problem
+from gradscape.descent import OPTIMIZERS, eigenvalues, newton_problem, padding
 
 
 def test_one_newton_step_solves_a_quadratic_bowl() -> None:
@@ -45,6 +45,28 @@ def test_a_saddle_stops_newton_at_once_and_says_why() -> None:
 def test_a_singular_hessian_stops_newton() -> None:
     t = descend(Surface("(x + y)^2"), (1.0, 2.0), "newton")
     assert t.stopped == "failed" and "singular (eigenvalues 4 and 0)" in t.reason
+
+
+def test_newton_solves_on_the_variables_the_formula_uses_and_leaves_padding_still() -> None:
+    # x^4 - 3x^2 drawn over (x, y), as the explorer's 1D view draws it: y is padding
+    s = Surface("x^4 - 3x^2", ["x", "y"])
+    assert padding(s) == (1,)
+    t = descend(s, (1.6, 0.5), "newton")
+    alone = descend(Surface("x^4 - 3x^2"), (1.6,), "newton")
+    assert t.stopped == "converged" and t.steps == alone.steps
+    np.testing.assert_array_equal(t.points[:, 0], alone.points[:, 0])
+    assert set(t.points[:, 1]) == {0.5}
+    # concave at x = 0.1: the message speaks of x alone, as for the formula of x
+    bad = descend(s, (0.1, 0.5), "newton")
+    assert bad.stopped == "failed" and "Hessian at (0.1) is not positive definite" in bad.reason
+    assert "(eigenvalues -5.88)" in bad.reason
+
+
+def test_a_variable_the_formula_uses_is_never_padding_even_where_it_is_flat() -> None:
+    # x^2 + y^3 at y = 0: flat along y there, but L depends on y: still singular
+    s = Surface("x^2 + y^3")
+    assert padding(s) == ()
+    assert "singular (eigenvalues 2 and 0)" in descend(s, (1.0, 0.0), "newton").reason
 
 
 def test_newton_stops_where_it_steps_into_an_indefinite_region() -> None:

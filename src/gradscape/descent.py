@@ -86,7 +86,10 @@ Defaults: beta = 0.9, rho = 0.9, b1 (``beta1``) = 0.9, b2 (``beta2``) = 0.999, e
 Newton's method needs the Hessian: `descend` asks the landscape for ``hessian(x)`` before each
 step and hands it to the step as the optimizer's state ``(H,)`` (an optimizer never calls the
 landscape). With lr = 1 a quadratic bowl is solved in one step; on a saddle the Hessian is
-indefinite, and the run stops ``"failed"`` at once rather than jump to the saddle point.
+indefinite, and the run stops ``"failed"`` at once rather than jump to the saddle point. A
+variable the formula does not use (`padding`: `Surface("x^4 - 3x^2", ["x", "y"])`'s y, as the
+explorer draws a formula of x) has zero partials of every order: Newton solves on the others and
+leaves it where it is, rather than call the Hessian singular.
 
 Default learning rates are chosen for the lesson's bowl ``w1^2 + 3w2^2`` from (3, 1), the
 explorer's first picture; each stays inside its [-4, 4] x [-3, 3] view and ends near (0, 0)
@@ -123,6 +126,7 @@ __all__ = [
     "descend",
     "eigenvalues",
     "newton_problem",
+    "padding",
 ]
 
 MAX_STEPS = 100_000
@@ -332,6 +336,41 @@ def eigenvalues(hess: np.ndarray) -> list[float]:
 
 SINGULAR = 1e-12
 """An eigenvalue within SINGULAR x |the largest| of 0 makes the Hessian singular for Newton."""
+
+
+def padding(landscape: object) -> tuple[int, ...]:
+    """The variables a formula's program does not read (no op ``["x", k]``): the function does
+    not depend on them, so its partials of every order along them are zero. Newton's method
+    solves on the others. () for a landscape without a program (a model). As
+    core/optimizers.js paddingOf."""
+    program = getattr(landscape, "program", None)
+    if not callable(program):
+        return ()
+    prog = program()
+    read = {int(op[1]) for op in prog["ops"] if op[0] == "x"}
+    return tuple(k for k in range(len(prog["variables"])) if k not in read)
+
+
+def _own_block(
+    hess: np.ndarray, x: np.ndarray, unused: tuple[int, ...]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The Hessian and the point on the variables the function depends on."""
+    if not unused:
+        return hess, x
+    own = [k for k in range(len(x)) if k not in unused]
+    return hess[np.ix_(own, own)], x[own]
+
+
+def _padded(hess: np.ndarray, unused: tuple[int, ...]) -> np.ndarray:
+    """H with each padding variable's row and column the identity's: its Newton step is 0."""
+    if not unused:
+        return hess
+    out = hess.copy()
+    for k in unused:
+        out[k, :] = 0.0
+        out[:, k] = 0.0
+        out[k, k] = 1.0
+    return out
 
 
 def newton_problem(hess: np.ndarray, x: np.ndarray) -> str:
@@ -619,6 +658,7 @@ def descend(
     if not np.all(np.isfinite(x0)):
         raise ValueError(f"The start {_point(x0)} is not finite; give ordinary numbers.")
     hessian = getattr(landscape, "hessian", None)
+    unused = padding(landscape)
     if opt.curvature and not callable(hessian):
         raise ValueError(
             f"{opt.name} needs the Hessian, and this landscape has no hessian(point) method (a "
@@ -655,12 +695,12 @@ def descend(
             for t in range(1, steps + 1):
                 if opt.curvature:
                     hess = np.asarray(hessian(x), dtype=np.float64)  # type: ignore[misc]
-                    why = newton_problem(hess, x)
+                    why = newton_problem(*_own_block(hess, x, unused))
                     if why:
                         stopped, t = "failed", t - 1
                         reason = f"failed after {_steps(t)}: {why}"
                         break
-                    state = (hess,)
+                    state = (_padded(hess, unused),)
                 at = opt.gradient_at(x, state, settings)
                 g_at = g if at is x else _evaluate(landscape, np.asarray(at, dtype=np.float64))[1]
                 x, state = opt.step(x, g_at, state, t, settings)

@@ -136,13 +136,13 @@ def surface_payload(
 
 def _hint(own: tuple[str, ...], surface: Surface) -> str | None:
     """What the formula box says beside a formula that compiled: a name that looks like a
-    product (`xy`), or the second axis a one-variable formula is drawn over."""
+    product (`xy`), or that a one-variable formula is shown as its curve (the 1D view)."""
     hint = name_hint(own)
     if hint is None and len(own) == 1:
         extra = next(v for v in surface.variables if v not in own)
         hint = (
-            f"L depends on {own[0]} alone: the plot adds {extra} only to draw it, and L does not"
-            f" change along {extra}"
+            f"L depends on {own[0]} alone, so it is drawn as a curve: L against {own[0]}, its"
+            f" tangent and its slope; add a term in {extra} (e.g. + {extra}^2) for a surface"
         )
     return hint
 

@@ -19,6 +19,11 @@ variables over `view` = ((xmin, xmax), (ymin, ymax)) (default [-4, 4]^2):
   optimizer, lr, final loss, "diverged", "left the view". Paths never rescale the axes.
 A new figure is `size` pixels; without one, 800x600, or 600x800 for a view taller than wide (so
 a tall view fills a tall figure instead of a narrow strip in a wide one).
+
+A formula of its first variable alone (`x^4 - 3x^2`, whether or not a second variable pads it,
+as the explorer pads it) is drawn as the explorer's 1D view draws it: L against that variable
+over the view's x range (its L range by `curve_range`, the browser's rule), each run's path on
+the curve with a dot per step, the minima as stars on it; no heatmap and no second axis.
 `save_animation(surface, runs, path, ...)` writes a .gif (Pillow) or .mp4 (needs ffmpeg): one
 frame per step, or `frames` frames subsampling longer runs; balls move with their trails and a
 caption gives the step and the losses.
@@ -51,6 +56,7 @@ from .levels import choose_levels
 from .palette import LUT, run_style
 from .payload import DEFAULT_VIEW
 from .printing import tree_latex, tree_text
+from .program import run_program
 from .surface import Surface
 
 View = tuple[tuple[float, float], tuple[float, float]]
@@ -82,12 +88,18 @@ def plot_surface(
     """Draw the surface, its descent field, `minima` and `runs`; return the Figure (see module)."""
     own, view = ax is None, view or DEFAULT_VIEW
     shape = size or (_shape((800, 600), view) if aspect == "equal" else (800, 600))
-    if own and aspect == "equal":
+    one = is_curve(surface)
+    if one:
+        shape, view = size or (800, 600), view or DEFAULT_VIEW
+    elif own and aspect == "equal":
         view = _fill(view, shape)
     ax = _figure(shape, dpi).add_subplot() if ax is None else ax
-    _draw_surface(ax, surface, view, minima, title, aspect)
+    if one:
+        _draw_curve(ax, surface, view, minima, title)
+    else:
+        _draw_surface(ax, surface, view, minima, title, aspect)
     for i, run in enumerate(runs):
-        _draw_run(ax, run, view, i)
+        _draw_run(ax, run, view, i, curve=one)
     _legend(ax, own)
     return cast(Figure, ax.figure)
 
@@ -113,8 +125,12 @@ def save_animation(
         raise ValueError("An animation shows descent: give at least one run (add --from X,Y)")
     fig = _figure(size, dpi)
     ax = fig.add_subplot()
-    _draw_surface(ax, surface, view, minima, title, aspect)
-    drawn = [_draw_run(ax, run, view, i) for i, run in enumerate(runs)]
+    one = is_curve(surface)
+    if one:
+        _draw_curve(ax, surface, view, minima, title)
+    else:
+        _draw_surface(ax, surface, view, minima, title, aspect)
+    drawn = [_draw_run(ax, run, view, i, curve=one) for i, run in enumerate(runs)]
     caption = ax.text(0.02, 0.98, "", transform=ax.transAxes, **CAPTION)
     _legend(ax, own=True)
 
@@ -277,6 +293,67 @@ def _draw_surface(
     ax.set_title(text, fontsize=9 if len(text) < 70 else 7.5)
 
 
+def is_curve(surface: Surface) -> bool:
+    """Whether L depends on the first variable alone: then it is drawn as a curve (the
+    explorer's 1D view, static/explorer/curve1d.js)."""
+    return surface.used == {surface.variables[0]}
+
+
+def curve_range(values: np.ndarray) -> tuple[float, float]:
+    """The L range a curve shows (curve1d.js curveRange, the same rule): every finite value,
+    unless a few (a pole, a steep wall) would squash the rest into a line; then the 2nd to 98th
+    percentile with a quarter of that span around it; 6% of room either side."""
+    finite = np.sort(np.asarray(values, dtype=np.float64)[np.isfinite(values)])
+    if finite.size == 0:
+        return -1.0, 1.0
+    lo, hi = float(finite[0]), float(finite[-1])
+    last = finite.size - 1
+    qlo = float(finite[min(last, max(0, _round_half_up(0.02 * last)))])
+    qhi = float(finite[min(last, max(0, _round_half_up(0.98 * last)))])
+    if qhi > qlo and hi - lo > 12 * (qhi - qlo):
+        room = (qhi - qlo) * 0.25
+        lo, hi = max(lo, qlo - room), min(hi, qhi + room)
+    if not hi > lo:
+        d = max(1.0, abs(lo)) * 0.5
+        lo, hi = lo - d, hi + d
+    pad = (hi - lo) * 0.06
+    return lo - pad, hi + pad
+
+
+def _round_half_up(v: float) -> int:
+    """Math.round's rounding (halves up), not Python's (halves to even)."""
+    return int(np.floor(v + 0.5))
+
+
+def _draw_curve(
+    ax: Axes, surface: Surface, view: View, minima: Sequence[Sequence[float]], title: str | None
+) -> None:
+    """L against the first variable over the view's x range, as the explorer's 1D view."""
+    (x0, x1), _ = view
+    xs = np.linspace(x0, x1, 801)
+    rest = [np.zeros_like(xs)] * (len(surface.variables) - 1)  # padding: L does not read it
+    value, _, _ = run_program(surface.program(), [xs, *rest])
+    ys = np.broadcast_to(np.asarray(value, dtype=np.float64), xs.shape)
+    lo, hi = curve_range(ys)
+    ax.plot(xs, np.ma.masked_invalid(ys), color=INK, lw=1.6, zorder=3)
+    if lo < 0 < hi:
+        ax.axhline(0, color=INK, lw=0.6, alpha=0.5, zorder=1)
+    ax.grid(True, color=INK, alpha=0.12, lw=0.5)
+    if not np.isfinite(ys).all():
+        ax.fill([], [], fc="0.88", ec="0.6", lw=0.5, label="L undefined")
+    shown = [m[0] for m in minima if x0 <= m[0] <= x1]
+    if shown:
+        at = np.array(shown, dtype=float)
+        value, _, _ = run_program(surface.program(), [at, *([np.zeros_like(at)] * len(rest))])
+        ax.plot(at, np.broadcast_to(value, at.shape), **STAR, zorder=6, label="known minimum")
+    ax.set(xlim=(x0, x1), ylim=(lo, hi))
+    ax.set_xlabel(f"${sympy.latex(sympy.Symbol(surface.variables[0]))}$", fontsize=9)
+    ax.set_ylabel("$L$", fontsize=9, rotation=0, labelpad=8)
+    ax.tick_params(labelsize=7.5)
+    text = _title(surface, title, surface.variables[:1])
+    ax.set_title(text, fontsize=9 if len(text) < 70 else 7.5)
+
+
 def _draw_field(ax: Axes, surface: Surface, view: View, aspect: str) -> None:
     """Arrows of −∇L on a coarse grid, all the same length on screen whatever the window."""
     (x0, x1), (y0, y1) = view
@@ -295,9 +372,12 @@ def _draw_field(ax: Axes, surface: Surface, view: View, aspect: str) -> None:
     ax.quiver(gx, gy, u, v, angles="xy", scale_units="xy", scale=1, label=label, **ARROWS)
 
 
-def _draw_run(ax: Axes, run: Trajectory, view: View, i: int) -> tuple[np.ndarray, list[Line2D]]:
-    """Halo, line (labelled for the legend) and start ball of run `i`; its drawable points."""
-    points, left = _track(run, view)
+def _draw_run(
+    ax: Axes, run: Trajectory, view: View, i: int, curve: bool = False
+) -> tuple[np.ndarray, list[Line2D]]:
+    """Halo, line (labelled for the legend) and start ball of run `i`; its drawable points
+    (on a `curve`: each point's x and its L, so the path runs along the curve)."""
+    points, left = _track_on_curve(run, view) if curve else _track(run, view)
     colour, dash = run_style(i)  # the explorer's colour for run i (and its dash past the colours)
     halo = ax.plot(*points.T, **HALO)[0]
     line = ax.plot(*points.T, color=colour, label=_label(run, left), **LINE)[0]
@@ -331,6 +411,18 @@ def _track(run: Trajectory, view: View) -> tuple[np.ndarray, bool]:
             t = np.where(step != 0, (centre + np.sign(step) * reach - a) / step, np.inf).min()
         p = np.vstack([p[:k], a + t * step])
     return p, left
+
+
+def _track_on_curve(run: Trajectory, view: View) -> tuple[np.ndarray, bool]:
+    """(x, L) at each step up to the first undefined one, and whether x left the view; a point
+    far outside (a divergence) ends the path, as `_track` ends it."""
+    p = np.column_stack([np.asarray(run.points, dtype=float)[:, 0], run.values])
+    finite = np.all(np.isfinite(p), axis=1)
+    p = p if finite.all() else p[: int(np.argmin(finite))]
+    (x0, x1), _ = view
+    left = bool(np.any((p[:, 0] < x0) | (p[:, 0] > x1)))
+    far = np.abs(p[:, 0] - (x0 + x1) / 2) > 5 * (x1 - x0)
+    return (p[: int(np.argmax(far))] if far.any() else p), left
 
 
 def _label(run: Trajectory, left: bool) -> str:
@@ -372,13 +464,14 @@ def _arrow_glyph(*, width: float, height: float, **_: Any) -> FancyArrow:
                       head_length=height * 0.7, length_includes_head=True)  # fmt: skip
 
 
-def _title(surface: Surface, title: str | None) -> str:
-    names = ", ".join(sympy.latex(sympy.Symbol(v)) for v in surface.variables)
+def _title(surface: Surface, title: str | None, variables: Sequence[str] | None = None) -> str:
+    shown = surface.variables if variables is None else variables
+    names = ", ".join(sympy.latex(sympy.Symbol(v)) for v in shown)
     text = f"$L({names}) = {tree_latex(surface.tree)}$"  # the formula as typed
     try:
         MathTextParser("path").parse(text)
     except Exception:  # mathtext knows less than LaTeX: fall back to the formula as typed
-        text = f"L({', '.join(surface.variables)}) = {tree_text(surface.tree)}"
+        text = f"L({', '.join(shown)}) = {tree_text(surface.tree)}"
     return f"{title}\n{text}" if title else text
 
 

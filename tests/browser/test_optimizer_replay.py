@@ -61,6 +61,10 @@ CASES: list[tuple[Any, ...]] = [
     ("sin(x) cos(y) + (x^2 + y^2) / 20", "newton", 0.3, (-2.5, 0.3), 100),
     ("x^4 + y^4 + x y", "newton", 1.0, (1.5, 1.0), 100),
     ("x^4 + y^4 + x y", "newton", 1.0, (0.4, 0.35), 100),  # steps to where H is indefinite
+    # a formula of x drawn over x and y (the explorer's 1D view): Newton solves on x alone
+    (("x^4 - 3x^2", ("x", "y")), "newton", 1.0, (1.6, 0.5), 50),
+    (("x^4 - 3x^2", ("x", "y")), "newton", 1.0, (0.1, 0.5), 50),  # concave there: failed
+    (("x^4 - 3x^2", ("x", "y")), "gd", 0.05, (1.6, 0.5), 200),
 ]  # fmt: skip
 
 
@@ -68,7 +72,8 @@ def _golden() -> list[dict[str, Any]]:
     out = []
     for formula, optimizer, lr, start, steps, *more in CASES:
         hyper = more[0] if more else {}
-        surface = Surface(formula)
+        formula, variables = formula if isinstance(formula, tuple) else (formula, None)
+        surface = Surface(formula, variables)
         tr = descend(surface, start, optimizer, lr=lr, steps=steps, **hyper)
         out.append(
             {
@@ -101,13 +106,18 @@ def golden() -> list[dict[str, Any]]:
                "the function is undefined", "max_steps: stopped after 1 step with",
                "rose to a new high at each of the last 10 steps",
                "failed after 0 steps: the Hessian at (2, 0.01) is not positive definite",
-               "is singular (eigenvalues"]  # fmt: skip
+               "is singular (eigenvalues",
+               "failed after 0 steps: the Hessian at (0.1) is not positive definite"]  # fmt: skip
     for phrase in endings:
         assert phrase in reasons, phrase
     assert {c["want"]["stopped"] for c in cases} == {"converged", "diverged", "max_steps", "failed"}
     assert {c["optimizer"] for c in cases} == {
         "gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "newton",
     }  # fmt: skip
+    # Newton converges on a formula of x drawn over (x, y), y never moving
+    padded = [c for c in cases if c["optimizer"] == "newton" and "x^4 - 3x^2" in c["case"]]
+    assert padded[0]["want"]["stopped"] == "converged"
+    assert {p[1] for p in padded[0]["want"]["points"]} == {0.5}
     # Newton fails partway somewhere too (not only at the start)
     assert any(c["optimizer"] == "newton" and c["want"]["stopped"] == "failed"
                and c["want"]["steps"] > 0 for c in cases)  # fmt: skip

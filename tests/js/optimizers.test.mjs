@@ -2,7 +2,7 @@
 // against Python's descend in tests/browser/test_optimizer_replay.py).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { step, settingsFor, OPTIMIZERS, num, pointText, choleskySolve, eigenvalues2, newtonProblem } from "../../src/gradscape/static/core/optimizers.js";
+import { step, settingsFor, OPTIMIZERS, num, pointText, choleskySolve, eigenvalues2, newtonProblem, paddingOf, ownBlock, stabilityLimit } from "../../src/gradscape/static/core/optimizers.js";
 
 const zeros = () => ({ v: [0, 0], s: [0, 0], m: [0, 0] });
 const none = () => { throw new Error("only Nesterov looks ahead"); };
@@ -60,6 +60,17 @@ test("Newton's stops: not positive definite, singular, undefined", () => {
   assert.match(newtonProblem([[2, 0], [0, -2]], [2, 0.01]), /^the Hessian at \(2, 0.01\) is not positive definite \(eigenvalues 2 and -2\)/);
   assert.match(newtonProblem([[1, 1], [1, 1]], [0, 0]), /is singular \(eigenvalues 2 and 0\)/);
   assert.match(newtonProblem([[NaN, 0], [0, 1]], [0, 0]), /undefined/);
+});
+
+test("a variable the program never reads is padding: Newton and the stability limit leave it out", () => {
+  // L = x^2 over (x, y): ops read x only; the Hessian's y row and column are zero
+  const program = { variables: ["x", "y"], value: 1, gradient: [3, 4], hessian: [[2, 4], [4, 4]],
+    ops: [["x", 0], ["mul", 0, 0], ["c", 2], ["mul", 2, 0], ["c", 0]] };
+  assert.deepEqual(paddingOf(program), [1]);
+  assert.deepEqual(paddingOf({ ...program, ops: [["x", 1], ["x", 0]] }), []);
+  assert.deepEqual(ownBlock([[2, 0], [0, 0]], [3, 7], [1]), { H: [[2]], x: [3] });
+  const lim = stabilityLimit(program, [3, 7]);
+  assert.deepEqual(lim && lim.eigenvalues, [2]); // not [2, 0]: y adds no curvature
 });
 
 test("numbers and points in sentences are written as descent.py writes them", () => {

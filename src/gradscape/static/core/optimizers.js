@@ -226,7 +226,7 @@ export function descend(program, start, optimizer = "gd", given = {}, steps = EX
   const hessianAt = program.hessian
     ? (/** @type {ArrayLike<number>} */ x) => /** @type {number[][]} */ (evalPoint(program, Array.from(x)).hessian).slice(0, d).map((row) => row.slice(0, d))
     : null;
-  const run = startRun(evaluate, x0, optimizer, given, steps, tol, hessianAt);
+  const run = startRun(evaluate, x0, optimizer, given, steps, tol, hessianAt, paddingOf(program).filter((k) => k < d));
   /** @type {Trajectory} */
   const traj = {
     optimizer, settings: run.settings, points: [x0], values: [], gradients: [],
@@ -267,9 +267,11 @@ export function descend(program, start, optimizer = "gd", given = {}, steps = EX
  * @param {number} [steps] the most steps @param {number} [tol]
  * @param {((x: ArrayLike<number>) => number[][]) | null} [hessianAt] the Hessian at x (Newton's
  *   method needs it; its run stops, "failed", where the Hessian is not positive definite)
+ * @param {number[]} [padding] variables the function does not depend on (paddingOf): Newton's
+ *   method solves on the others and leaves these where they are
  * @returns {Run}
  */
-export function startRun(evaluate, start, optimizer = "gd", given = {}, steps = EXPLORER_STEPS, tol = TOL, hessianAt = null) {
+export function startRun(evaluate, start, optimizer = "gd", given = {}, steps = EXPLORER_STEPS, tol = TOL, hessianAt = null, padding = []) {
   const settings = settingsFor(optimizer, given);
   const d = start.length;
   const x0 = Float64Array.from(start, Number);
@@ -309,13 +311,14 @@ export function startRun(evaluate, start, optimizer = "gd", given = {}, steps = 
     if (run.stopped !== "running") return false;
     const t = run.t + 1;
     if (curvature && hessianAt) {
-      const H = hessianAt(run.x);
-      const why = newtonProblem(H, Array.from(run.x));
+      const full = hessianAt(run.x);
+      const { H, x: own } = ownBlock(full, Array.from(run.x), padding);
+      const why = newtonProblem(H, own);
       if (why) {
         Object.assign(run, { stopped: "failed", reason: `failed after ${stepsText(t - 1)}: ${why}` });
         return false;
       }
-      state.H = H;
+      state.H = padded(full, padding);
     }
     const x = Float64Array.from(step(optimizer, /** @type {number[]} */ (/** @type {unknown} */ (run.x)), /** @type {number[]} */ (/** @type {unknown} */ (run.gradient)), /** @type {any} */ (state), t, settings, /** @type {any} */ (gradAt)));
     const e = evaluate(x);
@@ -456,6 +459,33 @@ export function eigenvalues2(H) {
 }
 
 /**
+ * The variables a program does not read (no op ["x", k]): the function does not depend on them,
+ * so every partial and second partial along them is zero (a formula of x drawn over x and y:
+ * y). Newton's method solves on the others (descent.padding, word for word).
+ * @param {import("./evaluator.js").Program} program @returns {number[]}
+ */
+export function paddingOf(program) {
+  const read = new Set(program.ops.filter((op) => op[0] === "x").map((op) => Number(op[1])));
+  return program.variables.map((_, k) => k).filter((k) => !read.has(k));
+}
+
+/**
+ * The Hessian and the point on the variables the function depends on (all but `padding`).
+ * @param {number[][]} H @param {number[]} x @param {number[]} padding
+ */
+export function ownBlock(H, x, padding) {
+  if (!padding.length) return { H, x };
+  const own = x.map((_, k) => k).filter((k) => !padding.includes(k));
+  return { H: own.map((i) => own.map((j) => H[i][j])), x: own.map((k) => x[k]) };
+}
+
+/** H with each padding variable's row and column those of the identity: its Newton step is 0 (its partial is). @param {number[][]} H @param {number[]} padding */
+function padded(H, padding) {
+  if (!padding.length) return H;
+  return H.map((row, i) => row.map((v, j) => (padding.includes(i) || padding.includes(j) ? (i === j ? 1 : 0) : v)));
+}
+
+/**
  * Why Newton's method cannot step from x (a phrase, word for word descent.newton_problem), or "".
  * @param {number[][]} H @param {number[]} x
  */
@@ -483,8 +513,11 @@ export function newtonProblem(H, x) {
 export function stabilityLimit(program, x) {
   if (!program.hessian) return null;
   const r = evalPoint(program, x);
-  const H = /** @type {number[][]} */ (r.hessian).slice(0, 2).map((row) => row.slice(0, 2));
-  if (!H.every((row) => row.every(Number.isFinite))) return null;
+  const full = /** @type {number[][]} */ (r.hessian).slice(0, 2).map((row) => row.slice(0, 2));
+  if (!full.every((row) => row.every(Number.isFinite))) return null;
+  // a variable the function does not depend on adds only a zero eigenvalue: leave it out
+  const { H } = ownBlock(full, x.slice(0, 2), paddingOf(program).filter((k) => k < 2));
+  if (!H.length) return null;
   const eig = eigenvalues2(H);
   return { limit: eig[0] > 0 ? 2 / eig[0] : Infinity, eigenvalues: eig };
 }

@@ -102,22 +102,22 @@ export function render({ model, el }) {
   sliceHead.dataset.testid = "slice-title";
   sliceHead.hidden = true;
 
-  const curve = createCurve1d(left); // a one-variable formula: L against its variable
   const figure = document.createElement("figure");
   figure.className = "gs-figure";
   left.appendChild(figure);
   const plot = createPlot2d(figure, {
     hover: (p, source) => hoverAt(p, source),
     click: (p) => { hoverAt(p, "click"); if (modes.tapDrops()) dropBall(p); },
-    zoom: (c, f) => setView(zoomAt(plot.shown, c[0], c[1], f), true),
-    pan: (dx, dy) => setView(panBy(plot.shown, dx, dy), true),
+    zoom: (c, f) => setView(zoomAt(shownView(), c[0], c[1], f), true),
+    pan: (dx, dy) => setView(panBy(shownView(), dx, curve.active ? 0 : dy), true),
     key: onPlotKey,
   });
   plot.element.setAttribute("aria-label", "Loss surface. Arrow keys move the point (Shift: farther), Enter drops a ball, + and − zoom.");
   plot.element.setAttribute("aria-describedby", `${uid}-caption`);
+  const curve = createCurve1d(plot.element); // a one-variable formula: its curve, over the plot
   const tools = createViewTools(figure, uid, {
     zoom: (factor) => {
-      const v = plot.shown;
+      const v = shownView();
       const c = point && point[0] >= v.x[0] && point[0] <= v.x[1] && point[1] >= v.y[0] && point[1] <= v.y[1]
         ? point : [(v.x[0] + v.x[1]) / 2, (v.y[0] + v.y[1]) / 2];
       setView(zoomAt(v, c[0], c[1], factor));
@@ -130,7 +130,11 @@ export function render({ model, el }) {
   const fieldToggle = createFieldToggle(toolbar, (on) => { field = on; write({ field: on }); scheduleRender(); share.refresh(); });
   const share = createShareBar(toolbar, div("gs-code-slot", main), {
     image: () => ({ canvas: figureImage(), name: fileName(sliceMeta ? { name: `slice-${sliceMeta.model}-${sliceMeta.kind}` } : compiled) }),
-    svg: () => ({ svg: figureSvg(/** @type {HTMLElement} */ (plot.element.parentElement), lightSnapshot(plot), figureParts()), name: fileName(sliceMeta ? { name: `slice-${sliceMeta.model}-${sliceMeta.kind}` } : compiled).replace(/\.png$/, ".svg") }),
+    svg: () => {
+      const snap = lightSnapshot(plot);
+      const body = curve.active ? curve.markup() : undefined; // the 1D view: its curve
+      return { svg: figureSvg(/** @type {HTMLElement} */ (plot.element.parentElement), snap, { ...figureParts(), body }), name: fileName(sliceMeta ? { name: `slice-${sliceMeta.model}-${sliceMeta.kind}` } : compiled).replace(/\.png$/, ".svg") };
+    },
     link: typeof model.link === "function" ? () => /** @type {() => string} */ (model.link).call(model) : null,
     code: () => (sliceMeta ? sliceCode() : compiled ? pythonCode({ compiled, view, runs: player.runs.map((r) => r.spec), params: sliderValues() }) : "# The surface is still loading."),
   }, uid);
@@ -158,7 +162,7 @@ export function render({ model, el }) {
   const panelsHost = div("gs-panels-host", sideB); // a slice's panels (model-panels.js)
   const panel = createRunsPanel(runsCard, {
     settings: (optimizer, lr, hyper) => { settings = { optimizer, lr, ...hyper }; write({ settings: { ...settings } }); share.refresh(); },
-    compare: () => { if (compiled && point) player.compare(compareSpecs(compiled, roundPoint([point[0], point[1]], plot.shown)), compiled.program); },
+    compare: () => { if (compiled && point) player.compare(compareSpecs(compiled, roundPoint([point[0], point[1]], shownView())), compiled.program); },
     play: () => player.setPlaying(!player.playing),
     step: () => player.step(),
     clear: () => player.clear(),
@@ -166,7 +170,7 @@ export function render({ model, el }) {
   }, uid);
 
   const player = createRunsPlayer(panel, {
-    draw: (drawings) => { plot.drawRuns(drawings); surface.setRuns(drawings); },
+    draw: (drawings) => { plot.drawRuns(drawings); surface.setRuns(drawings); curve.setRuns(drawings); },
     changed: (specs, toModel) => {
       if (toModel) write({ runs: specs }, true);
       share.refresh();
@@ -229,7 +233,9 @@ export function render({ model, el }) {
   const names = () => (land ? land.names : compiled ? compiled.variables.slice(0, 2) : ["x", "y"]);
   const axisNames = () => (land && land.kind === "slice"
     ? { x: `a: ${land.labels[0]}`, y: `b: ${land.labels[1]}`, plain: true }
-    : { x: names()[0], y: names()[1] });
+    : curve.active ? { x: curve.name, y: "L" } : { x: names()[0], y: names()[1] });
+  /** the window as drawn (the 2D plot fits it to its shape when scales are equal) */
+  const shownView = () => (curve.active ? view : plot.shown);
 
   // --- model I/O -------------------------------------------------------------------------------
   /** @param {Record<string, any>} values @param {boolean} [now] */
@@ -248,8 +254,14 @@ export function render({ model, el }) {
     performance.mark(RENDER_MARK);
     const program = land;
     const minima = compiled && Array.isArray(compiled.minima) ? compiled.minima : [];
-    const { shown, scale } = plot.render(program, view, equal, axisNames(), minima);
-    const fieldProgram = land && land.program ? land.program : null; // the gradient field: formulas
+    // a one-variable formula: the plot draws only its frame and x ticks; the curve goes over it
+    const oneD = curve.active;
+    const { shown, scale } = plot.render(oneD ? null : program, view, equal && !oneD, axisNames(), oneD ? [] : minima);
+    if (oneD) {
+      curve.draw(plot.snapshot(), shown, point ? point[1] : 0);
+      plot.element.dataset.view = [shown.x[0], shown.x[1], shown.y[0], shown.y[1]].map(String).join(",");
+    }
+    const fieldProgram = land && land.program && !oneD ? land.program : null; // the gradient field: formulas
     if (field && fieldProgram) plot.paintBase((ctx, sx, sy, w, h) => {
       const lattice = fieldLattice(fieldProgram, shown, w, h);
       drawField(ctx, lattice, sx, sy);
@@ -257,7 +269,6 @@ export function render({ model, el }) {
     });
     else delete plot.element.dataset.arrows;
     performance.measure("gradscape:render2d", RENDER_MARK);
-    curve.setRange(shown.x, shown.y);
     // the 3D mesh follows a moment later while the view is being zoomed or panned
     pending3d = { program, shown, scale };
     if (surfaceTimer) clearTimeout(surfaceTimer);
@@ -339,9 +350,10 @@ export function render({ model, el }) {
 
   /** @param {KeyboardEvent} e @returns {boolean} handled */
   function onPlotKey(e) {
-    const v = plot.shown;
+    const v = shownView();
     const p = point || [(v.x[0] + v.x[1]) / 2, (v.y[0] + v.y[1]) / 2];
     const f = e.shiftKey ? 0.1 : 0.02;
+    if (curve.active && (e.key === "ArrowUp" || e.key === "ArrowDown")) return false; // one variable: no second axis
     const dx = (v.x[1] - v.x[0]) * f;
     const dy = (v.y[1] - v.y[0]) * f;
     const clampX = (/** @type {number} */ x) => Math.min(v.x[1], Math.max(v.x[0], x));
@@ -366,7 +378,7 @@ export function render({ model, el }) {
 
   /** The point's numbers in words (the live region). @param {number[]} p */
   function sayHere(p) {
-    return sliceMeta ? describeSlice(p, sliceHere) : describe(names(), p, here.value, here.gradient);
+    return sliceMeta ? describeSlice(p, sliceHere) : describe(names(), p, here.value, here.gradient, curve.active ? 0 : -1);
   }
 
   // --- runs ------------------------------------------------------------------------------------
@@ -376,7 +388,7 @@ export function render({ model, el }) {
     if (panel.problem) { live.textContent = panel.problem; panel.showProblem(); return; } // never a rate not shown
     /** @type {RunSpec} */
     // the start on the view's resolution: the link then stores exactly the start the run used
-    const spec = { ...settings, start: roundPoint([p[0], p[1]], plot.shown) };
+    const spec = { ...settings, start: roundPoint([p[0], p[1]], shownView()) };
     const run = player.add(spec, compiled.program); // it waits at its start for Step or Play
     if (run.traj.stopped === "invalid") live.textContent = run.traj.reason;
   }
@@ -403,7 +415,11 @@ export function render({ model, el }) {
     land = formulaLandscape(compiled);
     box.setDisplay(compiled);
     box.setHint(typeof c.hint === "string" ? c.hint : "");
-    curve.setSurface(compiled);
+    const oneD = curve.setSurface(compiled);
+    root.classList.toggle("gs-oned", oneD);
+    plot.element.setAttribute("aria-label", oneD
+      ? "Loss curve. Left and right arrow keys move the point (Shift: farther), Enter drops a ball, + and − zoom."
+      : "Loss surface. Arrow keys move the point (Shift: farther), Enter drops a ball, + and − zoom.");
     box.setSelected(c.name || null);
     const hasMinima = Array.isArray(c.minima) && c.minima.length > 0;
     tools.setSurface(hasMinima, c.blurb ? `${c.title ? `${c.title}. ` : ""}${c.blurb}` : "");
@@ -441,7 +457,7 @@ export function render({ model, el }) {
       return { color: r.color, text: `${info ? info.short : t.optimizer}, lr ${roundLr(Number(r.spec.lr))}, ${from}: ${how} after ${t.steps} steps, L = ${fmt(last)}` };
     });
     const note = point && Number.isFinite(here.value)
-      ? `Arrows at (${point.map((c) => fmt(c)).join(", ")}): the gradient ∇L points uphill (red); steepest descent −∇L (dashed blue).`
+      ? `Arrows at ${curve.active ? `${curve.name} = ${fmt(point[0])}` : `(${point.map((c) => fmt(c)).join(", ")})`}: the gradient ∇L points uphill (red); steepest descent −∇L (dashed blue).`
       : "";
     return {
       heading: sliceMeta ? null : /** @type {HTMLElement|null} */ (box.element.querySelector(".gs-display")),
@@ -526,7 +542,7 @@ export function render({ model, el }) {
   /** Make `name` the plot's axis `slot` (0 across, 1 up). @param {0|1} slot @param {string} name */
   function chooseAxis(slot, name) {
     if (!raw || !point) return;
-    const next = swapAxis(pstate, slot, name, point, plot.shown);
+    const next = swapAxis(pstate, slot, name, point, shownView());
     pstate = next.state;
     compiled = boundSurface(raw, pstate);
     if (land) land.destroy();
@@ -678,6 +694,8 @@ export function render({ model, el }) {
       : typeof model.sliceSource === "function" ? model.sliceSource(meta) : serverSliceSource(meta.id);
     useSlice(meta, source);
     root.classList.add("gs-slice-view");
+    root.classList.remove("gs-oned");
+    curve.setSurface(null);
     box.element.hidden = true;
     sliceHead.hidden = false;
     sliceHead.textContent = meta.title || "A slice of the loss";

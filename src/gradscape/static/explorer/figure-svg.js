@@ -71,11 +71,26 @@ function svgMath(el, x, y, size) {
 }
 
 /**
+ * An SVG path through the points in order, lifting the pen over a point that is not finite.
+ * @param {number[][]} points [[x, y], ...] in pixels @returns {string}
+ */
+export function polylinePath(points) {
+  let d = "";
+  let pen = false;
+  for (const [x, y] of points) {
+    if (!(Number.isFinite(x) && Number.isFinite(y))) { pen = false; continue; }
+    d += `${pen ? "L" : "M"}${n(x)} ${n(y)}`;
+    pen = true;
+  }
+  return d;
+}
+
+/**
  * An arrow (shaft and head) with its halo, as on the canvas (paint.js arrow).
  * @param {number} x0 @param {number} y0 @param {number} x1 @param {number} y1
  * @param {string} color @param {boolean} dashed @param {string} halo
  */
-function svgArrow(x0, y0, x1, y1, color, dashed, halo) {
+export function svgArrow(x0, y0, x1, y1, color, dashed, halo) {
   const len = Math.hypot(x1 - x0, y1 - y0);
   if (!(len > 0.5)) return "";
   const a = Math.atan2(y1 - y0, x1 - x0);
@@ -172,13 +187,7 @@ function plotBody(snap, id) {
     const count = Math.min(run.points.length, run.shown + 1);
     if (count < 1) continue;
     const px = run.points.slice(0, count).map((/** @type {number[]} */ p) => [clampPx(snap.sx(p[0])), clampPx(snap.sy(p[1]))]);
-    let d = "";
-    let pen = false;
-    for (const [X, Y] of px) {
-      if (!(Number.isFinite(X) && Number.isFinite(Y))) { pen = false; continue; }
-      d += `${pen ? "L" : "M"}${n(X)} ${n(Y)}`;
-      pen = true;
-    }
+    const d = polylinePath(px);
     const g = [`<g class="gs-run-path">`];
     if (d) g.push(`<path d="${d}" fill="none" stroke="${colors.halo}" stroke-width="4" stroke-linejoin="round"/><path d="${d}" fill="none" stroke="${run.color}" stroke-width="1.8" stroke-linejoin="round"/>`);
     if (count <= 400) {
@@ -244,12 +253,22 @@ function uiText(text, x, y, size, color, room, extra = "") {
  * @param {{element: HTMLElement, snapshot: () => any}} plot
  */
 export function lightSnapshot(plot) {
-  const root = plot.element.closest(".gs-explorer");
+  return inLight(plot.element, () => ({ ...plot.snapshot(), colors: canvasColors(plot.element) }));
+}
+
+/**
+ * `read()` with the explorer around `el` in the light theme (as printed), for a picture's colours.
+ * @template T @param {Element} el @param {() => T} read @returns {T}
+ */
+export function inLight(el, read) {
+  const root = el.closest(".gs-explorer");
   const had = root ? root.classList.contains("gs-printing") : true;
   if (root && !had) root.classList.add("gs-printing");
-  const snap = { ...plot.snapshot(), colors: canvasColors(plot.element) };
-  if (root && !had) root.classList.remove("gs-printing");
-  return snap;
+  try {
+    return read();
+  } finally {
+    if (root && !had) root.classList.remove("gs-printing");
+  }
 }
 
 /**
@@ -257,7 +276,8 @@ export function lightSnapshot(plot) {
  * @param {HTMLElement} frame the .gs-plotframe element
  * @param {any} snap plot2d's snapshot()
  * @param {{heading: HTMLElement|null, subtitle?: string|null,
- *          legend: Array<{color: string, text: string}>, note?: string}} opts
+ *          legend: Array<{color: string, text: string}>, note?: string, body?: string}} opts
+ *   `body`: markup in the plot's pixels drawn instead of the plot's own (the 1D view's curve)
  * @returns {string}
  */
 export function figureSvg(frame, snap, opts) {
@@ -285,12 +305,13 @@ export function figureSvg(frame, snap, opts) {
     out.push(svgMath(opts.heading, pad, pad + subH + 22, size).svg);
   }
   out.push(`<g class="gs-plot" transform="translate(${n(ox + pr.left - fr.left)} ${n(oy + pr.top - fr.top)})">`);
-  out.push(plotBody(snap, id));
+  out.push(opts.body ?? plotBody(snap, id)); // a one-variable formula: its curve (curve1d.js)
   out.push(`</g>`);
   // tick labels and axis names, where they sit on screen
   const ticks = [];
   for (const span of frame.querySelectorAll(".gs-ticks span")) {
     const r = span.getBoundingClientRect();
+    if (!(r.width > 0)) continue; // hidden (the 1D view's y ticks)
     const size = parseFloat(getComputedStyle(span).fontSize) || 11.5;
     ticks.push(`<text x="${n(ox + r.left - fr.left)}" y="${n(oy + r.top - fr.top + (r.height + size * 0.7) / 2)}" font-size="${n(size)}">${esc(span.textContent || "")}</text>`);
   }

@@ -2,6 +2,7 @@
 // underlined in the box (the last good surface stays on screen). Plus the gallery menu.
 
 import { varHtml, escapeHtml, tidyMath } from "../core/format.js";
+import { oneVariable } from "./curve1d.js";
 
 export const DEBOUNCE_MS = 150;
 
@@ -154,11 +155,12 @@ export function createFormulaBox(host, on, uid) {
     },
     /**
      * The typeset formula above the box.
-     * @param {{variables: string[], html?: string, text?: string}|null} c
+     * @param {{variables: string[], html?: string, text?: string, own_variables?: string[]|null}|null} c
      */
     setDisplay(c) {
       if (!c) { lhs.innerHTML = ""; rhs.innerHTML = ""; return; }
-      lhs.innerHTML = `<i>L</i>(${c.variables.slice(0, 2).map(varHtml).join(", ")}) = `;
+      const one = oneVariable(c); // a formula of one variable: L(x), not L(x, y)
+      lhs.innerHTML = `<i>L</i>(${(one >= 0 ? [c.variables[one]] : c.variables.slice(0, 2)).map(varHtml).join(", ")}) = `;
       rhs.innerHTML = c.html ? tidyMath(c.html) : escapeHtml(c.text || "");
     },
     destroy() {

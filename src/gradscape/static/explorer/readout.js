@@ -4,10 +4,12 @@
 import { fmt, varHtml, toward, fullPrecision, tidyMath } from "../core/format.js";
 import { centralDifferences } from "../core/evaluator.js";
 import { createSliceRows } from "./readout-slice.js";
+import { oneVariable } from "./curve1d.js";
 
 /**
  * @typedef {{variable: string, html?: string, text?: string}} Partial
- * @typedef {{variables: string[], partials: Partial[], program?: import("../core/evaluator.js").Program}} Described
+ * @typedef {{variables: string[], partials: Partial[], program?: import("../core/evaluator.js").Program,
+ *   own_variables?: string[]|null}} Described
  */
 
 /** @param {string} html */
@@ -18,9 +20,9 @@ function span(html, cls = "") {
   return s;
 }
 
-/** ∂L/∂v as a stacked fraction. @param {string} v */
-function partialHtml(v) {
-  return `<span class="gs-frac" aria-hidden="true"><span>∂<i>L</i></span><span>∂${varHtml(v)}</span></span>`;
+/** ∂L/∂v as a stacked fraction (dL/dv for a formula of one variable). @param {string} v */
+function partialHtml(v, d = "∂") {
+  return `<span class="gs-frac" aria-hidden="true"><span>${d}<i>L</i></span><span>${d}${varHtml(v)}</span></span>`;
 }
 
 /** @param {HTMLElement} host */
@@ -31,11 +33,11 @@ export function createReadout(host) {
   el.setAttribute("aria-label", "Gradient at the hovered point");
   host.appendChild(el);
 
-  /** @type {{at: HTMLElement, value: HTMLElement, partials: HTMLElement[], grad: HTMLElement, norm: HTMLElement, undef: HTMLElement, names: string[]}|null} */
+  /** @type {{at: HTMLElement, value: HTMLElement, partials: HTMLElement[], grad: HTMLElement, norm: HTMLElement, undef: HTMLElement, names: string[], idx: number[]}|null} */
   let rows = null;
   /** the gradient check: exact partials beside central differences, while the box is ticked */
   let checking = false;
-  /** @type {{table: HTMLElement, cells: HTMLElement[][], program: any}|null} */
+  /** @type {{table: HTMLElement, cells: HTMLElement[][], program: any, idx: number[]}|null} */
   let check = null;
   /** @type {[number[], number, number[]]|null} */
   let last = null;
@@ -49,7 +51,11 @@ export function createReadout(host) {
   function setSurface(d) {
     el.replaceChildren();
     sliceRows = null;
-    const names = d.variables.slice(0, 2);
+    // a formula of one variable: its one coordinate and its derivative, no dummy second axis
+    const one = oneVariable(d);
+    const idx = one >= 0 ? [one] : [0, 1];
+    const names = idx.map((i) => d.variables[i]);
+    const dee = one >= 0 ? "d" : "∂";
     const line = (/** @type {string} */ cls) => {
       const r = document.createElement("div");
       r.className = `gs-ro-row ${cls}`;
@@ -57,7 +63,7 @@ export function createReadout(host) {
       return r;
     };
     const head = line("gs-ro-point");
-    head.append(span(`At (${names.map(varHtml).join(", ")}) = `, "gs-math"));
+    head.append(span(one >= 0 ? `At ${varHtml(names[0])} = ` : `At (${names.map(varHtml).join(", ")}) = `, "gs-math"));
     const at = span("", "gs-math gs-num");
     head.append(at);
     const vrow = line("gs-ro-value");
@@ -67,11 +73,11 @@ export function createReadout(host) {
     const undef = line("gs-ro-undefined");
     undef.textContent = "L is undefined here: the formula has no value at this point, so it has no gradient either.";
     undef.hidden = true;
-    const partials = names.map((v, i) => {
+    const partials = names.map((v, k) => {
       const r = line("gs-ro-partial");
-      const p = d.partials[i];
+      const p = d.partials[idx[k]];
       const formula = p && p.html ? tidyMath(p.html) : p && p.text ? escape(p.text) : "0";
-      r.append(span(`${partialHtml(v)}<span class="gs-sr">dL/d${v}</span> = `, "gs-math"));
+      r.append(span(`${partialHtml(v, dee)}<span class="gs-sr">dL/d${v}</span> = `, "gs-math"));
       r.append(span(formula, "gs-math gs-formula"));
       r.append(span(" = ", "gs-math"));
       const val = span("", "gs-math gs-num");
@@ -88,12 +94,12 @@ export function createReadout(host) {
     const norm = span("", "gs-math gs-num gs-norm");
     normPart.append(norm);
     grow.append(normPart);
-    rows = { at, value, partials, grad, norm, undef, names };
-    check = d.program ? gradientCheck(names, d.program) : null;
+    rows = { at, value, partials, grad, norm, undef, names, idx };
+    check = d.program ? gradientCheck(names, d.program, idx) : null;
   }
 
-  /** The toggle and the table of the gradient check. @param {string[]} names @param {any} program */
-  function gradientCheck(names, program) {
+  /** The toggle and the table of the gradient check. @param {string[]} names @param {any} program @param {number[]} idx */
+  function gradientCheck(names, program, idx) {
     const toggle = document.createElement("label");
     toggle.className = "gs-ro-check";
     toggle.innerHTML = '<input type="checkbox" data-testid="gradient-check"> Check against finite differences';
@@ -121,7 +127,7 @@ export function createReadout(host) {
       table.hidden = !checking;
       if (last) update(...last);
     });
-    return { table, cells, program };
+    return { table, cells, program, idx };
   }
 
   /**
@@ -138,7 +144,8 @@ export function createReadout(host) {
     if (check && checking) {
       const numeric = centralDifferences(check.program, p);
       check.table.dataset.numeric = fullPrecision(numeric);
-      check.cells.forEach(([exact, approx, diff], i) => {
+      check.cells.forEach(([exact, approx, diff], k) => {
+        const i = check ? check.idx[k] : k;
         exact.textContent = fmt(g[i], 13);
         approx.textContent = fmt(numeric[i], 13); // enough digits to show it is not exact
         diff.textContent = numeric[i] === numeric[i] && g[i] === g[i] ? (numeric[i] - g[i]).toExponential(1) : "undefined";
@@ -146,12 +153,13 @@ export function createReadout(host) {
     }
     const undefinedHere = value !== value;
     el.classList.toggle("gs-undefined", undefinedHere);
-    rows.at.textContent = `(${p.map((c) => fmt(c)).join(", ")})`;
+    const { idx } = rows;
+    rows.at.textContent = idx.length === 1 ? fmt(p[idx[0]]) : `(${p.map((c) => fmt(c)).join(", ")})`;
     rows.value.textContent = undefinedHere ? "undefined" : fmt(value, 5);
     rows.undef.hidden = !undefinedHere;
-    rows.partials.forEach((s, i) => { s.textContent = undefinedHere ? "undefined" : fmt(g[i]); });
-    rows.grad.textContent = undefinedHere ? "undefined" : `(${g.slice(0, 2).map((c) => fmt(c)).join(", ")})`;
-    rows.norm.textContent = undefinedHere ? "undefined" : fmt(Math.hypot(g[0], g[1]));
+    rows.partials.forEach((s, k) => { s.textContent = undefinedHere ? "undefined" : fmt(g[idx[k]]); });
+    rows.grad.textContent = undefinedHere ? "undefined" : `(${idx.map((i) => fmt(g[i])).join(", ")})`;
+    rows.norm.textContent = undefinedHere ? "undefined" : fmt(Math.hypot(...idx.map((i) => g[i])));
   }
 
   /** Rebuild for a slice of a model's loss (readout-slice.js). @param {any} meta */
@@ -194,10 +202,19 @@ function escape(s) {
 /**
  * The gradient at a point in words, for the polite live region.
  * @param {string[]} names @param {number[]} p @param {number} value @param {number[]} g
+ * @param {number} [one] a formula of one variable: which (0 or 1); -1 for both
  */
-export function describe(names, p, value, g) {
-  const at = `At ${names.map((n, i) => `${n} = ${fmt(p[i], 3, { ascii: true })}`).join(", ")}`;
+export function describe(names, p, value, g, one = -1) {
+  const idx = one >= 0 ? [one] : [0, 1];
+  const at = `At ${idx.map((i) => `${names[i]} = ${fmt(p[i], 3, { ascii: true })}`).join(", ")}`;
   if (value !== value) return `${at} the loss is undefined, so there is no gradient.`;
+  if (one >= 0) {
+    const s = g[one];
+    const loss = `${at} the loss is ${fmt(value, 3, { ascii: true })}, its slope ${fmt(s, 3, { ascii: true })}.`;
+    if (!(s !== 0 && s === s)) return `${loss} The gradient is zero: no direction is downhill.`;
+    const [up, down] = s > 0 ? ["larger", "smaller"] : ["smaller", "larger"];
+    return `${loss} Uphill toward ${up} ${names[one]}; steepest descent toward ${down} ${names[one]}.`;
+  }
   const n = Math.hypot(g[0], g[1]);
   const loss = `${at} the loss is ${fmt(value, 3, { ascii: true })}.`;
   if (!(n > 0)) return `${loss} The gradient is zero: no direction is downhill.`;

@@ -8,7 +8,7 @@
 //   limitFor("gd", {lr: 0.1}, [6, 2]) -> {limit: 0.333…, formula: "2/λmax"}
 //   const mark = createStabilityMark(slider, 1e-4, 10, uid); mark.update(program, point, "gd", settings)
 
-import { stabilityLimit } from "../core/optimizers.js";
+import { stabilityLimit, paddingOf } from "../core/optimizers.js";
 import { fmt } from "../core/format.js";
 
 /**
@@ -80,7 +80,10 @@ export function createStabilityMark(slider, lrMin, lrMax, uid) {
      */
     update(program, point, optimizer, settings) {
       const lr = Number(settings.lr);
-      const at = point ? `(${fmt(point[0], 3)}, ${fmt(point[1], 3)})` : "";
+      // the point in the variables L depends on (a formula of x alone: its x)
+      const pad = program ? paddingOf(program) : [];
+      const own = point ? point.slice(0, 2).filter((_, k) => !pad.includes(k)) : [];
+      const at = point ? `(${(own.length ? own : point.slice(0, 2)).map((c) => fmt(c, 3)).join(", ")})` : "";
       const found = program && point ? stabilityLimit(program, point) : null;
       sentence.dataset.limit = "";
       sentence.dataset.over = "";

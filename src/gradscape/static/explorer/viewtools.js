@@ -32,6 +32,7 @@ export function createViewTools(parent, uid, on) {
       <span class="gs-key gs-key-desc" aria-hidden="true"></span> steepest descent −∇<i>L</i>
       <span class="gs-key-min" aria-hidden="true" hidden>×</span><span class="gs-key-min-text" hidden> known minimum</span>
       <span class="gs-caption-note">Contours join points of equal loss; colour runs from pale (low) to deep blue (high).</span>
+      <span class="gs-caption-note-1d">L depends on one variable: its curve, the tangent at the point (dashed), and the gradient, a vector of one partial derivative, along the axis.</span>
       <span class="gs-blurb" hidden></span>
     </figcaption>`;
   const equalBox = /** @type {HTMLInputElement} */ (toolbar.querySelector('[data-act="equal"]'));
