@@ -327,7 +327,7 @@ export function render({ model, el }) {
     if (!point) return;
     const r = land ? land.at(point) : null;
     here = r ? { value: r.value, gradient: [r.gradient[0], r.gradient[1]] } : { value: NaN, gradient: [NaN, NaN] };
-    plot.drawHover(point, here.value, here.gradient);
+    if (!curve.active) plot.drawHover(point, here.value, here.gradient); // the curve draws its own
     if (sliceArrows) plot.drawSteps(sliceArrows);
     if (sliceMeta && land) {
       sliceHere = r;
@@ -337,7 +337,7 @@ export function render({ model, el }) {
       panel.setPoint(point);
       readout.update(point, here.value, here.gradient);
     }
-    surface.setHover(point, here.value, here.gradient);
+    if (!curve.active) surface.setHover(point, here.value, here.gradient); // hidden beside a curve
   }
 
   function announceLater() {
