@@ -116,3 +116,24 @@ def test_save_animation_refuses_other_formats_and_no_runs(tmp_path):
         save_animation(s, [descend(s, (1, 1))], tmp_path / "a.png")
     with pytest.raises(ValueError, match="--from"):
         save_animation(s, [], tmp_path / "a.gif")
+
+
+def test_a_png_is_written_in_256_colours_at_a_fraction_of_the_bytes(tmp_path):
+    from gradscape.plot import png_bytes, save_figure
+
+    s = Surface("w1^2 + 3w2^2")
+    fig = plot_surface(s, [descend(s, (3, 1))])
+    fig.savefig(tmp_path / "first.png")  # the constrained layout settles on the first drawing
+    full = tmp_path / "full.png"
+    fig.savefig(full)
+    small = tmp_path / "small.png"
+    save_figure(fig, small)
+    assert small.read_bytes() == png_bytes(fig)
+    with Image.open(small) as a, Image.open(full) as b:
+        assert a.mode == "P" and a.size == b.size
+        diff = np.abs(np.asarray(a.convert("RGB"), float) - np.asarray(b.convert("RGB"), float))
+    assert diff.mean() < 1.5 and np.percentile(diff, 99.9) < 32  # the same picture to the eye
+    assert small.stat().st_size < 0.5 * full.stat().st_size
+    # other formats are matplotlib's own
+    save_figure(fig, tmp_path / "f.svg")
+    assert (tmp_path / "f.svg").read_text().lstrip().startswith("<?xml")

@@ -28,6 +28,10 @@ the curve with a dot per step, the minima as stars on it; no heatmap and no seco
 frame per step, or `frames` frames subsampling longer runs; balls move with their trails and a
 caption gives the step and the losses.
 
+`save_figure(fig, path, dpi)` writes a figure; a .png is written with a palette of 256 colours
+(`png_bytes`: median cut, no dithering, the same look at about a third of the bytes, since the
+smooth heatmap defeats PNG's compression of full colour); other formats as matplotlib writes them.
+
 Figures are plain `matplotlib.figure.Figure`s on the Agg canvas: no window ever opens and
 pyplot's global state is not touched. Bad input raises a one-line ValueError, which `gradscape`
 prints as one line with exit status 2. This module is a library: the command is `cli/plot.py`.
@@ -35,6 +39,7 @@ prints as one line with exit status 2. This module is a library: the command is 
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
@@ -102,6 +107,30 @@ def plot_surface(
         _draw_run(ax, run, view, i, curve=one)
     _legend(ax, own)
     return cast(Figure, ax.figure)
+
+
+def png_bytes(fig: Figure, dpi: float | None = None) -> bytes:
+    """The figure as a PNG with a palette of 256 colours (see module)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    image = Image.open(io.BytesIO(buf.getvalue()))
+    if image.mode == "RGBA" and image.getextrema()[3][0] < 255:
+        return buf.getvalue()  # see-through somewhere: keep full colour with its alpha
+    palette = image.convert("RGB").quantize(
+        256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+    )
+    out = io.BytesIO()
+    palette.save(out, format="png", optimize=True)
+    return out.getvalue()
+
+
+def save_figure(fig: Figure, path: str | Path, dpi: float | None = None) -> None:
+    """Write the figure to `path`: a .png through `png_bytes`, any other format by matplotlib."""
+    path = Path(path)
+    if path.suffix.lower() == ".png":
+        path.write_bytes(png_bytes(fig, dpi))
+    else:
+        fig.savefig(path, dpi=dpi)
 
 
 def save_animation(

@@ -140,7 +140,7 @@ def run(ns: argparse.Namespace) -> int:
         if animated:
             plot.save_animation(surface, runs, out, frames=ns.frames, fps=ns.fps, **options)
         else:
-            plot.plot_surface(surface, runs, **options).savefig(out, dpi=ns.dpi)
+            plot.save_figure(plot.plot_surface(surface, runs, **options), out, dpi=ns.dpi)
     except OSError as err:
         raise ValueError(f"cannot write {str(out)!r}: {err.strerror or err}") from None
     print(f"wrote {out}")
