@@ -114,7 +114,7 @@ def png_bytes(fig: Figure, dpi: float | None = None) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
     image = Image.open(io.BytesIO(buf.getvalue()))
-    if image.mode == "RGBA" and image.getextrema()[3][0] < 255:
+    if image.mode == "RGBA" and np.asarray(image.getchannel("A")).min() < 255:
         return buf.getvalue()  # see-through somewhere: keep full colour with its alpha
     palette = image.convert("RGB").quantize(
         256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
