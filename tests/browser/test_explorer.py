@@ -8,6 +8,7 @@ import re
 import numpy as np
 import pytest
 from conftest import axe_violations
+from explorer_pages import open_explorer
 
 from gradscape import GALLERY, Surface
 from gradscape.payload import surface_payload
@@ -20,11 +21,6 @@ BOWL = Surface("w1^2 + 3w2^2")
 def no_console_errors(console):
     yield
     assert console.errors == []
-
-
-def open_explorer(page, url: str) -> None:
-    page.goto(url)
-    page.wait_for_selector("[data-testid=plot][data-view]")
 
 
 def hover(page, fx: float, fy: float) -> tuple[np.ndarray, np.ndarray]:

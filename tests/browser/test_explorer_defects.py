@@ -8,22 +8,13 @@ from urllib.parse import parse_qs, urlparse
 
 import numpy as np
 import pytest
+from explorer_pages import hover_fraction, open_explorer, readout_point
 
 
 @pytest.fixture(autouse=True)
 def no_console_errors(console):
     yield
     assert console.errors == []
-
-
-def open_explorer(page, url: str) -> None:
-    page.goto(url)
-    page.wait_for_selector("[data-testid=plot][data-view]")
-
-
-def readout_point(page) -> list[float]:
-    attr = page.get_by_test_id("readout").get_attribute("data-point") or ""
-    return [float(v) for v in attr.split(",")]
 
 
 def query(page) -> dict[str, list[str]]:
@@ -120,11 +111,6 @@ def test_rounding_keeps_what_the_view_can_show(page, server_url):
         "async (s) => (await import('/static/hosts/model.js')).queryToState(s).settings", got[3]
     )
     assert back == {"optimizer": "adam", "lr": 0.05, "beta1": 0.8}
-
-
-def hover_fraction(page, fx: float, fy: float) -> None:
-    box = page.locator("[data-testid=plot]").bounding_box()
-    page.mouse.move(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
 
 
 def test_a_hovered_point_reopens_from_the_link(page, browser, server_url):

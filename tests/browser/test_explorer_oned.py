@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from explorer_pages import hover_fraction, open_explorer
 
 
 @pytest.fixture(autouse=True)
@@ -20,20 +21,10 @@ CUBIC = "/?f=x%5E3%20-%202x&v=-2,2,-1,1"
 
 
 def open_curve(page, url: str):
-    page.goto(url)
-    page.wait_for_selector("[data-testid=plot][data-view]")
+    open_explorer(page, url)
     curve = page.get_by_test_id("curve1d")
     curve.wait_for(state="visible")
     return curve
-
-
-def at_fraction(page, fx: float, fy: float, click: bool = False) -> None:
-    box = page.locator("[data-testid=plot]").bounding_box()
-    x, y = box["x"] + fx * box["width"], box["y"] + fy * box["height"]
-    if click:
-        page.mouse.click(x, y)
-    else:
-        page.mouse.move(x, y)
 
 
 def numbers(path: str) -> list[float]:
@@ -58,7 +49,7 @@ def test_a_one_variable_formula_is_a_curve_not_a_surface_over_a_dummy_axis(page,
     assert curve.locator(".gs-c-curve").count() == 1
     # the readout speaks of x alone: dL/dx, no partial along a second axis
     readout = page.get_by_test_id("readout")
-    at_fraction(page, 0.75, 0.3)
+    hover_fraction(page, 0.75, 0.3)
     assert readout.locator(".gs-ro-partial").count() == 1
     text = readout.inner_text()
     assert "At x =" in text and "dL" in text.replace("\n", "") and "∂" not in text
@@ -67,7 +58,7 @@ def test_a_one_variable_formula_is_a_curve_not_a_surface_over_a_dummy_axis(page,
 def test_hovering_the_curve_shows_the_tangent_and_the_gradient_along_the_axis(page, server_url):
     curve = open_curve(page, server_url + CUBIC)
     for fx in (0.8, 0.5, 0.2):  # slope 3x^2 - 2: positive, negative, positive
-        at_fraction(page, fx, 0.6)
+        hover_fraction(page, fx, 0.6)
         x = float(curve.get_attribute("data-x"))
         slope = float(curve.get_attribute("data-slope"))
         assert slope == pytest.approx(3 * x * x - 2, rel=1e-12)
@@ -87,7 +78,7 @@ def test_hovering_the_curve_shows_the_tangent_and_the_gradient_along_the_axis(pa
 
 def test_a_ball_dropped_on_the_curve_rolls_down_it_to_the_minimum(page, server_url):
     curve = open_curve(page, server_url + CUBIC)
-    at_fraction(page, 0.9, 0.5, click=True)  # x = 1.6: downhill toward the minimum at sqrt(2/3)
+    hover_fraction(page, 0.9, 0.5, click=True)  # x = 1.6: downhill toward the minimum at sqrt(2/3)
     page.wait_for_function(
         "() => (document.querySelector('.gs-c-run')?.dataset.steps | 0) > 5", timeout=20000
     )
@@ -109,13 +100,13 @@ def test_newton_converges_on_a_one_variable_formula(page, server_url):
     # the second axis is padding: Newton solves on x alone instead of calling H singular
     open_curve(page, server_url + CUBIC)
     page.get_by_test_id("optimizer").select_option("newton")
-    at_fraction(page, 0.9, 0.5, click=True)
+    hover_fraction(page, 0.9, 0.5, click=True)
     page.locator("[data-testid=runs] [data-status=converged]").first.wait_for(timeout=20_000)
 
 
 def test_the_saved_picture_of_a_one_variable_formula_is_its_curve(page, server_url):
     open_curve(page, server_url + CUBIC)
-    at_fraction(page, 0.8, 0.5)
+    hover_fraction(page, 0.8, 0.5)
     with page.expect_download() as dl:
         page.get_by_test_id("save-svg").click()
     text = Path(dl.value.path()).read_text(encoding="utf-8")

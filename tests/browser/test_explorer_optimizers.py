@@ -11,6 +11,7 @@ from urllib.parse import unquote
 
 import numpy as np
 import pytest
+from explorer_pages import open_explorer
 
 from gradscape import GALLERY, Surface, descend
 from gradscape.descent import OPTIMIZERS
@@ -25,11 +26,6 @@ RUN_COLORS = ["#0072B2", "#CC79A7", "#009E73", "#E69F00", "#3d3d3d", "#56B4E9", 
 def no_console_errors(console):
     yield
     assert console.errors == []
-
-
-def open_explorer(page, url: str) -> None:
-    page.goto(url)
-    page.wait_for_selector("[data-testid=plot][data-view]")
 
 
 def wait_runs_done(page, n: int) -> None:

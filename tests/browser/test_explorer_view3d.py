@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pytest
+from explorer_pages import open_explorer
 
 from gradscape import Surface
 
@@ -18,11 +19,6 @@ HEIGHT_3D = "document.querySelector('[data-testid=surface3d]').getBoundingClient
 def no_console_errors(console):
     yield
     assert console.errors == []
-
-
-def open_explorer(page, url: str) -> None:
-    page.goto(url)
-    page.wait_for_selector("[data-testid=plot][data-view]")
 
 
 def readout_point(page) -> np.ndarray:

@@ -12,6 +12,7 @@ from io import BytesIO
 
 import numpy as np
 import pytest
+from explorer_pages import open_explorer
 from PIL import Image
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -53,11 +54,6 @@ def inside(b: dict, width: float, height: float) -> bool:
         and b["x"] + b["width"] <= width + 0.5
         and (b["y"] + b["height"] <= height + 0.5)
     )
-
-
-def open_explorer(page, url: str) -> None:
-    page.goto(url)
-    page.wait_for_selector("[data-testid=plot][data-view]")
 
 
 # --- laptop and projector ----------------------------------------------------------------------

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from explorer_pages import open_explorer
 from PIL import Image
 
 import gradscape
@@ -27,11 +28,6 @@ def clip_page(browser, console):
     console.attach(pg)
     yield pg
     context.close()
-
-
-def open_explorer(page, url: str) -> None:
-    page.goto(url)
-    page.wait_for_selector("[data-testid=plot][data-view]")
 
 
 def drop_ball(page, fx: float, fy: float) -> None:
