@@ -6,39 +6,13 @@
 
 import { render } from "../explorer/explorer.js";
 import { sliceKit } from "../explorer/slicekit.js";
-import { MemoryModel, stateToQuery, queryToState } from "./model.js";
+import { HashModel, queryToState } from "./model.js";
 
-const HASH_DELAY_MS = 300;
-
-class SliceFileModel extends MemoryModel {
+class SliceFileModel extends HashModel {
   /** @param {Record<string, any>} state */
   constructor(state) {
     super(state);
-    /** @type {ReturnType<typeof setTimeout>|0} */
-    this.timer = 0;
     this.sliceKit = sliceKit;
-  }
-
-  save_changes() {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => { this.timer = 0; writeHash(this.state); }, HASH_DELAY_MS);
-  }
-
-  link() {
-    if (this.timer) { clearTimeout(this.timer); this.timer = 0; }
-    writeHash(this.state);
-    return `${location.href.split("#")[0]}#${stateToQuery(this.state)}`;
-  }
-}
-
-/** @param {Record<string, any>} state */
-function writeHash(state) {
-  const hash = `#${stateToQuery(state)}`;
-  if (hash === location.hash) return;
-  try {
-    history.replaceState(null, "", hash);
-  } catch {
-    // some embeddings refuse history changes; the link is still built from the state
   }
 }
 

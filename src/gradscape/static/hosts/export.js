@@ -8,15 +8,13 @@
 // "Copy link" works from file:// too. Then the explorer renders into #app.
 
 import { render } from "../explorer/explorer.js";
-import { MemoryModel, stateToQuery, queryToState, packedSurfaces } from "./model.js";
-
-const HASH_DELAY_MS = 300;
+import { HashModel, queryToState, packedSurfaces } from "./model.js";
 
 /**
  * The exported file's model: state in memory and in location.hash; requestSurface() and gallery()
  * answer from the surfaces compiled into the file (model.js's packedSurfaces).
  */
-class FileModel extends MemoryModel {
+class FileModel extends HashModel {
   /**
    * @param {Record<string, any>} state
    * @param {any[]} surfaces compiled payloads
@@ -25,8 +23,6 @@ class FileModel extends MemoryModel {
   constructor(state, surfaces, entries) {
     super(state);
     this.packed = packedSurfaces(surfaces, entries);
-    /** @type {ReturnType<typeof setTimeout>|0} */
-    this.timer = 0;
     /** Shown under the formula box: what this file can and cannot do. */
     this.formulaHelp = this.packed.formulaHelp;
   }
@@ -43,29 +39,6 @@ class FileModel extends MemoryModel {
 
   gallery() {
     return this.packed.gallery();
-  }
-
-  save_changes() {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => { this.timer = 0; writeHash(this.state); }, HASH_DELAY_MS);
-  }
-
-  /** The address of this file with the current state in its #hash. */
-  link() {
-    if (this.timer) { clearTimeout(this.timer); this.timer = 0; }
-    writeHash(this.state);
-    return `${location.href.split("#")[0]}#${stateToQuery(this.state)}`;
-  }
-}
-
-/** @param {Record<string, any>} state */
-function writeHash(state) {
-  const hash = `#${stateToQuery(state)}`;
-  if (hash === location.hash) return;
-  try {
-    history.replaceState(null, "", hash);
-  } catch {
-    // some embeddings refuse history changes; the link is still built from the state
   }
 }
 

@@ -3,6 +3,8 @@
 // file's #hash).
 //
 //   new MemoryModel(state)            get / set / on / off / save_changes over a plain object
+//   new HashModel(state)              ... whose save_changes keeps the state in location.hash
+//                                     (a file:// page's link: the exported files)
 //   serverSurface(formula), serverGallery()   the serving gradscape server's API
 //   stateToQuery(state) -> "g=bowl&v=-4,4,-3,3&p=3,1&o=momentum_0.02&r=gd_0.1_3_1"
 //   queryToState("g=bowl&...") -> {name, formula, view, point, settings, runs, params, field,
@@ -65,6 +67,45 @@ export class MemoryModel {
   }
 
   save_changes() {}
+}
+
+const HASH_DELAY_MS = 300;
+
+/**
+ * A MemoryModel that keeps its state in the address's #hash, a moment after each change (the
+ * one-file exports, which work from file:// where there is no server to hold a query), and whose
+ * link() is this file's address with the state now.
+ */
+export class HashModel extends MemoryModel {
+  /** @param {Record<string, any>} state */
+  constructor(state) {
+    super(state);
+    /** @type {ReturnType<typeof setTimeout>|0} */
+    this.timer = 0;
+  }
+
+  save_changes() {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => { this.timer = 0; writeHash(this.state); }, HASH_DELAY_MS);
+  }
+
+  /** The address of this file with the current state in its #hash. */
+  link() {
+    if (this.timer) { clearTimeout(this.timer); this.timer = 0; }
+    writeHash(this.state);
+    return `${location.href.split("#")[0]}#${stateToQuery(this.state)}`;
+  }
+}
+
+/** @param {Record<string, any>} state */
+function writeHash(state) {
+  const hash = `#${stateToQuery(state)}`;
+  if (hash === location.hash) return;
+  try {
+    history.replaceState(null, "", hash);
+  } catch {
+    // some embeddings refuse history changes; the link is still built from the state
+  }
 }
 
 /** How a busy server (429 or 503) is retried: after its Retry-After (in s, at most MAX_WAIT_S). */
