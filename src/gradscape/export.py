@@ -101,17 +101,40 @@ def export_html(
     `embed`: the compact layout for an iframe, without the page's header."""
     data = export_data(formula, also, view)
     main = data["surfaces"][0]
-    code = _module_code("hosts/export.js")
-    title = html.escape(main["title"] or main["formula"])
-    header = "" if embed else _HEADER
+    return _document(
+        "hosts/export.js",
+        data,
+        title=main["title"] or main["formula"],
+        description="A loss surface you can hover: the gradient and the steepest-descent "
+        "direction at every point.",
+        lead="Hover the surface to see the gradient; click to roll a ball downhill.",
+        embed=embed,
+    )
+
+
+def _document(
+    entry: str, data: Any, *, title: str, description: str, lead: str, embed: bool = False
+) -> str:
+    """One self-contained explorer page: the bundle of `entry` (its only script, allowed by its
+    hash), the styles, `data` inlined as #gradscape-data, and the header (`lead` under the name)
+    unless `embed` (then `<html class="gs-embed">`: the compact layout for an iframe)."""
+    code = _module_code(entry)
+    header = (
+        ""
+        if embed
+        else (
+            f'<header class="gs-page-head">\n<h1>gradscape</h1>\n<p>{html.escape(lead)}</p>\n'
+            "</header>\n"
+        )
+    )
     return f"""<!doctype html>
 <html lang="en"{' class="gs-embed"' if embed else ""}>
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{csp([code])}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} — gradscape</title>
-<meta name="description" content="A loss surface you can hover: the gradient and the steepest-descent direction at every point.">
+<title>{html.escape(title)} — gradscape</title>
+<meta name="description" content="{html.escape(description)}">
 <meta name="generator" content="gradscape export">
 <link rel="icon" href="data:,">
 <style>
@@ -124,13 +147,6 @@ def export_html(
 <script type="module">{code}</script>
 </body>
 </html>
-"""  # noqa: E501
-
-
-_HEADER = """<header class="gs-page-head">
-<h1>gradscape</h1>
-<p>Hover the surface to see the gradient; click to roll a ball downhill.</p>
-</header>
 """
 
 
@@ -167,33 +183,15 @@ def export_slice_html(
     """A built-in model's slice in the explorer as one self-contained HTML document: the page
     computes it (static/core/slice.js, in a worker from a Blob), offline, from file://."""
     data = export_slice_data(spec, view, slice_)
-    code = _module_code("hosts/export-slice.js")
-    title = html.escape(data["slice"]["title"])
-    return f"""<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{csp([code])}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} — gradscape</title>
-<meta name="description" content="A network's loss on a plane through its weights: hover for the loss, the gradient on the plane and the share of the whole gradient it shows.">
-<meta name="generator" content="gradscape export">
-<link rel="icon" href="data:,">
-<style>
-{_css()}</style>
-</head>
-<body>
-<header class="gs-page-head">
-<h1>gradscape</h1>
-<p>A network's loss on a plane through its weights: hover anywhere for the loss, the gradient on the plane and how much of the whole gradient the plane shows.</p>
-</header>
-<main id="app"></main>
-<noscript><p class="gs-noscript">The explorer needs JavaScript.</p></noscript>
-{json_script(DATA_ID, data)}
-<script type="module">{code}</script>
-</body>
-</html>
-"""  # noqa: E501
+    return _document(
+        "hosts/export-slice.js",
+        data,
+        title=data["slice"]["title"],
+        description="A network's loss on a plane through its weights: hover for the loss, the "
+        "gradient on the plane and the share of the whole gradient it shows.",
+        lead="A network's loss on a plane through its weights: hover anywhere for the loss, the "
+        "gradient on the plane and how much of the whole gradient the plane shows.",
+    )
 
 
 def export_lesson_html() -> str:
