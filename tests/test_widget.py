@@ -361,5 +361,37 @@ def test_compact_is_a_synced_trait_off_by_default():
 
 
 def test_the_compact_layout_is_in_the_widgets_css_and_module():
-    assert ".gs-widget .gs-embed .gs-plot" in Explorer._css  # a fixed height, not the window's
+    assert ".gs-widget .gs-embed:not(.gs-present) .gs-plot" in Explorer._css  # not 100vh
     assert '"compact"' in Explorer._esm and "gs-embed" in Explorer._esm
+
+
+def test_compact_and_sliders_travel_between_a_jupyter_kernel_and_its_front_end():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            'import gradscape, json\ne = gradscape.Explorer("a*x^2 + y^2", compact=True)\ne'
+        ),
+        nbformat.v4.new_code_cell(
+            "print(json.dumps({'params': e.params, 'value': e.surface.value((1.0, 1.0))}))"
+        ),
+        nbformat.v4.new_code_cell('e.params = {"a": 4}\ne.compact = False'),
+    ]
+    client = NotebookClient(nb, kernel_name="python3", timeout=120)
+    with client.setup_kernel():
+        client.execute_cell(nb.cells[0], 0)
+        (display,) = [o for o in nb.cells[0].outputs if o.output_type == "execute_result"]
+        model_id = display["data"][WIDGET_VIEW]["model_id"]
+        assert client.widget_state[model_id]["compact"] is True  # what the front end is told
+
+        # a slider let go in the front end: its state on the widget's comm
+        slid = {"axes": ["x", "y"], "sliders": {"a": {"value": 2.5, "min": -10, "max": 10}}}
+        update = {"method": "update", "state": {"_params": slid}, "buffer_paths": []}
+        msg = client.kc.session.msg("comm_msg", {"comm_id": model_id, "data": update})
+        client.kc.shell_channel.send(msg)
+        client.execute_cell(nb.cells[1], 1)
+        assert json.loads(_cell_output(nb.cells[1])) == {"params": {"a": 2.5}, "value": 3.5}
+
+        client.execute_cell(nb.cells[2], 2)  # from Python: the front end gets the new state
+        state = client.widget_state[model_id]
+        assert state["_params"]["sliders"]["a"]["value"] == 4.0
+        assert state["compact"] is False

@@ -44,8 +44,8 @@ adapter from anywidget's model to the explorer's). Synced traits:
 - ``_field``: whether the gradient field is shown; front-end state.
 - ``compact`` (bool, default False): the explorer's compact embed layout (``?embed=1`` on the web
   page): no help text, captions or 3D view, plot and readout side by side at a fixed height
-  (about 500 px with an 800 px wide cell; one column under 500 px). The ``gs-embed`` class goes on
-  the widget's own explorer element and follows the trait live.
+  (about 500 px with an 800 px wide cell, plus the slider rows; one column under 500 px). The
+  ``gs-embed`` class goes on the widget's own explorer element and follows the trait live.
 
 A new *named* (gallery) surface opens in its own window, as it does in the browser; other formulas
 keep the current window.
@@ -108,21 +108,30 @@ _CARD_CSS = """
   background: #fbfaf7; color: #1d2129; color-scheme: light;
   padding: 12px 14px 16px; border-radius: 8px; border: 1px solid #e4e1da;
 }
-/* a notebook cell shows formula, plot and buttons at once: the plot is sized for the cell */
-.gs-widget .gs-plot { height: clamp(300px, calc(100vh - 420px), 520px); }
+/* a notebook cell shows formula, plot and buttons at once: the plot is sized for the cell
+   (presentation mode keeps explorer.css's size: the window's) */
+.gs-widget .gs-explorer:not(.gs-present) .gs-plot {
+  height: clamp(300px, calc(100vh - 420px), 520px);
+}
 /* compact (Explorer(compact=True)): explorer.css's embed layout, at a fixed height in the cell
    (the page's embed fills its frame's 100vh, the notebook's window here), the 3D view left out,
-   and the Python panel over the widget instead of over the window. The side column is as tall
+   and the Python panel over the widget (the buttons under the plot left in sight) instead of over
+   the window. The side column is as tall
    as the plot's (its own height left out of the row's by size containment) and scrolls. */
 .gs-widget { position: relative; overflow: clip; } /* a screen reader's wide table: no scrollbar */
 .gs-widget.gs-compact { padding: 6px 8px 4px; }
-.gs-widget .gs-embed .gs-plot { height: 316px; }
-.gs-widget .gs-embed .gs-side { max-height: none; align-self: stretch; contain: size; }
+.gs-widget .gs-embed:not(.gs-present) .gs-plot { height: 316px; }
+.gs-widget .gs-embed:not(.gs-present) .gs-side {
+  max-height: none; align-self: stretch; contain: size;
+}
 .gs-widget .gs-embed .gs-figure3d { display: none; }
-.gs-widget .gs-embed .gs-code-slot { position: absolute; }
+.gs-widget .gs-embed .gs-code-slot {
+  position: absolute; top: 8px; bottom: auto; max-height: calc(100% - 64px);
+}
 @container gs-explorer (max-width: 500px) {
-  .gs-widget .gs-embed .gs-plot { height: auto; max-height: 420px; }
-  .gs-widget .gs-embed .gs-side { contain: none; }
+  .gs-widget .gs-embed .gs-code-slot { position: static; max-height: none; box-shadow: none; }
+  .gs-widget .gs-embed:not(.gs-present) .gs-plot { height: auto; max-height: 420px; }
+  .gs-widget .gs-embed:not(.gs-present) .gs-side { contain: none; }
 }
 """
 

@@ -374,6 +374,39 @@ def test_compact_set_from_python_switches_the_layout_live(page):
     )
 
 
+def test_compact_python_panel_opens_over_the_widget_and_leaves_its_button_in_reach(page):
+    """The page's embed pins the panel to its frame's bottom; a notebook's window is no frame."""
+    page.set_viewport_size({"width": 800, "height": 600})
+    mount(page, Explorer("rosenbrock", compact=True))
+    button = page.get_by_test_id("python-code")
+    button.click()
+    code = page.get_by_test_id("python-code-text")
+    code.wait_for()
+    panel = page.locator(".gs-code-slot").bounding_box()
+    card = page.locator(".gs-widget").bounding_box()
+    assert card["y"] <= panel["y"] and panel["y"] + panel["height"] <= card["y"] + card["height"]
+    assert 'gradscape.Explorer("rosenbrock"' in code.inner_text()
+    button.click()  # not covered by the panel: the click reaches it and closes the panel
+    code.wait_for(state="hidden")
+
+
+@pytest.mark.parametrize("compact", [False, True])
+def test_presentation_mode_in_the_widget_fills_the_window(page, compact):
+    """The cell's fixed plot height is for the cell: Present (key f) still fills the window."""
+    page.set_viewport_size({"width": 800, "height": 600})
+    mount(page, Explorer("rosenbrock", compact=compact))
+    page.get_by_test_id("present").click()
+    page.wait_for_function("() => document.querySelector('.gs-explorer.gs-present')")
+    page.wait_for_timeout(300)
+    plot = page.locator("[data-testid=plot]").bounding_box()
+    # explorer.css's presentation size (the embed's, as on the page's ?embed=1&present=1)
+    assert plot["height"] == pytest.approx(600 - (184 if compact else 122), abs=2)
+    assert plot["width"] > 600
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => !document.querySelector('.gs-explorer.gs-present')")
+    assert page.locator("[data-testid=plot]").bounding_box()["height"] < 400
+
+
 @pytest.mark.parametrize("size", [(800, 600), (390, 844)])
 def test_compact_widget_screenshot(page, screenshots, size):
     w, h = size
