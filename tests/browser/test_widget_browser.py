@@ -68,7 +68,7 @@ window.StubModel = StubModel;
 """
 
 SYNCED = ("formula", "compiled", "error", "error_column", "_answered", "_view", "_point", "_runs",
-          "_gallery", "_params", "compact")  # fmt: skip
+          "_gallery", "_params", "compact", "slice")  # fmt: skip
 
 
 class Kernel:
@@ -372,6 +372,17 @@ def test_compact_set_from_python_switches_the_layout_live(page):
     assert again["fig3d"] is not None and again["card"]["height"] == pytest.approx(
         full["card"]["height"], abs=2
     )
+
+
+def test_a_compact_slice_shows_its_title_not_the_formula_box(page):
+    from gradscape.models.mlp import builtin
+    from gradscape.models.slices import make_slice
+
+    page.set_viewport_size({"width": 800, "height": 600})
+    mount(page, Explorer(make_slice(builtin("logistic", 120), "random", seed=4), compact=True))
+    page.get_by_test_id("slice-title").wait_for()
+    assert page.get_by_test_id("formula").is_hidden()  # the embed's display: contents kept it
+    assert_compact(page.evaluate(BOXES), 800, 500)
 
 
 def test_compact_python_panel_opens_over_the_widget_and_leaves_its_button_in_reach(page):
