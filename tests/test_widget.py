@@ -261,3 +261,137 @@ def test_a_formula_with_a_parameter_is_the_slice_at_its_slider():
     assert e.surface.variables == ("a", "y")
     assert e.surface.value((0.5, 1.0)) == 0.5 * 4 + 1
     assert e.add_run((1.0, 1.0)).steps > 0
+
+
+# --- parameter sliders: Explorer.params -------------------------------------------------------
+
+
+def test_params_are_the_slider_values_with_the_explorers_defaults():
+    e = Explorer("a*x^2 + b*y^2")
+    assert e.params == {"a": 1.0, "b": 1.0}  # before the page has said anything: 1 on [-10, 10]
+    assert Explorer("rosenbrock").params == {}
+    e.set_state(
+        {"_params": {"axes": ["x", "y"], "sliders": {"a": {"value": 2, "min": 0, "max": 4}}}}
+    )
+    assert e.params == {"a": 2.0, "b": 1.0}
+    e.set_state(
+        {"_params": {"axes": ["a", "y"], "sliders": {"x": {"value": 0.5, "min": -4, "max": 4}}}}
+    )
+    assert e.params == {"x": 0.5, "b": 1.0}  # an axis is no slider; the plot's axes are a and y
+
+
+def test_setting_params_moves_the_named_sliders_and_keeps_the_others():
+    e = Explorer("a*x^2 + b*y^2")
+    e.params = {"a": 2.5}
+    assert e.params == {"a": 2.5, "b": 1.0}
+    assert e._params == {
+        "axes": ["x", "y"],
+        "sliders": {
+            "a": {"value": 2.5, "min": -10.0, "max": 10.0},
+            "b": {"value": 1.0, "min": -10.0, "max": 10.0},
+        },
+    }
+    e.set_params(b=-0.5)
+    assert e.params == {"a": 2.5, "b": -0.5}
+    assert e.surface.value((1.0, 2.0)) == 2.5 * 1 - 0.5 * 4
+    assert e.add_run((1.0, 1.0), optimizer="gd", lr=0.01).points.shape[1] == 2
+    e.set_params({"a": 40}, b=np.float64(-12))  # outside the range: the range widens to take it
+    assert e._params["sliders"]["a"] == {"value": 40.0, "min": -10.0, "max": 40.0}
+    assert e._params["sliders"]["b"] == {"value": -12.0, "min": -12.0, "max": 10.0}
+    assert Explorer("a*x^2 + y^2", params={"a": 3}).params == {"a": 3.0}
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"c": 1}, "Unknown parameter 'c'; the sliders here: a, b"),
+        ({"x": 1}, "x is on an axis of the plot, not a slider; the sliders here: a, b"),
+        ({"a": float("nan")}, "parameter a takes a finite number; got nan"),
+        ({"a": float("inf")}, "parameter a takes a finite number; got inf"),
+        ({"a": "2"}, "parameter a takes a number, e.g. 2.5; got '2'"),
+        ({"a": True}, "parameter a takes a number"),
+        ([("a", 1)], "params takes a dict of slider values"),
+    ],
+)
+def test_bad_params_raise_one_line_and_change_nothing(values, message):
+    e = Explorer("a*x^2 + b*y^2", params={"b": 2})
+    before = dict(e._params)
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace("*", r"\*")) as err:
+        e.params = {"b": 5, **values} if isinstance(values, dict) else values
+    assert "\n" not in str(err.value)
+    assert e._params == before and e.params == {"a": 1.0, "b": 2.0}
+
+
+def test_params_of_a_surface_without_parameters_refuse_any_name():
+    e = Explorer("rosenbrock")
+    with pytest.raises(ValueError, match="none: this surface has no parameters"):
+        e.set_params(a=1)
+
+
+def test_params_follow_a_new_formula():
+    e = Explorer("a*x^2 + y^2", params={"a": 3})
+    e.formula = "b*x^2 + y^2"
+    assert e.params == {"b": 1.0}  # a is not in this formula; b's slider starts at 1
+    e.params = {"b": 2}
+    assert e._params["sliders"] == {"b": {"value": 2.0, "min": -10.0, "max": 10.0}}
+
+
+def test_observing_params_fires_when_the_page_moves_a_slider():
+    e = Explorer("a*x^2 + y^2")
+    seen = []
+    e.observe(lambda change: seen.append(e.params), names="_params")
+    slid = {"axes": ["x", "y"], "sliders": {"a": {"value": 1.7, "min": -10, "max": 10}}}
+    e.set_state({"_params": slid})  # what a slider delivers through the comm
+    assert seen == [{"a": 1.7}]
+    assert e.surface.value((1.0, 0.0)) == pytest.approx(1.7)
+
+
+# --- compact ---------------------------------------------------------------------------------
+
+
+def test_compact_is_a_synced_trait_off_by_default():
+    assert Explorer().compact is False
+    e = Explorer("rosenbrock", compact=True)
+    assert e.compact is True
+    assert e.get_state()["compact"] is True and "compact" in e.keys
+    e.compact = False  # the front end follows the trait (widget.js)
+    assert e.get_state()["compact"] is False
+    with pytest.raises(ValueError, match="compact is True or False"):
+        Explorer("rosenbrock", compact="yes")  # type: ignore[arg-type]
+
+
+def test_the_compact_layout_is_in_the_widgets_css_and_module():
+    assert ".gs-widget .gs-embed:not(.gs-present) .gs-plot" in Explorer._css  # not 100vh
+    assert '"compact"' in Explorer._esm and "gs-embed" in Explorer._esm
+
+
+def test_compact_and_sliders_travel_between_a_jupyter_kernel_and_its_front_end():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            'import gradscape, json\ne = gradscape.Explorer("a*x^2 + y^2", compact=True)\ne'
+        ),
+        nbformat.v4.new_code_cell(
+            "print(json.dumps({'params': e.params, 'value': e.surface.value((1.0, 1.0))}))"
+        ),
+        nbformat.v4.new_code_cell('e.params = {"a": 4}\ne.compact = False'),
+    ]
+    client = NotebookClient(nb, kernel_name="python3", timeout=120)
+    with client.setup_kernel():
+        client.execute_cell(nb.cells[0], 0)
+        (display,) = [o for o in nb.cells[0].outputs if o.output_type == "execute_result"]
+        model_id = display["data"][WIDGET_VIEW]["model_id"]
+        assert client.widget_state[model_id]["compact"] is True  # what the front end is told
+
+        # a slider let go in the front end: its state on the widget's comm
+        slid = {"axes": ["x", "y"], "sliders": {"a": {"value": 2.5, "min": -10, "max": 10}}}
+        update = {"method": "update", "state": {"_params": slid}, "buffer_paths": []}
+        msg = client.kc.session.msg("comm_msg", {"comm_id": model_id, "data": update})
+        client.kc.shell_channel.send(msg)
+        client.execute_cell(nb.cells[1], 1)
+        assert json.loads(_cell_output(nb.cells[1])) == {"params": {"a": 2.5}, "value": 3.5}
+
+        client.execute_cell(nb.cells[2], 2)  # from Python: the front end gets the new state
+        state = client.widget_state[model_id]
+        assert state["_params"]["sliders"]["a"]["value"] == 4.0
+        assert state["compact"] is False

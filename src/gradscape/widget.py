@@ -10,6 +10,14 @@
     e.picture()                                 # PNG bytes of what it shows (gradscape.plot)
     e.observe(lambda change: print(e.point), names="_point")   # react to hover and click
 
+    e = gradscape.Explorer("a*x^2 + y^2")       # a third variable: a slider under the formula
+    e.params                                    # {"a": 1.0}: each slider's value
+    e.params = {"a": 2.5}                       # move it (or e.set_params(a=2.5)): the plot redraws
+    e.observe(lambda change: print(e.params), names="_params")  # react to a slider moved
+
+    e = gradscape.Explorer("rosenbrock", compact=True)   # the compact layout, for a short cell
+    e.compact = False                           # switch back, live
+
     e = gradscape.Explorer(slice_)              # a models.slices.Slice: the model's loss on a plane
     e = gradscape.Explorer(slice_, client=c)    # ... its tiles computed on a Dask cluster
 
@@ -27,8 +35,17 @@ adapter from anywidget's model to the explorer's). Synced traits:
   and runs (``{"optimizer", "lr", "start", ...}``, as the explorer stores them), exposed in Python
   as `view`, `point` and `runs` (Trajectories).
 - ``_gallery``: the gallery menu.
-- ``_params``, ``_field``: the parameter sliders and axes (``{"axes", "sliders"}``, see
-  static/core/params.js) and whether the gradient field is shown; front-end state only.
+- ``_params``: the parameter sliders and axes, ``{"axes": [x, y], "sliders": {name: {"value",
+  "min", "max"}}}`` (static/core/params.js), both ways: `params` reads the values (a variable
+  without a saved slider is at 1, as the explorer starts it) and `set_params` writes them; the
+  explorer redraws when it changes and writes it when a slider is let go (or a moment after a
+  drag stops). A value outside a slider's range widens the range to take it, as typing it in the
+  slider's box does; an unknown name or a value that is not a finite number is refused.
+- ``_field``: whether the gradient field is shown; front-end state.
+- ``compact`` (bool, default False): the explorer's compact embed layout (``?embed=1`` on the web
+  page): no help text, captions or 3D view, plot and readout side by side at a fixed height
+  (about 500 px with an 800 px wide cell, plus the slider rows; one column under 500 px). The
+  ``gs-embed`` class goes on the widget's own explorer element and follows the trait live.
 
 A new *named* (gallery) surface opens in its own window, as it does in the browser; other formulas
 keep the current window.
@@ -40,8 +57,9 @@ the widget manager shows the live widget. If that figure cannot be drawn the bun
 widget's alone.
 
 Reacting from Python: the explorer writes ``_point`` (``[x, y]``) a moment after the pointer stops
-(hover, click, keys) and ``_runs`` when a ball is dropped or cleared; observe them with
-``e.observe(callback, names="_point")`` and read `point` and `runs` in the callback.
+(hover, click, keys), ``_runs`` when a ball is dropped or cleared and ``_params`` when a slider
+moves; observe them with ``e.observe(callback, names="_point")`` and read `point`, `runs` and
+`params` in the callback (`surface`, `add_run` and `picture` use the sliders' values too).
 
 Constructing an Explorer with a bad formula raises FormulaError or
 ValueError (one line, what to do).
@@ -64,6 +82,8 @@ from __future__ import annotations
 
 import base64
 import io
+import math
+import numbers
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -88,8 +108,31 @@ _CARD_CSS = """
   background: #fbfaf7; color: #1d2129; color-scheme: light;
   padding: 12px 14px 16px; border-radius: 8px; border: 1px solid #e4e1da;
 }
-/* a notebook cell shows formula, plot and buttons at once: the plot is sized for the cell */
-.gs-widget .gs-plot { height: clamp(300px, calc(100vh - 420px), 520px); }
+/* a notebook cell shows formula, plot and buttons at once: the plot is sized for the cell
+   (presentation mode keeps explorer.css's size: the window's) */
+.gs-widget .gs-explorer:not(.gs-present) .gs-plot {
+  height: clamp(300px, calc(100vh - 420px), 520px);
+}
+/* compact (Explorer(compact=True)): explorer.css's embed layout, at a fixed height in the cell
+   (the page's embed fills its frame's 100vh, the notebook's window here), the 3D view left out,
+   and the Python panel over the widget (the buttons under the plot left in sight) instead of over
+   the window. The side column is as tall
+   as the plot's (its own height left out of the row's by size containment) and scrolls. */
+.gs-widget { position: relative; overflow: clip; } /* a screen reader's wide table: no scrollbar */
+.gs-widget.gs-compact { padding: 6px 8px 4px; }
+.gs-widget .gs-embed:not(.gs-present) .gs-plot { height: 316px; }
+.gs-widget .gs-embed:not(.gs-present) .gs-side {
+  max-height: none; align-self: stretch; contain: size;
+}
+.gs-widget .gs-embed .gs-figure3d { display: none; }
+.gs-widget .gs-embed .gs-code-slot {
+  position: absolute; top: 8px; bottom: auto; max-height: calc(100% - 64px);
+}
+@container gs-explorer (max-width: 500px) {
+  .gs-widget .gs-embed .gs-code-slot { position: static; max-height: none; box-shadow: none; }
+  .gs-widget .gs-embed:not(.gs-present) .gs-plot { height: auto; max-height: 420px; }
+  .gs-widget .gs-embed:not(.gs-present) .gs-side { contain: none; }
+}
 """
 
 View = tuple[tuple[float, float], tuple[float, float]]
@@ -111,6 +154,7 @@ class Explorer(anywidget.AnyWidget):
     _runs: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
     _params = traitlets.Dict().tag(sync=True)  # the sliders and axes (static/core/params.js)
     _field = traitlets.Bool(False).tag(sync=True)  # the gradient field shown
+    compact = traitlets.Bool(False).tag(sync=True)  # the compact embed layout (a short cell)
     _gallery: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
     slice = traitlets.Dict().tag(sync=True)
 
@@ -121,10 +165,15 @@ class Explorer(anywidget.AnyWidget):
         view: View | Mapping[str, Sequence[float]] | None = None,
         point: Sequence[float] | None = None,
         runs: Iterable[Trajectory | Mapping[str, Any]] = (),
+        params: Mapping[str, float] | None = None,
         span: float = 1.0,
         client: Any = None,
+        compact: bool = False,
         **kwargs: Any,
     ) -> None:
+        if not isinstance(compact, bool):
+            raise ValueError(f"compact is True or False; got {compact!r}")
+        kwargs["compact"] = compact
         if not isinstance(formula, str):
             self._init_slice(formula, span, client, view, point, kwargs)
             return
@@ -141,6 +190,8 @@ class Explorer(anywidget.AnyWidget):
                 self.view = view
             if point is not None:
                 self.point = point
+            if params is not None:
+                self.set_params(params)
             self.runs = runs
 
     # --- a slice ------------------------------------------------------------------------------
@@ -299,16 +350,77 @@ class Explorer(anywidget.AnyWidget):
         """The Surface shown (the last formula that compiled), in the explorer's variables: its
         two axes, any other variable held at its slider's value (1 until the slider moves)."""
         formula = self.compiled["formula"]
-        every = list(self.compiled.get("program", {}).get("variables", self.compiled["variables"]))
-        axes = self._params.get("axes") if isinstance(self._params, dict) else None
-        if not (isinstance(axes, list) and len(axes) == 2 and set(axes) <= set(every)):
-            axes = list(self.compiled["variables"])
-        sliders = self._params.get("sliders", {}) if isinstance(self._params, dict) else {}
-        values = {n: float(sliders.get(n, {}).get("value", 1.0)) for n in every if n not in axes}
+        axes, sliders = self._param_state()
+        values = {n: s["value"] for n, s in sliders.items()}
         key = (formula, tuple(axes), tuple(values.items()))
         if self._surface is None or self._surface[0] != key:
             self._surface = (key, Surface(formula, axes, params=values or None))
         return self._surface[1]
+
+    # --- parameters (the sliders) ----------------------------------------------------------------
+
+    def _param_state(self) -> tuple[list[str], dict[str, dict[str, float]]]:
+        """The axes and sliders of the surface shown, as the explorer derives them from
+        ``_params`` (paramState in static/core/params.js): the saved axes if they still name two
+        of its variables, else its own two; for every other variable its saved slider, else 1 on
+        [-10, 10] (a slider's range always holds its value)."""
+        if not self.compiled:
+            return [], {}
+        every = list(self.compiled.get("program", {}).get("variables", self.compiled["variables"]))
+        saved = self._params if isinstance(self._params, dict) else {}
+        axes = saved.get("axes")
+        if not (
+            isinstance(axes, list)
+            and len(axes) == 2
+            and axes[0] != axes[1]
+            and set(axes) <= set(every)
+        ):
+            axes = list(self.compiled["variables"])
+        old = saved.get("sliders")
+        old = old if isinstance(old, dict) else {}
+        sliders = {n: _slider(old.get(n)) for n in every if n not in axes}
+        return list(axes), sliders
+
+    @property
+    def params(self) -> dict[str, float]:
+        """Each parameter slider's value, ``{name: value}``: the formula's variables that are not
+        on the plot's axes (``{}`` for a formula of two variables, or a slice)."""
+        return {n: s["value"] for n, s in self._param_state()[1].items()}
+
+    @params.setter
+    def params(self, values: Mapping[str, float]) -> None:
+        self.set_params(values)
+
+    def set_params(self, values: Mapping[str, float] | None = None, /, **more: float) -> None:
+        """Move parameter sliders: ``e.set_params(a=2.5)`` or ``e.set_params({"a": 2.5})``; the
+        sliders not named keep their values. A value outside a slider's range widens the range to
+        take it (as typing it in the slider's box does). An unknown name or a value that is not a
+        finite number raises ValueError and changes nothing."""
+        if values is not None and not isinstance(values, Mapping):
+            raise ValueError(
+                f"params takes a dict of slider values, e.g. {{'a': 2.5}}; got {values!r}"
+            )
+        changes = {**(values or {}), **more}
+        axes, sliders = self._param_state()
+        checked: dict[str, float] = {}
+        for name, value in changes.items():
+            if name not in sliders:
+                if name in axes:
+                    raise ValueError(
+                        f"{name} is on an axis of the plot, not a slider; the sliders here: "
+                        f"{', '.join(sliders) or 'none'}"
+                    )
+                known = ", ".join(sliders) if sliders else "none: this surface has no parameters"
+                raise ValueError(f"Unknown parameter {name!r}; the sliders here: {known}")
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise ValueError(f"parameter {name} takes a number, e.g. 2.5; got {value!r}")
+            if not math.isfinite(float(value)):
+                raise ValueError(f"parameter {name} takes a finite number; got {value!r}")
+            checked[name] = float(value)
+        for name, v in checked.items():
+            s = sliders[name]
+            sliders[name] = {"value": v, "min": min(s["min"], v), "max": max(s["max"], v)}
+        self._params = {"axes": axes, "sliders": sliders}
 
     # --- state, in Python's terms ---------------------------------------------------------------
 
@@ -433,6 +545,25 @@ def _slice_code(meta: Mapping[str, Any]) -> str:
         f"grid = s.grid(({-span!r}, {span!r}), ({-span!r}, {span!r}), 51)   # the field, exact\n"
         "w = s.point((0.0, 0.0))            # all the weights at (a, b)\n"
     )
+
+
+def _slider(saved: Any) -> dict[str, float]:
+    """A saved slider as the explorer reads it (validSlider in static/core/params.js), else the
+    default: 1 on [-10, 10]."""
+    lo, hi = -10.0, 10.0
+    try:
+        value = float(saved["value"])
+    except (TypeError, KeyError, ValueError):
+        return {"value": 1.0, "min": lo, "max": hi}
+    if not math.isfinite(value):
+        return {"value": 1.0, "min": lo, "max": hi}
+    try:
+        a, b = float(saved["min"]), float(saved["max"])
+    except (TypeError, KeyError, ValueError):
+        a = b = math.nan
+    if not (math.isfinite(a) and math.isfinite(b) and a < b):
+        a, b = min(lo, value), max(hi, value)
+    return {"value": value, "min": min(a, value), "max": max(b, value)}
 
 
 def _pair(value: Sequence[float], what: str) -> list[float]:

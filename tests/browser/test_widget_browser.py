@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from gradscape import Surface
+from gradscape import Surface, descend
 from gradscape.widget import Explorer
 
 STUB = """
@@ -68,7 +68,7 @@ window.StubModel = StubModel;
 """
 
 SYNCED = ("formula", "compiled", "error", "error_column", "_answered", "_view", "_point", "_runs",
-          "_gallery")  # fmt: skip
+          "_gallery", "_params", "compact", "slice")  # fmt: skip
 
 
 class Kernel:
@@ -301,3 +301,196 @@ def test_the_widget_redraws_after_being_hidden_or_moved_as_a_theme_change_does(p
     assert page.evaluate(DRAWN)
     view = page.locator("[data-testid=plot]").get_attribute("data-view")
     assert float(view.split(",")[0]) <= -2  # Rosenbrock's window: drawn after it came back
+
+
+# --- compact (Explorer(compact=True)) --------------------------------------------------------
+
+BOXES = """() => {
+  const box = (s) => {
+    const e = document.querySelector(s);
+    if (!e || !e.offsetParent) return null;
+    const r = e.getBoundingClientRect();
+    const { left, top, right, bottom, width, height } = r;
+    return { left, top, right, bottom, width, height };
+  };
+  return {
+    card: box('.gs-widget'), plot: box('[data-testid=plot]'), readout: box('.gs-readout-card'),
+    side: box('.gs-side'), help: box('.gs-formula-help'), caption: box('.gs-figure > .gs-caption'),
+    fig3d: box('.gs-figure3d'), canvas: box('[data-testid=plot] canvas'),
+    embed: document.querySelector('.gs-explorer').classList.contains('gs-embed'),
+    html: document.documentElement.classList.contains('gs-embed'),
+    scroll: [document.documentElement.scrollWidth, document.documentElement.scrollHeight],
+  };
+}"""
+
+
+def assert_compact(b: dict[str, Any], width: int, height: int) -> None:
+    assert b["embed"] and not b["html"]  # the class is on the widget's explorer, not the notebook
+    assert b["help"] is None and b["caption"] is None and b["fig3d"] is None  # no chrome
+    card, plot, ro, side = b["card"], b["plot"], b["readout"], b["side"]
+    assert card["height"] <= height and card["right"] <= width, card  # fits the cell
+    assert ro["left"] >= plot["right"] and ro["top"] < plot["bottom"], (plot, ro)  # side by side
+    assert plot["width"] > 350 and plot["height"] > 280
+    assert side["bottom"] <= card["bottom"] and ro["bottom"] <= card["bottom"]
+    assert b["scroll"][0] <= width  # no horizontal scrollbar around the widget
+
+
+@pytest.mark.parametrize("width", [800, 1280])  # a notebook's cell, and a wide JupyterLab one
+def test_compact_widget_is_plot_and_readout_side_by_side_in_a_short_cell(page, width):
+    page.set_viewport_size({"width": width, "height": 600})
+    widget = Explorer("rosenbrock", compact=True)
+    widget.add_run((-1.5, 2), optimizer="adam", lr=0.05)
+    mount(page, widget)
+    page.wait_for_function(DRAWN)
+    boxes = page.evaluate(BOXES)
+    assert_compact(boxes, width, 500)
+    runs = page.locator(".gs-side-b").bounding_box()
+    assert runs["x"] >= boxes["plot"]["right"]  # the runs too: beside the plot, not under it
+    point, grad = hover(page, 0.6, 0.4)  # still the explorer: hover reads Python's gradient
+    rosen = Surface(widget.compiled["formula"], widget.compiled["variables"])
+    np.testing.assert_allclose(grad, rosen.gradient(point), rtol=1e-12)
+
+
+def test_compact_set_from_python_switches_the_layout_live(page):
+    page.set_viewport_size({"width": 800, "height": 600})
+    widget = Explorer("rosenbrock")
+    kernel = mount(page, widget)
+    full = page.evaluate(BOXES)
+    assert not full["embed"] and full["fig3d"] is not None and full["card"]["height"] > 600
+    widget.compact = True
+    push(page, kernel)
+    page.wait_for_function("() => document.querySelector('.gs-explorer.gs-embed')")
+    page.wait_for_timeout(300)  # the plot's resize is observed and it is drawn again
+    compact = page.evaluate(BOXES)
+    assert_compact(compact, 800, 500)
+    assert compact["canvas"]["height"] == pytest.approx(compact["plot"]["height"], abs=1)
+    assert page.evaluate(DRAWN)
+    widget.compact = False
+    push(page, kernel)
+    page.wait_for_function("() => !document.querySelector('.gs-explorer.gs-embed')")
+    again = page.evaluate(BOXES)
+    assert again["fig3d"] is not None and again["card"]["height"] == pytest.approx(
+        full["card"]["height"], abs=2
+    )
+
+
+def test_a_compact_slice_shows_its_title_not_the_formula_box(page):
+    from gradscape.models.mlp import builtin
+    from gradscape.models.slices import make_slice
+
+    page.set_viewport_size({"width": 800, "height": 600})
+    mount(page, Explorer(make_slice(builtin("logistic", 120), "random", seed=4), compact=True))
+    page.get_by_test_id("slice-title").wait_for()
+    assert page.get_by_test_id("formula").is_hidden()  # the embed's display: contents kept it
+    assert_compact(page.evaluate(BOXES), 800, 500)
+
+
+def test_compact_python_panel_opens_over_the_widget_and_leaves_its_button_in_reach(page):
+    """The page's embed pins the panel to its frame's bottom; a notebook's window is no frame."""
+    page.set_viewport_size({"width": 800, "height": 600})
+    mount(page, Explorer("rosenbrock", compact=True))
+    button = page.get_by_test_id("python-code")
+    button.click()
+    code = page.get_by_test_id("python-code-text")
+    code.wait_for()
+    panel = page.locator(".gs-code-slot").bounding_box()
+    card = page.locator(".gs-widget").bounding_box()
+    assert card["y"] <= panel["y"] and panel["y"] + panel["height"] <= card["y"] + card["height"]
+    assert 'gradscape.Explorer("rosenbrock"' in code.inner_text()
+    button.click()  # not covered by the panel: the click reaches it and closes the panel
+    code.wait_for(state="hidden")
+
+
+@pytest.mark.parametrize("compact", [False, True])
+def test_presentation_mode_in_the_widget_fills_the_window(page, compact):
+    """The cell's fixed plot height is for the cell: Present (key f) still fills the window."""
+    page.set_viewport_size({"width": 800, "height": 600})
+    mount(page, Explorer("rosenbrock", compact=compact))
+    page.get_by_test_id("present").click()
+    page.wait_for_function("() => document.querySelector('.gs-explorer.gs-present')")
+    page.wait_for_timeout(300)
+    plot = page.locator("[data-testid=plot]").bounding_box()
+    # explorer.css's presentation size (the embed's, as on the page's ?embed=1&present=1)
+    assert plot["height"] == pytest.approx(600 - (184 if compact else 122), abs=2)
+    assert plot["width"] > 600
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => !document.querySelector('.gs-explorer.gs-present')")
+    assert page.locator("[data-testid=plot]").bounding_box()["height"] < 400
+
+
+@pytest.mark.parametrize("size", [(800, 600), (390, 844)])
+def test_compact_widget_screenshot(page, screenshots, size):
+    w, h = size
+    page.set_viewport_size({"width": w, "height": h})
+    widget = Explorer("rosenbrock", compact=True)
+    widget.add_run((-1.5, 2), optimizer="adam", lr=0.05)
+    mount(page, widget)
+    page.locator("[data-testid=runs] li").first.wait_for()
+    page.wait_for_timeout(1200)
+    assert page.evaluate(BOXES)["scroll"][0] <= w  # no sideways scrolling, even on a phone
+    page.screenshot(path=screenshots / f"widget-compact-{w}x{h}.png", full_page=True)
+
+
+# --- parameter sliders, both ways ------------------------------------------------------------
+
+
+def slider(page, name: str) -> dict[str, str]:
+    return page.evaluate(
+        """(name) => {
+             const s = document.querySelector(`[data-testid=param-${name}]`);
+             const v = document.querySelector(`[data-testid=param-${name}-value]`);
+             return { value: s.value, min: s.min, max: s.max, box: v.value };
+           }""",
+        name,
+    )
+
+
+def test_a_slider_value_set_in_python_moves_the_slider_and_the_surface(page):
+    widget = Explorer("a*x^2 + y^2")
+    kernel = mount(page, widget)
+    at_one = Surface("a*x^2 + y^2", ["x", "y"], params={"a": 1.0})
+    point, grad = hover(page, 0.7, 0.3)
+    np.testing.assert_allclose(grad, at_one.gradient(point), rtol=1e-12)
+    before = page.evaluate("() => document.querySelector('[data-testid=plot] canvas').toDataURL()")
+
+    widget.params = {"a": 3.5}
+    push(page, kernel)
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=param-a-value]').value === '3.5'"
+    )
+    assert slider(page, "a") == {"value": "3.5", "min": "-10", "max": "10", "box": "3.5"}
+    at = Surface("a*x^2 + y^2", ["x", "y"], params={"a": 3.5})
+    point, grad = hover(page, 0.7, 0.3)
+    np.testing.assert_allclose(grad, at.gradient(point), rtol=1e-12)
+    after = page.evaluate("() => document.querySelector('[data-testid=plot] canvas').toDataURL()")
+    assert after != before  # the heatmap is drawn again for a = 3.5
+
+    widget.set_params(a=25)  # outside the slider's range: the range widens to take it
+    push(page, kernel)
+    page.wait_for_function("() => document.querySelector('[data-testid=param-a]').max === '25'")
+    assert slider(page, "a")["value"] == "25"
+    assert widget.params == {"a": 25.0}  # the page's echo of the new state changes nothing
+
+
+def test_a_slider_moved_in_the_page_reaches_python(page):
+    widget = Explorer("a*x^2 + y^2")
+    seen: list[dict[str, float]] = []
+    widget.observe(lambda change: seen.append(widget.params), names="_params")
+    mount(page, widget)
+    seen.clear()
+    plain = widget.picture()
+    knob = page.get_by_test_id("param-a")
+    knob.focus()
+    for _ in range(5):
+        knob.press("ArrowRight")  # the slider's step over [-10, 10] is 0.1
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=param-a-value]').value === '1.5'"
+    )
+    page.wait_for_timeout(500)  # a slider saves when it is let go, or a moment after it stops
+    assert widget.params == {"a": 1.5}
+    assert seen and seen[-1] == {"a": 1.5}, "observe(names='_params') never fired"
+    assert widget.surface.value((1.0, 1.0)) == 2.5
+    t = widget.add_run((2.0, 1.0), optimizer="gd", lr=0.1)
+    want = descend(Surface("a*x^2 + y^2", ["x", "y"], params={"a": 1.5}), (2.0, 1.0), lr=0.1)
+    np.testing.assert_array_equal(t.points, want.points)
+    assert widget.picture() != plain

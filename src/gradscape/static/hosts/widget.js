@@ -8,7 +8,12 @@
 //   - compiles typed formulas in Python: requestSurface(text) sets the `formula` trait and resolves when
 //     Python has answered that text (the `_answered` trait), with `compiled`, or with
 //     {error, column} from the `error` and `error_column` traits;
-//   - lists the gallery from the `_gallery` trait.
+//   - lists the gallery from the `_gallery` trait;
+//   - the `compact` trait is the explorer's `embed` (the compact layout of ?embed=1): its class,
+//     gs-embed, goes on the explorer's own root, never the notebook's <html>, and follows the
+//     trait live (widget.py's CSS gives the compact cell its fixed height);
+//   - the sliders (`params`) are the `_params` trait both ways: the explorer redraws when Python
+//     moves one (its change:params listener) and saves a moved slider to it.
 //   - a slice (the `slice` trait) is computed by the kernel: widget-slice.js.
 // There is no URL in a notebook, so the explorer shows no "Copy link".
 
@@ -20,7 +25,7 @@ import { sliceKit } from "../explorer/slicekit.js";
 export const ANSWER_MS = 20_000;
 
 /** @type {Record<string, string>} explorer key -> trait */
-const TRAITS = { view: "_view", point: "_point", runs: "_runs", gallery: "_gallery", params: "_params", field: "_field" };
+const TRAITS = { view: "_view", point: "_point", runs: "_runs", gallery: "_gallery", params: "_params", field: "_field", embed: "compact" };
 /** @param {string} name */
 const trait = (name) => TRAITS[name] || name;
 /** @param {string} ev */
@@ -102,7 +107,15 @@ function render({ model, el }) {
   card.className = "gs-widget";
   el.appendChild(card);
   const cleanup = renderExplorer({ model: adapt(model), el: card });
+  const compact = () => {
+    const on = model.get("compact") === true;
+    card.classList.toggle("gs-compact", on);
+    card.querySelector(".gs-explorer")?.classList.toggle("gs-embed", on); // the plot's resize redraws it
+  };
+  compact();
+  model.on("change:compact", compact);
   return () => {
+    model.off("change:compact", compact);
     cleanup();
     card.remove();
   };
