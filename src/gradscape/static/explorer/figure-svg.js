@@ -40,23 +40,26 @@ function measurer() {
 }
 
 /**
- * Typeset HTML (text, <i>, <sub>, <sup>) as SVG text runs on the baseline at (x, y); returns
- * {svg, width}. The same metrics as share.js's drawMath.
- * @param {HTMLElement} el @param {number} x @param {number} y @param {number} size
+ * Typeset HTML (text, <i>, <sub>, <sup>) as runs of text on one baseline, measured in a serif
+ * math face at `size` px: each run's text, x offset, rise above the baseline, size and slant,
+ * and the whole width. The SVG picture (svgMath) and the PNG fallback (share.js drawMath) both
+ * lay out the typeset formula with it.
+ * @param {HTMLElement} el @param {number} size
+ * @returns {{runs: Array<{text: string, x: number, rise: number, size: number, italic: boolean}>, width: number}}
  */
-function svgMath(el, x, y, size) {
+export function mathRuns(el, size) {
   const ctx = measurer();
-  const x0 = x;
-  /** @type {string[]} */
-  const out = [];
+  /** @type {Array<{text: string, x: number, rise: number, size: number, italic: boolean}>} */
+  const runs = [];
+  let x = 0;
   /** @param {Node} node @param {boolean} italic @param {number} level @param {number} rise */
   const walk = (node, italic, level, rise) => {
     if (node.nodeType === Node.TEXT_NODE) {
       const text = (node.textContent || "").replace(/\s+/g, " ");
       if (!text) return;
       const s = size * 0.7 ** level;
-      ctx.font = `${italic ? "italic " : ""}${s}px ${MATH_FONT}`;
-      out.push(`<text x="${n(x)}" y="${n(y - rise)}" font-size="${n(s)}"${italic ? ' font-style="italic"' : ""} xml:space="preserve">${esc(text)}</text>`);
+      ctx.font = mathFont(s, italic);
+      runs.push({ text, x, rise, size: s, italic });
       x += ctx.measureText(text).width;
       return;
     }
@@ -67,7 +70,20 @@ function svgMath(el, x, y, size) {
     for (const child of node.childNodes) walk(child, italic || tag === "i", next, rise + up);
   };
   walk(el, false, 0, 0);
-  return { svg: `<g ${fontAttrs(MATH_FONT)} fill="${INK}">${out.join("")}</g>`, width: x - x0 };
+  return { runs, width: x };
+}
+
+/** The canvas font of a math run. @param {number} size @param {boolean} italic */
+export const mathFont = (size, italic) => `${italic ? "italic " : ""}${size}px ${MATH_FONT}`;
+
+/**
+ * Typeset HTML as SVG text runs on the baseline at (x, y); returns {svg, width}.
+ * @param {HTMLElement} el @param {number} x @param {number} y @param {number} size
+ */
+function svgMath(el, x, y, size) {
+  const { runs, width } = mathRuns(el, size);
+  const out = runs.map((r) => `<text x="${n(x + r.x)}" y="${n(y - r.rise)}" font-size="${n(r.size)}"${r.italic ? ' font-style="italic"' : ""} xml:space="preserve">${esc(r.text)}</text>`);
+  return { svg: `<g ${fontAttrs(MATH_FONT)} fill="${INK}">${out.join("")}</g>`, width };
 }
 
 /**

@@ -9,7 +9,7 @@
 //   fileName(compiled) -> "gradscape-bowl.png"
 
 import { optimizerInfo, EXPLORER_STEPS } from "../core/optimizers.js";
-import { svgToCanvas } from "./figure-svg.js";
+import { svgToCanvas, mathRuns, mathFont } from "./figure-svg.js";
 
 /** "Save image" draws the figure at this many times its size on screen */
 export const IMAGE_SCALE = 2;
@@ -228,7 +228,6 @@ export function fileName(c) {
 const PAPER = "#ffffff";
 const INK = "#1d2129";
 const MUTED = "#5b616b";
-const MATH_FONT = `"STIX Two Math", "STIX Two Text", "Cambria Math", Cambria, Georgia, "Times New Roman", serif`;
 const UI_FONT = `system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif`;
 
 /**
@@ -313,31 +312,21 @@ export function composeFigure(frame, opts) {
 }
 
 /**
- * Typeset HTML (text, <i>, <sub>, <sup>) drawn on the baseline at (x, y) in a serif math face;
- * returns the width. With draw = false it only measures.
+ * Typeset HTML (text, <i>, <sub>, <sup>) drawn on the baseline at (x, y) in a serif math face
+ * (figure-svg.js mathRuns lays it out); returns the width. With draw = false it only measures.
  * @param {CanvasRenderingContext2D} ctx @param {HTMLElement} el @param {number} x @param {number} y
  * @param {number} size @param {boolean} draw
  */
 function drawMath(ctx, el, x, y, size, draw) {
-  const x0 = x;
-  ctx.fillStyle = INK;
-  /** @param {Node} node @param {boolean} italic @param {number} level @param {number} rise */
-  const walk = (node, italic, level, rise) => {
-    if (node.nodeType === Node.TEXT_NODE) {
-      const text = (node.textContent || "").replace(/\s+/g, " ");
-      ctx.font = `${italic ? "italic " : ""}${size * 0.7 ** level}px ${MATH_FONT}`;
-      if (draw) ctx.fillText(text, x, y - rise);
-      x += ctx.measureText(text).width;
-      return;
+  const { runs, width } = mathRuns(el, size);
+  if (draw) {
+    ctx.fillStyle = INK;
+    for (const r of runs) {
+      ctx.font = mathFont(r.size, r.italic);
+      ctx.fillText(r.text, x + r.x, y - r.rise);
     }
-    const tag = node.nodeName.toLowerCase();
-    const s = size * 0.7 ** level;
-    const up = tag === "sup" ? s * 0.42 : tag === "sub" ? -s * 0.22 : 0;
-    const next = tag === "sup" || tag === "sub" ? level + 1 : level;
-    for (const child of node.childNodes) walk(child, italic || tag === "i", next, rise + up);
-  };
-  walk(el, false, 0, 0);
-  return x - x0;
+  }
+  return width;
 }
 
 // --- the code --------------------------------------------------------------------------------
