@@ -81,7 +81,6 @@ what the page asks with custom messages (anywidget's ``model.send`` / ``msg:cust
 from __future__ import annotations
 
 import base64
-import io
 import math
 import numbers
 import threading
@@ -487,7 +486,7 @@ class Explorer(anywidget.AnyWidget):
 
     def picture(self, size: tuple[int, int] = (800, 600), dpi: int = 100) -> bytes:
         """A PNG of the surface in the current window with its runs (gradscape.plot's figure)."""
-        from .plot import plot_surface  # matplotlib: only when a picture is asked for
+        from .plot import plot_surface, png_bytes  # matplotlib: only when a picture is asked for
 
         c = self.compiled
         fig = plot_surface(
@@ -499,14 +498,12 @@ class Explorer(anywidget.AnyWidget):
             size=size,
             dpi=dpi,
         )
-        buf = io.BytesIO()
         try:
-            fig.savefig(buf, format="png", dpi=dpi)
+            return png_bytes(fig, dpi)  # a palette PNG: a saved notebook stays small
         finally:
             import matplotlib.pyplot as plt
 
             plt.close(fig)
-        return buf.getvalue()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         """The widget view, plus a static PNG for renderers without widgets (GitHub, nbconvert)."""

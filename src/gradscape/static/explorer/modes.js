@@ -28,8 +28,8 @@ const PRINT_HEIGHT = 860;
  * @param {{present?: boolean, embed?: boolean}} initial
  */
 export function createModes(root, parts, on, initial) {
-  const embed = Boolean(initial.embed) || document.documentElement.classList.contains("gs-embed");
-  root.classList.toggle("gs-embed", embed);
+  // the compact embed: on from the start, or switched later by the host (the widget's `compact`)
+  root.classList.toggle("gs-embed", Boolean(initial.embed) || document.documentElement.classList.contains("gs-embed"));
 
   const group = document.createElement("div");
   group.className = "gs-modes";
@@ -86,7 +86,7 @@ export function createModes(root, parts, on, initial) {
   // --- the readout docked under the plot on a touch screen ------------------------------------
   const narrowTouch = () => matchMedia("(pointer: coarse)").matches && root.getBoundingClientRect().width <= 860;
   function dock() {
-    if (present || embed || !narrowTouch()) return;
+    if (present || root.classList.contains("gs-embed") || !narrowTouch()) return;
     if (!docked) {
       docked = true;
       parts.readout.classList.add("gs-docked");
