@@ -74,6 +74,7 @@ export function createPlane(net, w0, d1, d2) {
   const dz = new Float64Array(Math.max(widest, 20));
   const dh = new Float64Array(2 * widest);
   const h2 = new Float64Array(widest); // the second example's hidden layer (node10 works in pairs)
+  const rest = new Float64Array(1); // node10's sum of top - z[label]
   const h1 = later.length ? later[0].h : new Float64Array(0);
   const onehotLabel = labels;
 
@@ -350,6 +351,9 @@ export function createPlane(net, w0, d1, d2) {
     M.fill(0);
     B.fill(0);
     const hb = h2;
+    const part = rest;
+    part[0] = 0;
+    let prod = 1; // the product of the softmax sums (each in [1, 10]): one log for many examples
     let total = 0;
     let sa = 0;
     let sb = 0;
@@ -381,9 +385,13 @@ export function createPlane(net, w0, d1, d2) {
         z[c] = z0; z[c + 1] = z1; z[c + 2] = z2; z[c + 3] = z3; z[c + 4] = z4;
         z[c + 10] = y0; z[c + 11] = y1; z[c + 12] = y2; z[c + 13] = y3; z[c + 14] = y4;
       }
-      total += softmax10(z, 0, dz, labels[s], inv);
-      if (two) total += softmax10(z, 10, dz, labels[s + 1], inv);
+      prod *= softmax10(z, 0, dz, labels[s], inv, part);
+      if (two) prod *= softmax10(z, 10, dz, labels[s + 1], inv, part);
       else for (let c = 10; c < 20; c++) dz[c] = 0; // an odd one out: its partner adds exact zeros
+      if (prod > 1e280) {
+        total += Math.log(prod);
+        prod = 1;
+      }
       for (let c = 0; c < 10; c++) B[c] += dz[c] + dz[c + 10];
       // backward: classes 0..4 into dh, then 5..9 and through tanh to the first layer's share
       {
@@ -431,7 +439,7 @@ export function createPlane(net, w0, d1, d2) {
       sa += B[j] * d1[ob + j];
       sb += B[j] * d2[ob + j];
     }
-    value[k] = total / n;
+    value[k] = (total + Math.log(prod) + part[0]) / n;
     ga[k] = sa;
     gb[k] = sb;
   }
@@ -483,10 +491,12 @@ const RESEED = 32;
 
 /**
  * Softmax cross-entropy of the ten scores z[o..o+9] with label `label`: writes its gradient
- * (over n examples: inv = 1 / n) to dz[o..o+9], returns the loss.
- * @param {Float64Array} z @param {number} o @param {Float64Array} dz @param {number} label @param {number} inv
+ * (over n examples: inv = 1 / n) to dz[o..o+9] and adds top - z[label] to part[0]; returns
+ * sum(exp(z - top)), the loss being part + log of it.
+ * @param {Float64Array} z @param {number} o @param {Float64Array} dz @param {number} label
+ * @param {number} inv @param {Float64Array} part
  */
-function softmax10(z, o, dz, label, inv) {
+function softmax10(z, o, dz, label, inv, part) {
   const z0 = z[o], z1 = z[o + 1], z2 = z[o + 2], z3 = z[o + 3], z4 = z[o + 4];
   const z5 = z[o + 5], z6 = z[o + 6], z7 = z[o + 7], z8 = z[o + 8], z9 = z[o + 9];
   let top = z0;
@@ -501,7 +511,8 @@ function softmax10(z, o, dz, label, inv) {
   dz[o] = e0 * scale; dz[o + 1] = e1 * scale; dz[o + 2] = e2 * scale; dz[o + 3] = e3 * scale; dz[o + 4] = e4 * scale;
   dz[o + 5] = e5 * scale; dz[o + 6] = e6 * scale; dz[o + 7] = e7 * scale; dz[o + 8] = e8 * scale; dz[o + 9] = e9 * scale;
   dz[o + label] -= inv;
-  return top + Math.log(sum) - z[o + label];
+  part[0] += top - z[o + label];
+  return sum;
 }
 
 /**
