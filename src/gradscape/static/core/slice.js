@@ -22,6 +22,9 @@ const WORKER_SOURCE = null; // bundle: source of "./slice-worker.js"
 export const COARSE = 13;
 /** Nodes a worker computes per message: small enough to cancel fast, large enough to be cheap. */
 const CHUNK_NODES = 160;
+/** Messages a worker holds at once: the next block waits in its queue, so it never idles while
+ * the page takes a finished block and sends another. */
+const DEPTH = 2;
 /** The main thread's share of work between two yields, in weight x example x node units. */
 const MAIN_SLICE = 2e7;
 /** At most this much work (same units) is done on the main thread without a break (about 20 ms:
@@ -131,9 +134,16 @@ export function createSliceLandscape(payload, options = {}) {
     const coarse = !m ? null
       : !executor.ready() && m * m * cost <= MAIN_NOW ? Promise.resolve(plane.rows(cx, cy, 0, m))
         : coarseOnWorkers(cx, cy, signal);
+    // blocks of about CHUNK_NODES nodes, smaller towards the end (a quarter of what is left a
+    // worker, down to one row) so the workers finish together
     const step = Math.max(1, Math.round(CHUNK_NODES / n));
+    const lanes = 2 * executor.parallel();
     const blocks = [];
-    for (let r0 = 0; r0 < n; r0 += step) blocks.push([r0, Math.min(n, r0 + step)]);
+    for (let r0 = 0; r0 < n;) {
+      const size = Math.max(1, Math.min(step, Math.floor((n - r0) / lanes)));
+      blocks.push([r0, r0 + size]);
+      r0 += size;
+    }
     const pending = blocks.map(([r0, r1]) => executor.run(xs, ys, r0, r1, signal));
     for (const p of pending) p.catch(() => {}); // aborted while the coarse picture is awaited: handled
     if (coarse) {
@@ -274,7 +284,7 @@ function createExecutor(net, w0, d1, d2, plane, cost, options) {
   /** @typedef {{xs: Float64Array, ys: Float64Array, r0: number, r1: number, signal?: AbortSignal, resolve: (r: any) => void, reject: (e: any) => void}} Job */
   /** @type {Job[]} */
   const queue = [];
-  /** @type {Array<{worker: Worker, ready: boolean, job: (Job & {id: number})|null}>} */
+  /** @type {Array<{worker: Worker, ready: boolean, jobs: Array<Job & {id: number}>}>} */
   let slots = [];
   let state = "main"; // "starting" | "workers" | "main"
   let mainRunning = false;
@@ -283,7 +293,7 @@ function createExecutor(net, w0, d1, d2, plane, cost, options) {
 
   if (want > 0 && typeof Worker === "function") {
     try {
-      slots = Array.from({ length: want }, () => ({ worker: startWorker(options.workerSource), ready: false, job: null }));
+      slots = Array.from({ length: want }, () => ({ worker: startWorker(options.workerSource), ready: false, jobs: [] }));
       state = "starting";
       for (const slot of slots) {
         slot.worker.onmessage = (event) => onMessage(slot, event.data);
@@ -303,9 +313,8 @@ function createExecutor(net, w0, d1, d2, plane, cost, options) {
       slot.ready = true;
       state = "workers";
     } else if (m.type === "rows") {
-      const job = slot.job;
-      slot.job = null;
-      if (job && job.id === m.job) job.resolve({ value: m.value, ga: m.ga, gb: m.gb });
+      const k = slot.jobs.findIndex((j) => j.id === m.job);
+      if (k >= 0) slot.jobs.splice(k, 1)[0].resolve({ value: m.value, ga: m.ga, gb: m.gb });
     } else if (m.type === "error") {
       fail(slot, m.message);
       return;
@@ -313,12 +322,12 @@ function createExecutor(net, w0, d1, d2, plane, cost, options) {
     pump();
   }
 
-  /** A worker that cannot run: drop it; its job goes back to the queue. @param {any} slot @param {string} why */
+  /** A worker that cannot run: drop it; its jobs go back to the queue. @param {any} slot @param {string} why */
   function fail(slot, why) {
     slot.worker.terminate();
     slots = slots.filter((s) => s !== slot);
-    if (slot.job) queue.unshift(slot.job);
-    slot.job = null;
+    queue.unshift(...slot.jobs);
+    slot.jobs = [];
     if (!slots.length) {
       if (state !== "main") console.warn(`gradscape: slice workers unavailable (${why}); computing on the page`);
       state = "main";
@@ -332,12 +341,16 @@ function createExecutor(net, w0, d1, d2, plane, cost, options) {
       if (state === "main") runOnMain();
       return;
     }
-    for (const slot of slots) {
-      if (!slot.ready || slot.job || !queue.length) continue;
-      const job = /** @type {Job & {id: number}} */ (queue.shift());
-      job.id = nextId++;
-      slot.job = job;
-      slot.worker.postMessage({ type: "rows", job: job.id, xs: job.xs, ys: job.ys, r0: job.r0, r1: job.r1 });
+    // one block to each ready worker in turn, then a second each (DEPTH), so blocks are shared
+    // evenly however many are queued
+    for (let depth = 1; depth <= DEPTH; depth++) {
+      for (const slot of slots) {
+        if (!slot.ready || slot.jobs.length >= depth || !queue.length) continue;
+        const job = /** @type {Job & {id: number}} */ (queue.shift());
+        job.id = nextId++;
+        slot.jobs.push(job);
+        slot.worker.postMessage({ type: "rows", job: job.id, xs: job.xs, ys: job.ys, r0: job.r0, r1: job.r1 });
+      }
     }
   }
 
@@ -402,7 +415,7 @@ function createExecutor(net, w0, d1, d2, plane, cost, options) {
   function close() {
     for (const s of slots) {
       s.worker.terminate();
-      if (s.job) queue.unshift(s.job);
+      queue.unshift(...s.jobs);
     }
     slots = [];
     state = "main";
