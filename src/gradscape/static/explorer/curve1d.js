@@ -18,7 +18,7 @@
 //   curve.markup(colors)             the curve as SVG markup in plot pixels, for a picture
 
 import { evalPoint } from "../core/evaluator.js";
-import { fmt, formatTick, varHtml } from "../core/format.js";
+import { formatTick } from "../core/format.js";
 import { niceTicks } from "../core/view.js";
 import { canvasColors } from "../core/theme.js";
 import { svgArrow, inLight, polylinePath } from "./figure-svg.js";
@@ -268,15 +268,6 @@ export function createCurve1d(plotEl) {
     markup() {
       const c = inLight(plotEl, () => curveColors(plotEl));
       return `<g color="#5b616b" font-family="system-ui, sans-serif">${baseMarkup(c)}${pointMarkup(c)}</g>`;
-    },
-    /** The caption's sentence for the point, as HTML. */
-    sentence() {
-      if (!at) return "";
-      const [x, v, s] = at;
-      const nm = varHtml(name);
-      return v === v
-        ? `At ${nm} = ${fmt(x, 4)}: <i>L</i> = ${fmt(v, 5)}, slope d<i>L</i>/d${nm} = ${fmt(s, 4)}.`
-        : `<i>L</i> is undefined at ${nm} = ${fmt(x, 4)}.`;
     },
     destroy() { svg.remove(); },
   };
