@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from matplotlib.patches import Rectangle
 
 from gradscape.descent import descend
 from gradscape.plot import curve_range, is_curve, plot_surface, save_animation
@@ -92,3 +93,14 @@ def test_the_curves_range_is_the_browsers():
     # a pole does not squash the curve: the range is far narrower than the values'
     lo, hi = curve_range(np.array(CASES["pole"], dtype=float))
     assert hi - lo < 60
+
+
+def test_where_the_curve_is_undefined_is_hatched():
+    fig = plot_surface(Surface("log(x) + x^2/4"), view=((-2.0, 4.0), (-1.0, 1.0)))
+    (ax,) = fig.axes
+    spans = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_hatch() == "//"]
+    assert len(spans) == 1
+    x0, x1 = spans[0].get_x(), spans[0].get_x() + spans[0].get_width()
+    assert x0 == pytest.approx(-2, abs=0.01) and x1 == pytest.approx(0, abs=0.01)
+    assert "L undefined" in [t.get_text() for t in fig.legends[0].get_texts()]
+    assert not [p for p in plot_surface(Surface("x^2")).axes[0].patches if p.get_hatch()]

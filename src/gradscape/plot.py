@@ -368,8 +368,14 @@ def _draw_curve(
     if lo < 0 < hi:
         ax.axhline(0, color=INK, lw=0.6, alpha=0.5, zorder=1)
     ax.grid(True, color=INK, alpha=0.12, lw=0.5)
-    if not np.isfinite(ys).all():
-        ax.fill([], [], fc="0.88", ec="0.6", lw=0.5, label="L undefined")
+    bad = ~np.isfinite(ys)
+    if bad.any():  # hatched where L is undefined, as the page's curve and the surface show it
+        half = (xs[1] - xs[0]) / 2
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], bad.astype(int), [0]])))
+        for a, b in zip(edges[::2], edges[1::2] - 1, strict=True):
+            if b > a:  # one sample alone is a pole, not a region
+                ax.axvspan(xs[a] - half, xs[b] + half, fc="none", ec="0.75", hatch="//", lw=0)
+        ax.fill([], [], fc="none", ec="0.6", hatch="//", lw=0.5, label="L undefined")
     shown = [m[0] for m in minima if x0 <= m[0] <= x1]
     if shown:
         at = np.array(shown, dtype=float)

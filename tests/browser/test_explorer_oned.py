@@ -124,3 +124,16 @@ def test_a_surface_after_a_curve_is_a_surface_again(page, server_url):
     )
     assert shown == "visible"
     assert page.get_by_test_id("readout").locator(".gs-ro-partial").count() == 2
+
+
+def test_where_the_curve_is_undefined_is_hatched(page, server_url):
+    curve = open_curve(page, server_url + "/?f=log(x)&v=-2,2,-1,1")
+    box = page.locator("[data-testid=plot]").bounding_box()
+    (rect,) = curve.locator(".gs-c-undefined").all()
+    x, width = float(rect.get_attribute("x")), float(rect.get_attribute("width"))
+    assert x == 0 and width == pytest.approx(box["width"] / 2, abs=3)  # x <= 0: no log there
+    page.get_by_test_id("formula").fill("x^2")
+    page.get_by_test_id("formula").press("Enter")
+    page.wait_for_function("() => document.querySelector('.gs-display').textContent.includes('2')")
+    page.wait_for_timeout(300)
+    assert curve.locator(".gs-c-undefined").count() == 0

@@ -134,7 +134,22 @@ export function createCurve1d(plotEl) {
   function baseMarkup(c) {
     if (!frame) return "";
     const { w, h, lo, hi, xs, ys } = frame;
-    const out = [`<defs><clipPath id="${id}-clip"><rect width="${w}" height="${h}"/></clipPath></defs>`];
+    const out = [`<defs><clipPath id="${id}-clip"><rect width="${w}" height="${h}"/></clipPath>`
+      + `<pattern id="${id}-hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">`
+      + `<line x1="0" y1="0" x2="0" y2="8" stroke="${c.frame}" stroke-opacity="0.35" stroke-width="2"/></pattern></defs>`];
+    // where L is undefined (log(x) left of 0): hatched, as the surface's undefined regions are
+    const half = (xs[1] - xs[0]) / 2;
+    for (let k = 0; k < ys.length; k++) {
+      if (Number.isFinite(ys[k])) continue;
+      let e = k;
+      while (e + 1 < ys.length && !Number.isFinite(ys[e + 1])) e++;
+      if (e > k) {
+        const a = Math.max(0, X(xs[k] - half));
+        const b = Math.min(w, X(xs[e] + half));
+        out.push(`<rect class="gs-c-undefined" x="${n2(a)}" y="0" width="${n2(b - a)}" height="${h}" fill="url(#${id}-hatch)"/>`);
+      }
+      k = e;
+    }
     const ty = niceTicks(lo, hi, h - frame.top - PAD, 48);
     let grid = "";
     for (const t of ty.ticks) grid += `M0 ${n2(Y(t))}H${w}`;
