@@ -124,3 +124,17 @@ def test_gradscape_descend_optimizer_newton() -> None:
     assert saddle.returncode == 0, saddle.stderr
     said = "failed after 0 steps: the Hessian at (2, 0.01) is not positive definite"
     assert said in saddle.stdout
+
+
+def test_only_newton_asks_a_landscape_for_its_program():
+    # a landscape of someone else's with a program() of its own kind: gradient methods never call it
+    class Theirs:
+        variables = ("x", "y")
+
+        def program(self):
+            raise AssertionError("gd has no use for the program")
+
+        def value_and_gradient(self, p):
+            return float(p[0] ** 2 + p[1] ** 2), np.array([2 * p[0], 2 * p[1]])
+
+    assert descend(Theirs(), (1.0, 1.0), "gd", steps=5).steps == 5

@@ -134,6 +134,8 @@ def test_a_png_is_written_in_256_colours_at_a_fraction_of_the_bytes(tmp_path):
         diff = np.abs(np.asarray(a.convert("RGB"), float) - np.asarray(b.convert("RGB"), float))
     assert diff.mean() < 1.5 and np.percentile(diff, 99.9) < 32  # the same picture to the eye
     assert small.stat().st_size < 0.5 * full.stat().st_size
+    with Image.open(small) as a, Image.open(full) as b:  # its dpi and text as matplotlib wrote them
+        assert a.info["dpi"] == pytest.approx(b.info["dpi"]) and "Software" in a.info
     # other formats are matplotlib's own
     save_figure(fig, tmp_path / "f.svg")
     assert (tmp_path / "f.svg").read_text().lstrip().startswith("<?xml")

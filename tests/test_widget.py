@@ -396,3 +396,13 @@ def test_compact_and_sliders_travel_between_a_jupyter_kernel_and_its_front_end()
         state = client.widget_state[model_id]
         assert state["_params"]["sliders"]["a"]["value"] == 4.0
         assert state["compact"] is False
+
+
+def test_params_given_with_a_slice_are_refused_in_one_line():
+    from gradscape.models.mlp import builtin
+    from gradscape.models.slices import make_slice
+
+    s = make_slice(builtin("mlp", n=50), "random")
+    with pytest.raises(ValueError, match="a slice has none") as err:
+        Explorer(s, params={"a": 2.0})
+    assert "\n" not in str(err.value)

@@ -658,7 +658,7 @@ def descend(
     if not np.all(np.isfinite(x0)):
         raise ValueError(f"The start {_point(x0)} is not finite; give ordinary numbers.")
     hessian = getattr(landscape, "hessian", None)
-    unused = padding(landscape)
+    unused = padding(landscape) if opt.curvature else ()  # only Newton asks
     if opt.curvature and not callable(hessian):
         raise ValueError(
             f"{opt.name} needs the Hessian, and this landscape has no hessian(point) method (a "

@@ -55,6 +55,7 @@ from matplotlib.lines import Line2D
 from matplotlib.mathtext import MathTextParser
 from matplotlib.patches import FancyArrow
 from PIL import Image
+from PIL.PngImagePlugin import PngInfo
 
 from .descent import Trajectory
 from .levels import choose_levels
@@ -120,7 +121,12 @@ def png_bytes(fig: Figure, dpi: float | None = None) -> bytes:
         256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
     )
     out = io.BytesIO()
-    palette.save(out, format="png", optimize=True)
+    meta = PngInfo()  # matplotlib's text chunks (Software) and its dpi, kept
+    for key, value in image.info.items():
+        if isinstance(value, str):
+            meta.add_text(str(key), value)
+    dpi = image.info.get("dpi")
+    palette.save(out, format="png", optimize=True, pnginfo=meta, **({"dpi": dpi} if dpi else {}))
     return out.getvalue()
 
 

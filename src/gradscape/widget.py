@@ -174,6 +174,8 @@ class Explorer(anywidget.AnyWidget):
             raise ValueError(f"compact is True or False; got {compact!r}")
         kwargs["compact"] = compact
         if not isinstance(formula, str):
+            if params:
+                raise ValueError("params are a formula's sliders; a slice has none: drop params")
             self._init_slice(formula, span, client, view, point, kwargs)
             return
         self.slice_: Slice | None = None

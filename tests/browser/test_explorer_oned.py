@@ -106,11 +106,14 @@ def test_newton_converges_on_a_one_variable_formula(page, server_url):
 
 def test_the_saved_picture_of_a_one_variable_formula_is_its_curve(page, server_url):
     open_curve(page, server_url + CUBIC)
+    hover_fraction(page, 0.9, 0.5, click=True)  # a ball: its legend line names x alone
+    page.locator("[data-testid=runs] li").first.wait_for()
     hover_fraction(page, 0.8, 0.5)
     with page.expect_download() as dl:
         page.get_by_test_id("save-svg").click()
     text = Path(dl.value.path()).read_text(encoding="utf-8")
     assert "gs-c-curve" in text and "gs-heatmap" not in text and "gs-arrow" in text
+    assert "from x = 1.6" in text and "Arrows at x = " in text
 
 
 def test_a_surface_after_a_curve_is_a_surface_again(page, server_url):

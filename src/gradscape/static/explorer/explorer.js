@@ -129,7 +129,7 @@ export function render({ model, el }) {
   const toolbar = tools.element;
   const fieldToggle = createFieldToggle(toolbar, (on) => { field = on; write({ field: on }); scheduleRender(); share.refresh(); });
   const share = createShareBar(toolbar, div("gs-code-slot", main), {
-    image: () => ({ canvas: figureImage(), name: fileName(sliceMeta ? { name: `slice-${sliceMeta.model}-${sliceMeta.kind}` } : compiled) }),
+    image: () => ({ canvas: curve.active ? null : figureImage(), name: fileName(sliceMeta ? { name: `slice-${sliceMeta.model}-${sliceMeta.kind}` } : compiled) }),
     svg: () => {
       const snap = lightSnapshot(plot);
       const body = curve.active ? curve.markup() : undefined; // the 1D view: its curve
@@ -453,7 +453,9 @@ export function render({ model, el }) {
       const info = optimizerInfo(t.optimizer);
       const last = t.values[t.values.length - 1];
       const how = t.stopped === "converged" ? "converged" : t.stopped === "diverged" ? "diverged" : "stopped";
-      const from = `from (${r.spec.start.slice(0, 2).map((c) => fmt(Number(c))).join(", ")})`;
+      const from = curve.active // a formula of x alone: its start is x's, the padding is not shown
+        ? `from ${curve.name} = ${fmt(Number(r.spec.start[0]))}`
+        : `from (${r.spec.start.slice(0, 2).map((c) => fmt(Number(c))).join(", ")})`;
       return { color: r.color, text: `${info ? info.short : t.optimizer}, lr ${roundLr(Number(r.spec.lr))}, ${from}: ${how} after ${t.steps} steps, L = ${fmt(last)}` };
     });
     const note = point && Number.isFinite(here.value)

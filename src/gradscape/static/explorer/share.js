@@ -16,7 +16,7 @@ export const IMAGE_SCALE = 2;
 
 /**
  * @typedef {{
- *   image: () => {canvas: HTMLCanvasElement, name: string},
+ *   image: () => {canvas: HTMLCanvasElement|null, name: string},
  *   svg?: (() => {svg: string, name: string})|null,
  *   link: (() => string)|null,
  *   code: () => string,
@@ -110,6 +110,7 @@ export function createShareBar(bar, panel, on, uid) {
       }
     }
     if (!canvas) ({ canvas, name } = on.image());
+    if (!canvas) { say("Could not make the picture here; the SVG button saves it."); return; } // the curve has no canvas of its own
     canvas.toBlob((blob) => {
       if (!blob) { say("Could not make the picture."); return; }
       download(blob, name);
