@@ -465,9 +465,16 @@ export function eigenvalues2(H) {
  * @param {import("./evaluator.js").Program} program @returns {number[]}
  */
 export function paddingOf(program) {
-  const read = new Set(program.ops.filter((op) => op[0] === "x").map((op) => Number(op[1])));
-  return program.variables.map((_, k) => k).filter((k) => !read.has(k));
+  let found = paddings.get(program);
+  if (!found) {
+    const read = new Set(program.ops.filter((op) => op[0] === "x").map((op) => Number(op[1])));
+    found = program.variables.map((_, k) => k).filter((k) => !read.has(k));
+    paddings.set(program, found);
+  }
+  return found;
 }
+/** paddingOf's answers, once a program (the stability limit asks at every hover) */
+const paddings = new WeakMap();
 
 /**
  * The Hessian and the point on the variables the function depends on (all but `padding`).

@@ -15,13 +15,13 @@
 //   curve.draw(snapshot)             after the plot rendered: plot2d's snapshot() (size, x ticks)
 //   curve.setRuns(drawings)          the balls' paths (plot2d RunDrawing), drawn on the curve
 //   curve.setPoint(p, value, g)      the point (NaN value: undefined there)
-//   curve.markup(colors)             the curve as SVG markup in plot pixels, for a picture
+//   curve.markup()                   the curve as SVG markup in plot pixels, light theme, for a picture
 
 import { evalPoint } from "../core/evaluator.js";
 import { formatTick } from "../core/format.js";
 import { niceTicks } from "../core/view.js";
 import { canvasColors } from "../core/theme.js";
-import { svgArrow, inLight, polylinePath } from "./figure-svg.js";
+import { svgArrow, haloText, inLight, polylinePath } from "./figure-svg.js";
 
 const SVGNS = "http://www.w3.org/2000/svg";
 /** samples per CSS px across, and their bounds */
@@ -202,9 +202,9 @@ export function createCurve1d(plotEl) {
       if (len > 0) {
         out.push(svgArrow(px, py, px - dir * len, py, c.descent, true, c.halo));
         out.push(svgArrow(px, py, px + dir * len, py, c.gradient, false, c.halo));
-        const lab = (/** @type {string} */ t, /** @type {number} */ lx, /** @type {string} */ col) =>
-          `<text class="gs-c-label" x="${n2(Math.max(16, Math.min(frame.w - 16, lx)))}" y="${n2(py - 12)}" font-size="${c.labelSize}" font-style="italic" font-family="Georgia, serif" text-anchor="middle" fill="${col}" stroke="${c.halo}" stroke-width="3" paint-order="stroke">${t}</text>`;
-        out.push(lab("∇L", px + dir * (len + 4), c.gradient), lab("−∇L", px - dir * (len + 8), c.descent));
+        const at = (/** @type {number} */ lx) => Math.max(16, Math.min(frame.w - 16, lx));
+        out.push(haloText("∇L", at(px + dir * (len + 4)), py - 16, c.gradient, c.halo, c.labelSize),
+          haloText("−∇L", at(px - dir * (len + 8)), py - 16, c.descent, c.halo, c.labelSize));
       }
     }
     out.push(`<circle class="gs-c-point" cx="${n2(px)}" cy="${n2(py)}" r="5" fill="#fff" stroke="${c.ink}" stroke-width="2"/>`);

@@ -270,7 +270,8 @@ export function render({ model, el }) {
     else delete plot.element.dataset.arrows;
     performance.measure("gradscape:render2d", RENDER_MARK);
     // the 3D mesh follows a moment later while the view is being zoomed or panned
-    pending3d = { program, shown, scale };
+    // (beside a curve the 3D view is hidden: nothing to draw, and no waiting for it to show)
+    pending3d = oneD ? null : { program, shown, scale };
     if (surfaceTimer) clearTimeout(surfaceTimer);
     if (interacting) surfaceTimer = setTimeout(render3d, 90);
     else render3d();

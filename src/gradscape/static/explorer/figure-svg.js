@@ -123,7 +123,7 @@ export function svgArrow(x0, y0, x1, y1, color, dashed, halo) {
 }
 
 /** @param {string} text @param {number} x @param {number} y @param {string} color @param {string} halo @param {number} size */
-function haloText(text, x, y, color, halo, size) {
+export function haloText(text, x, y, color, halo, size) {
   return `<text x="${n(x)}" y="${n(y)}" font-size="${size}" font-style="italic" ${fontAttrs(LABEL_FONT)} text-anchor="middle" dominant-baseline="central" fill="${color}" stroke="${halo}" stroke-width="3" paint-order="stroke">${esc(text)}</text>`;
 }
 
